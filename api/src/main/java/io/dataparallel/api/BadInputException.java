@@ -1,0 +1,30 @@
+package io.dataparallel.api;
+
+/**
+ * Input a user can fix and that retrying cannot: a bad manifest, a missing array, a
+ * corrupt partition, an output owned by another job. The message names the field by its
+ * spec path (for example {@code spec.data.fileLimit}) and says what would be valid.
+ * Workers exit with {@link #EXIT_CODE} on it so that Kubernetes fails the index at once
+ * instead of retrying.
+ */
+public class BadInputException extends RuntimeException {
+    /** The worker exit code that the Job's podFailurePolicy maps to FailIndex. */
+    public static final int EXIT_CODE = 3;
+
+    private final String field;
+
+    public BadInputException(String field, String message) {
+        super(field + ": " + message);
+        this.field = field;
+    }
+
+    public BadInputException(String field, String message, Throwable cause) {
+        super(field + ": " + message, cause);
+        this.field = field;
+    }
+
+    /** The spec path (or partition key) the problem is about. */
+    public String field() {
+        return field;
+    }
+}

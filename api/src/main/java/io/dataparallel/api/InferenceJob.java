@@ -1,0 +1,34 @@
+package io.dataparallel.api;
+
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.status.InferenceJobStatus;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * The custom resource: {@code kubectl apply} one to run a model over every partition under
+ * an S3 prefix with data-parallel workers; {@code kubectl get ij} shows its progress.
+ */
+@Group(InferenceJob.GROUP)
+@Version(InferenceJob.VERSION)
+@Kind("InferenceJob")
+@Plural("inferencejobs")
+@Singular("inferencejob")
+@ShortNames("ij")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Samples/s", jsonPath = ".status.metrics.samplesPerSecond", type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class InferenceJob extends CustomResource<InferenceJobSpec, InferenceJobStatus> implements Namespaced {
+    public static final String GROUP = "dataparallel.io";
+    public static final String VERSION = "v1alpha1";
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+}

@@ -1,0 +1,78 @@
+package io.dataparallel.api.plan;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The immutable plan every worker reads: the job, its spec as planned, the partitions in
+ * lexical key order and which rank owns which. Ranks own contiguous runs of partitions:
+ * rank {@code r} owns indexes {@code rankStarts[r]} (inclusive) to
+ * {@code rankStarts[r+1]} (exclusive). Stored column by column (keys, sizes, etags) because
+ * that compresses several times better than one object per partition.
+ *
+ * @param version    format version of this record
+ * @param job        the job that owns the plan
+ * @param spec       the spec as it was when planned
+ * @param worldSize  the number of ranks
+ * @param keys       partition keys relative to {@code spec.data.uri}, sorted
+ * @param sizes      partition sizes in bytes, parallel to {@code keys}
+ * @param etags      ETag fingerprints, parallel to {@code keys}
+ * @param rankStarts worldSize + 1 offsets into {@code keys}
+ * @param notes      what the planner decided that the user should know (for example clamped workers)
+ */
+public record Plan(
+        int version,
+        JobRef job,
+        InferenceJobSpec spec,
+        int worldSize,
+        List<String> keys,
+        List<Long> sizes,
+        List<String> etags,
+        List<Integer> rankStarts,
+        List<String> notes) {
+
+    public static final int VERSION = 1;
+    /** How many leading characters of an ETag a plan keeps. */
+    public static final int ETAG_CHARS = 8;
+
+    public Plan {
+        if (keys.size() != sizes.size() || keys.size() != etags.size()) {
+            throw new IllegalArgumentException("keys, sizes and etags must have the same length");
+        }
+        if (rankStarts.size() != worldSize + 1) {
+            throw new IllegalArgumentException("rankStarts must have worldSize + 1 entries");
+        }
+        notes = notes == null ? List.of() : notes;
+    }
+
+    /** The number of partitions. */
+    @JsonIgnore
+    public int partitionCount() {
+        return keys.size();
+    }
+
+    /** The partition at {@code index} in key order. */
+    public Partition partition(int index) {
+        return new Partition(keys.get(index), sizes.get(index), etags.get(index));
+    }
+
+    /** The partitions of {@code rank}, in key order; empty for a rank with none. */
+    public List<Partition> partitionsOf(int rank) {
+        if (rank < 0 || rank >= worldSize) {
+            throw new IllegalArgumentException("rank " + rank + " is outside 0.." + (worldSize - 1));
+        }
+        List<Partition> out = new ArrayList<>();
+        for (int i = rankStarts.get(rank); i < rankStarts.get(rank + 1); i++) {
+            out.add(partition(i));
+        }
+        return out;
+    }
+
+    /** Total input bytes. */
+    @JsonIgnore
+    public long totalBytes() {
+        return sizes.stream().mapToLong(Long::longValue).sum();
+    }
+}

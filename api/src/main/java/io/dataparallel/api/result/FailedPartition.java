@@ -1,0 +1,11 @@
+package io.dataparallel.api.result;
+
+/**
+ * A partition with no prediction at the end of a job, and why.
+ *
+ * @param partition key relative to {@code spec.data.uri}
+ * @param rank      the rank that owned it
+ * @param reason    the worker's error, or why no result exists
+ */
+public record FailedPartition(String partition, int rank, String reason) {
+}

@@ -1,0 +1,40 @@
+package io.dataparallel.api.result;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * A worker's progress, rewritten as {@code progress/<rank>.json} after every partition.
+ * The operator reads it while the job runs; on failure it carries the reason, which the
+ * summarizer reports for the rank's partitions.
+ *
+ * @param job              namespace/name
+ * @param rank             the worker's rank
+ * @param state            running, done or failed
+ * @param partitionsTotal  partitions of this rank
+ * @param partitionsDone   partitions with a prediction
+ * @param samplesDone      samples in those partitions
+ * @param computeSeconds   compute time so far, this run
+ * @param computedSamples  samples computed so far, this run
+ * @param updatedMs        when written, epoch ms
+ * @param failedPartition  the partition being processed when the worker failed, if any
+ * @param error            the failure message, if any
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record Progress(
+        String job,
+        int rank,
+        String state,
+        int partitionsTotal,
+        int partitionsDone,
+        long samplesDone,
+        double computeSeconds,
+        long computedSamples,
+        long updatedMs,
+        String failedPartition,
+        String error) {
+
+    public static final String RUNNING = "running";
+    public static final String DONE = "done";
+    public static final String FAILED = "failed";
+}

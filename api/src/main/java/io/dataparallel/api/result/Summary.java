@@ -1,0 +1,56 @@
+package io.dataparallel.api.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * A job's aggregated metrics, written as {@code summary.json} and copied into
+ * {@code status.metrics}. Built only from the rank results of this job's plan.
+ *
+ * @param job                      namespace/name
+ * @param planHash                 the plan the figures belong to
+ * @param samples                  samples with a prediction (resumed partitions included)
+ * @param partitions               partitions in the plan
+ * @param partitionsDone           partitions with a prediction
+ * @param workers                  ranks in the plan
+ * @param failedWorkers            ranks with no result
+ * @param failedPartitions         partitions with no prediction, and why
+ * @param samplesPerSecond         end to end: samples computed in the latest runs / seconds
+ * @param computeSamplesPerSecond  compute only: samples computed / seconds in which any worker was computing
+ * @param seconds                  wall time from the first worker's start to the last worker's end
+ * @param cpuSeconds               process CPU time of every worker (cost on CPU)
+ * @param gpuSeconds               worker wall seconds holding a GPU (cost on GPU); 0 on CPU
+ * @param throughputBps            CAI's figure for the job: sum of the workers' throughput_bps
+ * @param meanSecondsPerBatch      mean forward time per batch over all workers
+ * @param downloadSeconds          S3 download seconds, summed over workers
+ * @param modelLoadSeconds         model load seconds, mean over workers
+ * @param slowestWorker            the worker with the longest end-to-end time
+ * @param fastestWorker            the worker with the shortest end-to-end time
+ * @param quality                  present when {@code spec.data.labels} is set
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Summary(
+        String job,
+        String planHash,
+        long samples,
+        int partitions,
+        int partitionsDone,
+        int workers,
+        List<Integer> failedWorkers,
+        List<FailedPartition> failedPartitions,
+        double samplesPerSecond,
+        double computeSamplesPerSecond,
+        double seconds,
+        double cpuSeconds,
+        double gpuSeconds,
+        double throughputBps,
+        double meanSecondsPerBatch,
+        double downloadSeconds,
+        double modelLoadSeconds,
+        WorkerTiming slowestWorker,
+        WorkerTiming fastestWorker,
+        Quality quality) {
+}

@@ -1,0 +1,67 @@
+package io.dataparallel.api.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.spec.DataSpec;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.OutputSpec;
+import io.dataparallel.api.spec.S3Spec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+    static InferenceJobSpec spec(ModelSpec model, DataSpec data, OutputSpec output, Integer batch, Integer workers,
+                                 Integer maxFailed, S3Spec s3) {
+        return new InferenceJobSpec(model, data, output, batch, workers, null, null, null, s3, null, maxFailed, null, null, null);
+    }
+
+    static final ModelSpec MODEL = new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"), null);
+    static final DataSpec DATA = new DataSpec("s3://cosmicai-data/100MB/", 11, "redshift");
+    static final OutputSpec OUT = new OutputSpec("s3://cosmicai-data/results/astro-1gb/");
+
+    static List<String> fields(InferenceJobSpec spec) {
+        return SpecValidator.problems(spec).stream().map(FieldError::field).toList();
+    }
+
+    @Test
+    void theExampleIsValid() {
+        assertEquals(List.of(), SpecValidator.problems(spec(MODEL, DATA, OUT, 512, 11, 0, null)));
+    }
+
+    @Test
+    void eachProblemNamesItsField() {
+        assertEquals(List.of("spec.model", "spec.data", "spec.output"), fields(spec(null, null, null, null, null, null, null)));
+        assertEquals(List.of("spec.data.fileLimit"), fields(spec(MODEL, new DataSpec(DATA.uri(), 0, null), OUT, null, null, null, null)));
+        assertEquals(List.of("spec.workers"), fields(spec(MODEL, DATA, OUT, null, 10_001, null, null)));
+        assertEquals(List.of("spec.workers"), fields(spec(MODEL, DATA, OUT, null, 0, null, null)));
+        assertEquals(List.of("spec.batchSize"), fields(spec(MODEL, DATA, OUT, 0, null, null, null)));
+        assertEquals(List.of("spec.maxFailedWorkers"), fields(spec(MODEL, DATA, OUT, null, 2, 2, null)));
+        assertEquals(List.of("spec.model.inputs"), fields(spec(new ModelSpec(MODEL.uri(), List.of(), null), DATA, OUT, null, null, null, null)));
+        assertEquals(List.of("spec.model.inputs[1]"), fields(spec(new ModelSpec(MODEL.uri(), List.of("a", "a"), null), DATA, OUT, null, null, null, null)));
+        assertEquals(List.of("spec.model.uri"), fields(spec(new ModelSpec("s3://models/dir/", List.of("a"), null), DATA, OUT, null, null, null, null)));
+        assertEquals(List.of("spec.data.uri"), fields(spec(MODEL, new DataSpec("/local/path", null, null), OUT, null, null, null, null)));
+        assertEquals(List.of("spec.data.labels"), fields(spec(MODEL, new DataSpec(DATA.uri(), null, "images"), OUT, null, null, null, null)));
+        assertEquals(List.of("spec.s3.endpoint"), fields(spec(MODEL, DATA, OUT, null, null, null, new S3Spec("minio:9000", null, null, null))));
+    }
+
+    @Test
+    void outputInsideTheDataIsRefused() {
+        assertEquals(List.of("spec.output.uri"), fields(spec(MODEL, DATA, new OutputSpec("s3://cosmicai-data/100MB/results/"), null, null, null, null)));
+        assertEquals(List.of(), fields(spec(MODEL, DATA, new OutputSpec("s3://cosmicai-data/100MB-results/"), null, null, null, null)));
+    }
+
+    @Test
+    void messagesSayWhatWouldBeValid() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SpecValidator.requireValid(spec(MODEL, DATA, OUT, null, 20_000, null, null)));
+        assertEquals("spec.workers", e.field());
+        assertTrue(e.getMessage().contains("from 1 to 10000"), e.getMessage());
+        BadInputException uri = assertThrows(BadInputException.class,
+                () -> SpecValidator.requireValid(spec(MODEL, new DataSpec("https://bucket/x", null, null), OUT, null, null, null, null)));
+        assertTrue(uri.getMessage().contains("s3://bucket/prefix"), uri.getMessage());
+    }
+}
