@@ -1,0 +1,58 @@
+package io.dataparallel.core.output;
+
+import io.dataparallel.api.spec.S3Uri;
+
+/**
+ * Where everything lives under {@code spec.output.uri}. The one place that knows the
+ * output layout; see DESIGN.md's table.
+ */
+public record OutputLayout(S3Uri root) {
+    public static final String PREDICTIONS = "predictions/";
+    public static final String QUALITY = "quality/";
+    public static final String PROGRESS = "progress/";
+    public static final String RANKS = "ranks/";
+    /** Metadata on a prediction: the job that wrote it. */
+    public static final String META_JOB = "dataparallel-job";
+    /** Metadata on a prediction: samples in its partition (so a resumed worker need not read it). */
+    public static final String META_SAMPLES = "dataparallel-samples";
+
+    public static OutputLayout of(String outputUri) {
+        return new OutputLayout(S3Uri.parse("spec.output.uri", outputUri).asPrefix());
+    }
+
+    /** {@code _job.json}: who owns this output. */
+    public S3Uri owner() {
+        return root.resolve("_job.json");
+    }
+
+    /** The prediction of partition {@code key} (relative to the data prefix). */
+    public S3Uri prediction(String key) {
+        return root.resolve(PREDICTIONS + key);
+    }
+
+    /** Per-sample quality data of partition {@code key}, written only when labels are set. */
+    public S3Uri quality(String key) {
+        return root.resolve(QUALITY + key);
+    }
+
+    public S3Uri progress(int rank) {
+        return root.resolve(PROGRESS + rank + ".json");
+    }
+
+    public S3Uri rankResult(int rank) {
+        return root.resolve(RANKS + rank + ".json");
+    }
+
+    public S3Uri combined() {
+        return root.resolve("combined_data.json");
+    }
+
+    public S3Uri summary() {
+        return root.resolve("summary.json");
+    }
+
+    /** A self-contained HTML page showing where the job's time went. */
+    public S3Uri report() {
+        return root.resolve("report.html");
+    }
+}

@@ -1,0 +1,97 @@
+package io.dataparallel.core.plan;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.s3.StoredObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a spec into a {@link Plan}: lists {@code spec.data.uri} (every page), keeps the
+ * {@code .npz} keys in lexical order, applies {@code fileLimit}, and splits the partitions
+ * among the workers by bytes. The same listing always gives the same plan.
+ *
+ * <p>More workers than partitions is not an error: the plan runs one worker per partition
+ * and says so in {@link Plan#notes()}, since idle workers would only cost pod start-ups.
+ */
+public final class Planner {
+    static final String NPZ = ".npz";
+
+    private final ObjectStore store;
+    private final int maxWorkers;
+
+    /**
+     * @param maxWorkers the cap on workers when {@code spec.workers} is not given (the chart's worker cap)
+     */
+    public Planner(ObjectStore store, int maxWorkers) {
+        this.store = store;
+        this.maxWorkers = maxWorkers;
+    }
+
+    public Plan plan(JobRef job, InferenceJobSpec spec) {
+        SpecValidator.requireValid(spec);
+        S3Uri data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
+        List<StoredObject> listed = store.list(data, "spec.data.uri");
+        List<StoredObject> partitions = new ArrayList<>();
+        for (StoredObject o : listed) {
+            if (o.key().toLowerCase(Locale.ROOT).endsWith(NPZ)) {
+                partitions.add(o);
+            }
+        }
+        partitions.sort(Comparator.comparing(StoredObject::key));
+        if (partitions.isEmpty()) {
+            throw new BadInputException("spec.data.uri", listed.isEmpty()
+                    ? "no objects under " + data + ": upload the .npz partitions there or fix the prefix"
+                    : listed.size() + " objects under " + data + " but none ends in .npz: partitions must be .npz files"
+                      + " (convert CAI's .pt partitions with examples/tools/cai_pt_to_npz.py)");
+        }
+        Integer limit = spec.data().fileLimit();
+        if (limit != null) {
+            if (limit > partitions.size()) {
+                throw new BadInputException("spec.data.fileLimit", "is " + limit + " but only " + partitions.size()
+                        + " .npz partitions exist under " + data + ": use 1.." + partitions.size() + " or leave it out to take all");
+            }
+            partitions = partitions.subList(0, limit);
+        }
+        List<String> notes = new ArrayList<>();
+        int workers;
+        if (spec.workers() == null) {
+            workers = Math.min(partitions.size(), maxWorkers);
+        } else if (spec.workers() > partitions.size()) {
+            workers = partitions.size();
+            notes.add("spec.workers is " + spec.workers() + " but there are " + partitions.size()
+                    + " partitions: running " + workers + " workers, one partition each");
+        } else {
+            workers = spec.workers();
+        }
+        List<String> keys = new ArrayList<>(partitions.size());
+        List<Long> sizes = new ArrayList<>(partitions.size());
+        List<String> etags = new ArrayList<>(partitions.size());
+        long[] sizeArray = new long[partitions.size()];
+        for (int i = 0; i < partitions.size(); i++) {
+            StoredObject o = partitions.get(i);
+            keys.add(o.key().substring(data.key().length()));
+            sizes.add(o.size());
+            sizeArray[i] = o.size();
+            etags.add(fingerprint(o.etag()));
+        }
+        List<Integer> starts = new ArrayList<>(workers + 1);
+        for (int s : RankAssigner.assign(sizeArray, workers)) {
+            starts.add(s);
+        }
+        return new Plan(Plan.VERSION, job, spec, workers, keys, sizes, etags, starts, notes);
+    }
+
+    /** The part of an ETag a plan keeps. */
+    public static String fingerprint(String etag) {
+        String e = StoredObject.unquote(etag);
+        return e.length() <= Plan.ETAG_CHARS ? e : e.substring(0, Plan.ETAG_CHARS);
+    }
+}

@@ -1,0 +1,236 @@
+package io.dataparallel.core.s3;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.spec.S3Uri;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The S3 operations the parts need, with the store's errors turned into messages a user
+ * can act on. Every call names the spec field the location came from, so "access denied"
+ * or "no such bucket" points at {@code spec.data.uri}, {@code spec.model.uri} or
+ * {@code spec.output.uri}. Transient failures are retried by the client
+ * ({@link S3Clients#MAX_ATTEMPTS}) and then surface as {@link StoreUnavailableException}.
+ */
+public final class ObjectStore implements AutoCloseable {
+    private final S3Client s3;
+
+    public ObjectStore(S3Client s3) {
+        this.s3 = s3;
+    }
+
+    public S3Client client() {
+        return s3;
+    }
+
+    /** Every object under {@code prefix}, in the store's (lexical) order, across all pages. */
+    public List<StoredObject> list(S3Uri prefix, String field) {
+        return call(field, prefix, () -> {
+            List<StoredObject> out = new ArrayList<>();
+            String token = null;
+            do {
+                ListObjectsV2Response page = s3.listObjectsV2(ListObjectsV2Request.builder()
+                        .bucket(prefix.bucket()).prefix(prefix.key()).continuationToken(token).build());
+                for (S3Object o : page.contents()) {
+                    out.add(new StoredObject(o.key(), o.size(), StoredObject.unquote(o.eTag()), Map.of()));
+                }
+                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            } while (token != null);
+            return out;
+        });
+    }
+
+    /** The object's size, ETag and metadata, or empty when it does not exist. */
+    public Optional<StoredObject> head(S3Uri uri, String field) {
+        return call(field, uri, () -> {
+            try {
+                HeadObjectResponse r = s3.headObject(b -> b.bucket(uri.bucket()).key(uri.key()));
+                return Optional.of(new StoredObject(uri.key(), r.contentLength(), StoredObject.unquote(r.eTag()), r.metadata()));
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404 && !"NoSuchBucket".equals(code(e))) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The object's bytes, or empty when it does not exist. */
+    public Optional<byte[]> getIfExists(S3Uri uri, String field) {
+        return call(field, uri, () -> {
+            try {
+                return Optional.of(s3.getObjectAsBytes(b -> b.bucket(uri.bucket()).key(uri.key())).asByteArray());
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The object's bytes; a missing object is a bad input naming {@code field}. */
+    public byte[] get(S3Uri uri, String field) {
+        return getIfExists(uri, field).orElseThrow(() ->
+                new BadInputException(field, uri + " does not exist: upload it or fix the URI"));
+    }
+
+    /**
+     * Downloads to {@code target} (replaced atomically) and returns the ETag the store served.
+     */
+    public String download(S3Uri uri, Path target, String field) {
+        return call(field, uri, () -> {
+            Path part = target.resolveSibling(target.getFileName() + ".part");
+            try {
+                GetObjectResponse r = s3.getObject(GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build(),
+                        ResponseTransformer.toFile(part));
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return StoredObject.unquote(r.eTag());
+            } catch (NoSuchKeyException e) {
+                throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot write " + target + ": " + e.getMessage(), e);
+            } finally {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // a leftover .part file in the temp folder is harmless
+                }
+            }
+        });
+    }
+
+    /** An object read into memory, and the ETag the store served with it. */
+    public record Fetched(ByteBuffer data, String etag) {
+    }
+
+    /**
+     * Reads the whole object into one direct buffer: native code (libtorch) can use slices of
+     * it without copying, and nothing touches the disk.
+     */
+    public Fetched getDirect(S3Uri uri, String field) {
+        return call(field, uri, () -> {
+            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.bucket()).key(uri.key()))) {
+                long length = in.response().contentLength();
+                if (length > Integer.MAX_VALUE) {
+                    throw new BadInputException(field, uri + " is " + length + " bytes: split partitions below 2 GiB");
+                }
+                ByteBuffer data = ByteBuffer.allocateDirect((int) length);
+                byte[] chunk = new byte[1 << 20];
+                int n;
+                while (data.hasRemaining() && (n = in.read(chunk, 0, Math.min(chunk.length, data.remaining()))) > 0) {
+                    data.put(chunk, 0, n);
+                }
+                if (data.hasRemaining()) {
+                    throw new StoreUnavailableException("the store ended " + uri + " after " + data.position() + " of "
+                            + length + " bytes", null);
+                }
+                return new Fetched(data.flip(), StoredObject.unquote(in.response().eTag()));
+            } catch (NoSuchKeyException e) {
+                throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
+            } catch (IOException e) {
+                throw new StoreUnavailableException("reading " + uri + " broke off: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * One atomic PUT. With {@code onlyIfAbsent} the write is conditional
+     * ({@code If-None-Match: *}) and returns false, writing nothing, when the key exists.
+     */
+    public boolean put(S3Uri uri, byte[] body, String contentType, Map<String, String> metadata,
+                       boolean onlyIfAbsent, String field) {
+        return call(field, uri, () -> {
+            PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(uri.bucket()).key(uri.key())
+                    .contentType(contentType).metadata(metadata);
+            if (onlyIfAbsent) {
+                req.ifNoneMatch("*");
+            }
+            try {
+                s3.putObject(req.build(), RequestBody.fromBytes(body));
+                return true;
+            } catch (S3Exception e) {
+                if (onlyIfAbsent && e.statusCode() == 412) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** An unconditional PUT of JSON. */
+    public void putJson(S3Uri uri, byte[] json, String field) {
+        put(uri, json, "application/json", Map.of(), false, field);
+    }
+
+    private static <T> T call(String field, S3Uri uri, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (S3Exception e) {
+            throw translate(field, uri, e);
+        } catch (SdkClientException e) {
+            throw new StoreUnavailableException("cannot reach the store for " + uri + " (" + field
+                    + ") after " + S3Clients.MAX_ATTEMPTS + " attempts: " + rootMessage(e)
+                    + "; check spec.s3.endpoint and that the store is up", e);
+        }
+    }
+
+    private static RuntimeException translate(String field, S3Uri uri, S3Exception e) {
+        String code = code(e);
+        if ("NoSuchBucket".equals(code)) {
+            return new BadInputException(field, "bucket '" + uri.bucket() + "' does not exist: create it or fix the URI " + uri);
+        }
+        if ("InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
+            return new BadInputException("spec.s3.credentialsSecret", "the store rejected the credentials (" + code
+                    + ") for " + uri + ": put a valid AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the Secret (locally: the environment)");
+        }
+        if (e.statusCode() == 403) {
+            return new BadInputException(field, "access denied to " + uri + " (" + code
+                    + "): give the credentials in spec.s3.credentialsSecret permission to use this bucket and prefix");
+        }
+        if (e.statusCode() >= 500 || e.statusCode() == 429) {
+            return new StoreUnavailableException("the store kept failing for " + uri + " (" + field + "): HTTP "
+                    + e.statusCode() + " " + code + " after " + S3Clients.MAX_ATTEMPTS + " attempts", e);
+        }
+        return new BadInputException(field, "the store refused the request for " + uri + ": HTTP " + e.statusCode() + " " + code
+                + (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null ? " (" + e.awsErrorDetails().errorMessage() + ")" : ""));
+    }
+
+    private static String code(S3Exception e) {
+        return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,123 @@
+package io.dataparallel.core.summary;
+
+import io.dataparallel.api.plan.Partition;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.FailedPartition;
+import io.dataparallel.api.result.Progress;
+import io.dataparallel.api.result.Quality;
+import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.report.Report;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.s3.StoredObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Reads the rank results of one plan's ranks (and never other files under the prefix),
+ * writes {@code combined_data.json} (CAI's list of rank results), {@code summary.json} and
+ * {@code report.html} (where the time went).
+ * A rank with no result is a failed worker: its partitions without a prediction are listed
+ * with the reason its progress file gives.
+ */
+public final class Summarizer {
+    private static final String FIELD = "spec.output.uri";
+    private static final int READERS = 8;
+
+    private final ObjectStore store;
+
+    public Summarizer(ObjectStore store) {
+        this.store = store;
+    }
+
+    /** Summarizes {@code plan}'s results and writes {@code combined_data.json} and {@code summary.json}. */
+    public Summary summarize(Plan plan) {
+        OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+        String planHash = PlanCodec.hash(plan);
+        List<RankResult> results = new ArrayList<>();
+        List<Integer> failedWorkers = new ArrayList<>();
+        List<FailedPartition> failedPartitions = new ArrayList<>();
+        List<String> donePartitions = new ArrayList<>();
+        long samples = 0;
+        for (int rank = 0; rank < plan.worldSize(); rank++) {
+            Optional<RankResult> result = readRank(layout, rank, planHash);
+            if (result.isPresent()) {
+                results.add(result.get());
+                samples += result.get().samples();
+                plan.partitionsOf(rank).forEach(p -> donePartitions.add(p.key()));
+                continue;
+            }
+            failedWorkers.add(rank);
+            String reason = failureReason(layout, rank);
+            for (Partition p : plan.partitionsOf(rank)) {
+                Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), FIELD);
+                if (prediction.isPresent()) {
+                    donePartitions.add(p.key());
+                    samples += Long.parseLong(prediction.get().metadata().getOrDefault(OutputLayout.META_SAMPLES, "0"));
+                } else {
+                    failedPartitions.add(new FailedPartition(p.key(), rank, reason));
+                }
+            }
+        }
+        Quality quality = plan.spec().data().labels() == null ? null : quality(layout, donePartitions);
+        Summary summary = Metrics.summarize(plan, planHash, results, samples, donePartitions.size(),
+                failedWorkers, failedPartitions, quality);
+        store.putJson(layout.combined(), Json.writePretty(results), FIELD);
+        store.putJson(layout.summary(), Json.writePretty(summary), FIELD);
+        store.put(layout.report(), Report.html(summary, results).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "text/html; charset=utf-8", Map.of(), false, FIELD);
+        return summary;
+    }
+
+    private Optional<RankResult> readRank(OutputLayout layout, int rank, String planHash) {
+        return store.getIfExists(layout.rankResult(rank), FIELD)
+                .map(bytes -> Json.read(bytes, RankResult.class))
+                // a result from an earlier plan of this output is stale, not this job's
+                .filter(r -> planHash.equals(r.planHash()));
+    }
+
+    private String failureReason(OutputLayout layout, int rank) {
+        Optional<Progress> progress = store.getIfExists(layout.progress(rank), FIELD).map(b -> Json.read(b, Progress.class));
+        if (progress.isPresent() && progress.get().error() != null) {
+            return progress.get().error();
+        }
+        return "worker " + rank + " did not finish (no " + layout.rankResult(rank) + "); see its pod's log";
+    }
+
+    private Quality quality(OutputLayout layout, List<String> partitions) {
+        ExecutorService pool = Executors.newFixedThreadPool(READERS);
+        try {
+            List<Future<Map<String, NpyArray>>> parts = new ArrayList<>();
+            for (String key : partitions) {
+                parts.add(pool.submit(() -> readQuality(layout, key)));
+            }
+            List<Map<String, NpyArray>> data = new ArrayList<>();
+            for (Future<Map<String, NpyArray>> f : parts) {
+                data.add(f.get());
+            }
+            return QualityData.aggregate(data);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading quality data", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Map<String, NpyArray> readQuality(OutputLayout layout, String key) {
+        return store.getIfExists(layout.quality(key), FIELD).map(Npz::read).orElse(Map.of());
+    }
+}

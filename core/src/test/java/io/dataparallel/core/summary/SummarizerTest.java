@@ -1,0 +1,81 @@
+package io.dataparallel.core.summary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.result.Progress;
+import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.spec.DataSpec;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.OutputSpec;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.testing.S3Fixture;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SummarizerTest {
+    @TempDir
+    Path tmp;
+
+    static RankResult result(int rank, String planHash, long samples, double compute, long started, long finished) {
+        return new RankResult(compute, 100, compute / 2, 2, 512, "cpu", samples * 8000 / compute, samples / compute, "cpu", 8,
+                "ns/job", planHash, rank, 3, 2, samples, samples, 0.5, 0.2, (finished - started) / 1000.0, compute * 2, 100,
+                started, finished, List.of(new PartitionResult("p" + rank + ".npz", samples, samples * 1000, 2, false,
+                0.5, 0.1, compute, 0.1, started, started, finished)));
+    }
+
+    @Test
+    void onlyThisPlansRanksCountAndMissingOnesAreExplained() throws Exception {
+        try (S3Fixture s3 = new S3Fixture(tmp)) {
+            s3.createBucket("out");
+            InferenceJobSpec spec = new InferenceJobSpec(new ModelSpec("s3://models/m.pt", List.of("x"), null),
+                    new DataSpec("s3://data/in/", null, null), new OutputSpec("s3://out/run/"), null, null, null, null, null,
+                    s3.spec(), null, null, null, null, null);
+            Plan plan = new Plan(1, new JobRef("ns", "job", "u"), spec, 3, List.of("p0.npz", "p1.npz", "p2.npz"),
+                    List.of(1000L, 1000L, 1000L), List.of("a", "b", "c"), List.of(0, 1, 2, 3), List.of());
+            String hash = PlanCodec.hash(plan);
+            OutputLayout layout = OutputLayout.of("s3://out/run/");
+            s3.put(layout.rankResult(0).toString(), Json.write(result(0, hash, 100, 2.0, 1_000, 5_000)));
+            // rank 1 wrote its prediction, then died before its rank result; an old run left a rank 1 result
+            s3.put(layout.rankResult(1).toString(), Json.write(result(1, "stale-plan", 999, 1.0, 0, 1_000)));
+            s3.store().put(layout.prediction("p1.npz"), new byte[] {1}, "application/octet-stream",
+                    Map.of(OutputLayout.META_JOB, "ns/job", OutputLayout.META_SAMPLES, "40"), false, "t");
+            s3.put(layout.progress(2).toString(), Json.write(new Progress("ns/job", 2, Progress.FAILED, 1, 0, 0, 0, 0, 0,
+                    "p2.npz", "p2.npz: cannot be read as .npz")));
+            // a rank outside this plan (an earlier job with more workers)
+            s3.put(layout.rankResult(7).toString(), Json.write(result(7, hash, 5000, 1.0, 0, 1_000)));
+
+            Summary summary = new Summarizer(s3.store()).summarize(plan);
+
+            assertEquals(140, summary.samples());
+            assertEquals(2, summary.partitionsDone());
+            assertEquals(List.of(1, 2), summary.failedWorkers());
+            assertEquals(1, summary.failedPartitions().size());
+            assertEquals("p2.npz", summary.failedPartitions().get(0).partition());
+            assertEquals("p2.npz: cannot be read as .npz", summary.failedPartitions().get(0).reason());
+            assertEquals(4.0, summary.seconds(), 1e-9);
+            assertEquals(25.0, summary.samplesPerSecond(), 1e-9);
+            assertEquals(50.0, summary.computeSamplesPerSecond(), 1e-9);
+            assertEquals(0, summary.slowestWorker().rank());
+            JsonNode combined = Json.MAPPER.readTree(s3.require(layout.combined().toString()));
+            assertEquals(1, combined.size());
+            assertEquals(0, combined.get(0).get("rank").asInt());
+            Summary stored = Json.read(s3.require(layout.summary().toString()), Summary.class);
+            assertEquals(summary, stored);
+            String report = new String(s3.require("s3://out/run/report.html"), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(report.contains("rank 0") && report.contains("<svg") && report.contains("p2.npz: cannot be read as .npz"), report);
+            assertTrue(!report.contains("<script") && !report.contains("http"), "self-contained, no script, no network");
+        }
+    }
+}
