@@ -1,0 +1,119 @@
+package io.dataparallel.worker;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.plan.Partition;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
+import io.dataparallel.core.npz.NpzFormatException;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.s3.StoredObject;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Gets one partition ready, on the prefetch thread while the previous one computes:
+ * skip it when its prediction exists (resume), else read it into one direct buffer, check
+ * it is the object that was planned and index the arrays the model needs (slices of that
+ * buffer: libtorch reads them where the download put them).
+ */
+final class PartitionLoader {
+    private final ObjectStore store;
+    private final OutputLayout layout;
+    private final S3Uri data;
+    private final JobRef job;
+    private final List<String> inputs;
+    private final String labels;
+    private final Set<String> wanted = new LinkedHashSet<>();
+
+    PartitionLoader(ObjectStore store, InferenceJobSpec spec, JobRef job) {
+        this.store = store;
+        this.layout = OutputLayout.of(spec.output().uri());
+        this.data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
+        this.job = job;
+        this.inputs = spec.model().inputs();
+        this.labels = spec.data().labels();
+        this.wanted.addAll(inputs);
+        if (labels != null) {
+            wanted.add(labels);
+        }
+    }
+
+    LoadedPartition load(Partition p) {
+        long started = System.currentTimeMillis();
+        Optional<Long> done = doneSamples(p);
+        if (done.isPresent()) {
+            return new LoadedPartition(p, Map.of(), done.get(), true, 0, 0, started);
+        }
+        if (p.size() == 0) {
+            throw new BadInputException(p.key(), "is a zero-byte object under spec.data.uri: remove it or upload the partition again");
+        }
+        long t0 = System.nanoTime();
+        ObjectStore.Fetched fetched = store.getDirect(data.resolve(p.key()), "spec.data.uri");
+        long t1 = System.nanoTime();
+        if (!Planner.fingerprint(fetched.etag()).equals(p.etag())) {
+            throw new BadInputException(p.key(), "changed under spec.data.uri since the job was planned (ETag "
+                    + fetched.etag() + "): partitions must not change while a job runs; start a new job to use the new data");
+        }
+        Map<String, NpyArray> arrays = decode(p, fetched.data());
+        long t2 = System.nanoTime();
+        return new LoadedPartition(p, arrays, rows(p, arrays), false, (t1 - t0) / 1e9, (t2 - t1) / 1e9, started);
+    }
+
+    /** Samples of the partition when its prediction exists and is this job's; empty when not done. */
+    private Optional<Long> doneSamples(Partition p) {
+        Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), "spec.output.uri");
+        if (prediction.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> meta = prediction.get().metadata();
+        String owner = meta.get(OutputLayout.META_JOB);
+        if (!job.id().equals(owner)) {
+            throw new BadInputException("spec.output.uri", layout.prediction(p.key()) + " was written by "
+                    + (owner == null ? "something other than dataparallel" : "job " + owner)
+                    + ", not " + job.id() + ": choose another spec.output.uri");
+        }
+        return Optional.of(Long.parseLong(meta.getOrDefault(OutputLayout.META_SAMPLES, "0")));
+    }
+
+    private Map<String, NpyArray> decode(Partition p, java.nio.ByteBuffer archive) {
+        Map<String, NpyArray> arrays;
+        try {
+            arrays = Npz.read(archive, wanted);
+        } catch (NpzFormatException e) {
+            throw new BadInputException(p.key(), "cannot be read as .npz: " + e.getMessage()
+                    + "; write partitions with numpy.savez or numpy.savez_compressed");
+        }
+        for (String name : wanted) {
+            if (!arrays.containsKey(name)) {
+                String field = name.equals(labels) && !inputs.contains(name) ? "spec.data.labels" : "spec.model.inputs";
+                throw new BadInputException(field, "partition '" + p.key() + "' has no array '" + name + "'; it has "
+                        + Npz.names(archive) + ": name arrays that every partition holds");
+            }
+        }
+        return arrays;
+    }
+
+    private long rows(Partition p, Map<String, NpyArray> arrays) {
+        NpyArray first = arrays.get(inputs.get(0));
+        if (first.shape().length == 0) {
+            throw new BadInputException("spec.model.inputs", "array '" + first.name() + "' in partition '" + p.key()
+                    + "' is a scalar: inputs need a first dimension of samples");
+        }
+        for (NpyArray a : arrays.values()) {
+            if (a.shape().length == 0 || a.rows() != first.rows()) {
+                throw new BadInputException(a.name().equals(labels) ? "spec.data.labels" : "spec.model.inputs", "array '" + a.name()
+                        + "' in partition '" + p.key() + "' has shape " + a.shapeText() + " but '" + first.name() + "' has "
+                        + first.rows() + " samples: every array needs the same first dimension");
+            }
+        }
+        return first.rows();
+    }
+}

@@ -1,0 +1,124 @@
+package io.dataparallel.worker;
+
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.result.Progress;
+import io.dataparallel.api.result.RankResult;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.s3.ObjectStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps one worker's account: partition results as they finish, {@code progress/<rank>.json}
+ * after each, and the rank result ({@code ranks/<rank>.json}, CAI's execution info) last.
+ * Thread-safe: partitions finish on the upload thread.
+ */
+final class RankReporter {
+    private static final String FIELD = "spec.output.uri";
+
+    private final ObjectStore store;
+    private final OutputLayout layout;
+    private final Plan plan;
+    private final int rank;
+    private final int partitionsTotal;
+    private final List<PartitionResult> partitions = new ArrayList<>();
+    private final long startedMs;
+
+    RankReporter(ObjectStore store, Plan plan, int rank, long startedMs) {
+        this.store = store;
+        this.layout = OutputLayout.of(plan.spec().output().uri());
+        this.plan = plan;
+        this.rank = rank;
+        this.partitionsTotal = plan.partitionsOf(rank).size();
+        this.startedMs = startedMs;
+    }
+
+    synchronized void started() {
+        writeProgress(Progress.RUNNING, null, null);
+    }
+
+    /** Records a finished partition and publishes progress. */
+    synchronized void finished(PartitionResult result) {
+        partitions.add(result);
+        writeProgress(Progress.RUNNING, null, null);
+    }
+
+    /** Publishes the failure so the summarizer and the operator can say why. Best effort. */
+    synchronized void failed(String partition, String error) {
+        try {
+            writeProgress(Progress.FAILED, partition, error);
+        } catch (RuntimeException ignored) {
+            // the store may be what failed; the exit code still tells Kubernetes
+        }
+    }
+
+    /** Writes {@code ranks/<rank>.json} and the final progress; returns the result. */
+    synchronized RankResult complete(int batchSize, String device, int threads, double modelLoadSeconds) {
+        long finishedMs = System.currentTimeMillis();
+        double compute = 0;
+        long batches = 0;
+        long computedSamples = 0;
+        long computedBytes = 0;
+        long samples = 0;
+        double download = 0;
+        for (PartitionResult p : partitions) {
+            samples += p.samples();
+            download += p.downloadSeconds();
+            if (!p.resumed()) {
+                compute += p.computeSeconds();
+                batches += p.batches();
+                computedSamples += p.samples();
+                computedBytes += p.bytes();
+            }
+        }
+        double peakRss = SystemInfo.peakRssMb();
+        RankResult result = new RankResult(
+                compute,
+                peakRss,
+                batches > 0 ? compute / batches : 0,
+                batches,
+                batchSize,
+                device,
+                compute > 0 ? computedBytes * 8.0 / compute : 0,
+                compute > 0 ? computedSamples / compute : 0,
+                SystemInfo.cpuModel(),
+                SystemInfo.memoryGb(),
+                plan.job().id(),
+                PlanCodec.hash(plan),
+                rank,
+                plan.worldSize(),
+                threads,
+                samples,
+                computedSamples,
+                download,
+                modelLoadSeconds,
+                (finishedMs - startedMs) / 1000.0,
+                SystemInfo.processCpuSeconds(),
+                peakRss,
+                startedMs,
+                finishedMs,
+                List.copyOf(partitions));
+        store.putJson(layout.rankResult(rank), Json.writePretty(result), FIELD);
+        writeProgress(Progress.DONE, null, null);
+        return result;
+    }
+
+    private void writeProgress(String state, String failedPartition, String error) {
+        long samples = 0;
+        long computed = 0;
+        double compute = 0;
+        for (PartitionResult p : partitions) {
+            samples += p.samples();
+            if (!p.resumed()) {
+                computed += p.samples();
+                compute += p.computeSeconds();
+            }
+        }
+        Progress progress = new Progress(plan.job().id(), rank, state, partitionsTotal, partitions.size(), samples,
+                compute, computed, System.currentTimeMillis(), failedPartition, error);
+        store.putJson(layout.progress(rank), Json.write(progress), FIELD);
+    }
+}

@@ -1,0 +1,218 @@
+package io.dataparallel.worker;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.Partition;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.spec.Device;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
+import io.dataparallel.core.output.OutputClaim;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.s3.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rank of an InferenceJob. Loads the model once, then for each of its partitions:
+ * skip it when done (resume), otherwise compute it while the next one downloads and the
+ * previous one uploads; a partition's prediction is written in one PUT, then its progress;
+ * the rank result comes last. Memory holds at most the partition computing, the one
+ * prefetched and the predictions uploading.
+ */
+public final class Worker {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final String FIELD = "spec.output.uri";
+
+    private final Plan plan;
+    private final int rank;
+    private final ObjectStore store;
+    private final Path tempDir;
+    private final int threads;
+    private final boolean overlap;
+    private final long startedMs;
+    private final RankReporter reporter;
+    private final OutputLayout layout;
+    private String current;
+    /** The upload in flight, if any: a failure elsewhere still lets it finish, so no finished work is lost. */
+    private Future<?> uploading;
+
+    public Worker(Plan plan, int rank, ObjectStore store, Path tempDir, int threads, boolean overlap, long startedMs) {
+        this.plan = plan;
+        this.rank = rank;
+        this.store = store;
+        this.tempDir = tempDir;
+        this.threads = threads;
+        this.overlap = overlap;
+        this.startedMs = startedMs;
+        this.reporter = new RankReporter(store, plan, rank, startedMs);
+        this.layout = OutputLayout.of(plan.spec().output().uri());
+    }
+
+    /** Runs this rank to the end; throws {@link BadInputException} for input that retrying cannot fix. */
+    public RankResult run() {
+        InferenceJobSpec spec = plan.spec();
+        OutputClaim.verify(store, layout, plan.job());
+        List<Partition> mine = plan.partitionsOf(rank);
+        reporter.started();
+        LOG.info("rank {}/{}: {} partitions, {} threads, device {}", rank, plan.worldSize(), mine.size(), threads,
+                spec.deviceOrDefault());
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(daemon("prefetch-" + rank));
+        ExecutorService upload = Executors.newSingleThreadExecutor(daemon("upload-" + rank));
+        PartitionLoader loader = new PartitionLoader(store, spec, plan.job());
+        try {
+            // the first partition downloads while the model loads
+            Future<LoadedPartition> next = mine.isEmpty() || !overlap ? null : prefetch.submit(() -> loader.load(mine.get(0)));
+            long t0 = System.nanoTime();
+            try (ModelRunner model = loadModel(spec)) {
+                double modelLoadSeconds = (System.nanoTime() - t0) / 1e9;
+                for (int i = 0; i < mine.size(); i++) {
+                    current = mine.get(i).key();
+                    LoadedPartition loaded = overlap ? await(next) : loader.load(mine.get(i));
+                    int following = i + 1;
+                    next = overlap && following < mine.size() ? prefetch.submit(() -> loader.load(mine.get(following))) : null;
+                    if (loaded.resumed()) {
+                        reporter.finished(PartitionResult.resumed(loaded.partition().key(), loaded.rows(),
+                                loaded.partition().size(), System.currentTimeMillis()));
+                        continue;
+                    }
+                    long computeStarted = System.currentTimeMillis();
+                    long c0 = System.nanoTime();
+                    ModelRunner.Outputs outputs = model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault());
+                    List<NpyArray> quality = qualityData(spec, loaded, outputs);
+                    double computeSeconds = (System.nanoTime() - c0) / 1e9;
+                    await(uploading); // at most one partition's predictions in flight
+                    uploading = upload.submit(() -> write(loaded, outputs, quality, computeStarted, computeSeconds));
+                    if (!overlap) {
+                        await(uploading);
+                    }
+                }
+                await(uploading);
+                current = null;
+                RankResult result = reporter.complete(spec.batchSizeOrDefault(), model.deviceName(), threads, modelLoadSeconds);
+                LOG.info("rank {} done: {} samples computed in {} s ({} samples/s compute-only), end to end {} s",
+                        rank, result.computedSamples(), round(result.computeSeconds()), round(result.samplesPerSecond()),
+                        round(result.endToEndSeconds()));
+                return result;
+            }
+        } catch (RuntimeException e) {
+            finishUpload();
+            reporter.failed(current, e.getMessage());
+            throw e;
+        } finally {
+            prefetch.shutdownNow();
+            upload.shutdownNow();
+        }
+    }
+
+    private void finishUpload() {
+        if (uploading == null || uploading.isDone()) {
+            return; // nothing in flight, or it already failed: that failure is the one being reported
+        }
+        try {
+            await(uploading);
+        } catch (RuntimeException alsoFailed) {
+            LOG.warn("rank {}: the last prediction upload failed too: {}", rank, alsoFailed.getMessage());
+        }
+    }
+
+    private ModelRunner loadModel(InferenceJobSpec spec) {
+        S3Uri uri = S3Uri.parse("spec.model.uri", spec.model().uri());
+        Path file = tempDir.resolve("model-" + rank + "-" + ProcessHandle.current().pid() + ".pt");
+        try {
+            store.download(uri, file, "spec.model.uri");
+            return ModelRunner.load(file, spec.model(), spec.deviceOrDefault() == Device.gpu, uri.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // temp folder goes with the pod
+            }
+        }
+    }
+
+    private static List<NpyArray> inputs(InferenceJobSpec spec, LoadedPartition loaded) {
+        List<NpyArray> in = new ArrayList<>();
+        for (String name : spec.model().inputs()) {
+            in.add(loaded.arrays().get(name));
+        }
+        return in;
+    }
+
+    private static List<NpyArray> qualityData(InferenceJobSpec spec, LoadedPartition loaded, ModelRunner.Outputs outputs) {
+        String labels = spec.data().labels();
+        if (labels == null) {
+            return List.of();
+        }
+        return io.dataparallel.core.summary.QualityData.compute(loaded.arrays().get(labels), outputs.arrays().get(0));
+    }
+
+    /** Quality data first, then the prediction (its presence means done), then progress. */
+    private Void write(LoadedPartition loaded, ModelRunner.Outputs outputs, List<NpyArray> quality,
+                       long computeStarted, double computeSeconds) {
+        Partition p = loaded.partition();
+        long u0 = System.nanoTime();
+        if (!quality.isEmpty()) {
+            store.put(layout.quality(p.key()), Npz.toBytes(quality), "application/octet-stream", Map.of(), false, FIELD);
+        }
+        Map<String, String> meta = Map.of(OutputLayout.META_JOB, plan.job().id(),
+                OutputLayout.META_SAMPLES, Long.toString(loaded.rows()));
+        boolean created = store.put(layout.prediction(p.key()), Npz.toBytes(outputs.arrays()), "application/octet-stream",
+                meta, true, FIELD);
+        if (!created) {
+            LOG.info("rank {}: prediction of {} was written meanwhile by another attempt; keeping it", rank, p.key());
+        }
+        double uploadSeconds = (System.nanoTime() - u0) / 1e9;
+        reporter.finished(new PartitionResult(p.key(), loaded.rows(), p.size(), outputs.batches(), false,
+                loaded.downloadSeconds(), loaded.decodeSeconds(), computeSeconds, uploadSeconds, loaded.startedMs(),
+                computeStarted, System.currentTimeMillis()));
+        return null;
+    }
+
+    private static <T> T await(Future<T> future) {
+        if (future == null) {
+            return null;
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String round(double v) {
+        return String.format("%.2f", v);
+    }
+}

@@ -1,0 +1,101 @@
+package io.dataparallel.worker;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.s3.S3Clients;
+import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.summary.Summarizer;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker image's entry point. {@code worker} (the default) runs one rank;
+ * {@code summarize} runs the summarizer; {@code warmup} loads the engine (image builds). Exit codes are the contract with the Job's
+ * podFailurePolicy: 0 done, 3 bad input (fail the index, do not retry), anything else
+ * retry. Every failure is one log line that names the field and the fix; no stack trace.
+ */
+public final class WorkerMain {
+    public static final int OK = 0;
+    public static final int RETRY = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "worker" : args[0];
+        long started = ManagementFactory.getRuntimeMXBean().getStartTime(); // JVM start: end to end includes it
+        System.exit(run(command, System.getenv(), started));
+    }
+
+    /** Runs {@code command} with {@code env} as the process environment; returns the exit code. */
+    public static int run(String command, Map<String, String> env, long startedMs) {
+        try {
+            switch (command) {
+                case "worker" -> runWorker(env, startedMs);
+                case "summarize" -> runSummarizer(env);
+                case "warmup" -> warmup(env);
+                default -> throw new BadInputException("command", "'" + command + "' is not a command: use worker, summarize or warmup");
+            }
+            return OK;
+        } catch (BadInputException e) {
+            LOG.error("bad input, not retrying: {}", e.getMessage());
+            return BadInputException.EXIT_CODE;
+        } catch (StoreUnavailableException e) {
+            LOG.error("store unavailable, will be retried: {}", e.getMessage());
+            return RETRY;
+        } catch (RuntimeException | Error e) {
+            LOG.error("failed, will be retried: {}", ModelRunner.firstLine(e));
+            LOG.debug("failure detail", e);
+            return RETRY;
+        }
+    }
+
+    private static void runWorker(Map<String, String> env, long startedMs) {
+        WorkerEnv we = WorkerEnv.from(env);
+        Plan plan = readPlan(we.plan().toString(), env);
+        if (plan.worldSize() != we.worldSize()) {
+            throw new BadInputException(WorkerEnv.WORLD_SIZE, "is " + we.worldSize() + " but the plan has " + plan.worldSize()
+                    + " ranks: run the Job with completions = parallelism = " + plan.worldSize());
+        }
+        DjlSetup.configure(we.threads(), env);
+        try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
+            new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs).run();
+        }
+    }
+
+    private static void runSummarizer(Map<String, String> env) {
+        Plan plan = readPlan(env.getOrDefault(WorkerEnv.PLAN, WorkerEnv.DEFAULT_PLAN), env);
+        try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
+            Summary summary = new Summarizer(store).summarize(plan);
+            LOG.info("summary: {}", new String(Json.write(summary), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Loads the PyTorch engine once so its natives land in DJL_CACHE_DIR: image builds run it,
+     * so pods start without extracting (CPU) or downloading (GPU) anything.
+     */
+    private static void warmup(Map<String, String> env) {
+        DjlSetup.configure(1, env);
+        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+        LOG.info("PyTorch {} ready; {} GPU(s) visible", engine.getVersion(), engine.getGpuCount());
+    }
+
+    private static Plan readPlan(String path, Map<String, String> env) {
+        try {
+            return PlanCodec.read(java.nio.file.Path.of(path));
+        } catch (UncheckedIOException e) {
+            throw new BadInputException(WorkerEnv.PLAN, "cannot read the plan at " + path + " (" + e.getMessage()
+                    + "): mount the job's plan ConfigMap there or set DATAPARALLEL_PLAN");
+        }
+    }
+}
