@@ -1,0 +1,64 @@
+package io.dataparallel.cli;
+
+import io.dataparallel.api.BadInputException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The command line: a command, positional arguments, {@code --name value} options and flags. */
+record Args(String command, List<String> positional, Map<String, String> options) {
+    private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples");
+    private static final Set<String> FLAGS = Set.of("--example-data", "--help", "-h");
+
+    static Args parse(String[] args) {
+        if (args.length == 0) {
+            return new Args("help", List.of(), Map.of());
+        }
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (WITH_VALUE.contains(a)) {
+                if (i + 1 >= args.length) {
+                    throw new BadInputException(a, "needs a value");
+                }
+                options.put(a, args[++i]);
+            } else if (FLAGS.contains(a)) {
+                options.put(a, "true");
+            } else if (a.startsWith("-")) {
+                throw new BadInputException(a, "is not an option: see dataparallel help");
+            } else {
+                positional.add(a);
+            }
+        }
+        String command = options.containsKey("--help") || options.containsKey("-h") ? "help" : args[0];
+        return new Args(command, positional, options);
+    }
+
+    Path store() {
+        return Path.of(options.getOrDefault("--store", Cli.DEFAULT_STORE.toString()));
+    }
+
+    boolean flag(String name) {
+        return options.containsKey(name);
+    }
+
+    Integer intOption(String name) {
+        String v = options.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadInputException(name, "'" + v + "' is not a positive number");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.dataparallel.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.Partition;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.manifest.Manifest;
+import io.dataparallel.core.manifest.Manifests;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.s3.StoreUnavailableException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code dataparallel} command. {@code run} runs a manifest on this machine, {@code plan}
+ * shows its plan, {@code example} writes the example model and data. Exit codes: 0 success,
+ * 1 the job failed, 2 bad input (the message names the field and the fix).
+ */
+public final class Cli {
+    static final int MAX_WORKERS = 10_000;
+    static final Path DEFAULT_STORE = Path.of(".dataparallel", "store");
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build();
+
+    static final String USAGE = """
+            dataparallel: data-parallel batch inference with DJL PyTorch over S3 partitions
+
+            usage:
+              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data]
+                  Run an InferenceJob on this machine: plan, workers as local processes, summary.
+                  With no spec.s3.endpoint the store is an embedded S3 server over DIR
+                  (default .dataparallel/store; s3://bucket/key is DIR/bucket/key).
+                  --parallel P     workers running at once (default: one per core, at most spec.workers)
+                  --threads T      intra-op threads per worker (default: cores / P)
+                  --example-data   first write the example model and CAI-shaped partitions
+                                   where the manifest points, unless something is there
+              dataparallel plan MANIFEST [--store DIR]
+                  Print the plan: partitions, bytes, workers, partitions per worker.
+              dataparallel example [MANIFEST] [--store DIR] [--partitions N] [--samples N]
+                  Write the example model and N synthetic CAI-shaped partitions where MANIFEST
+                  (default examples/astro-redshift.yaml) points.
+              dataparallel help
+            """;
+
+    private Cli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.console() != null));
+    }
+
+    static int run(String[] args, PrintStream out, boolean terminal) {
+        try {
+            Args a = Args.parse(args);
+            switch (a.command()) {
+                case "run" -> {
+                    return LocalRun.run(manifest(a), new LocalRun.Options(a.store(), a.intOption("--parallel"),
+                            a.intOption("--threads"), a.flag("--example-data"), out, terminal));
+                }
+                case "plan" -> {
+                    return plan(manifest(a), a.store(), out);
+                }
+                case "example" -> {
+                    return example(a, out);
+                }
+                case "help", "--help", "-h" -> {
+                    out.print(USAGE);
+                    return 0;
+                }
+                default -> throw new BadInputException("COMMAND", "'" + a.command() + "' is not a command: use run, plan or example (dataparallel help)");
+            }
+        } catch (BadInputException e) {
+            out.println("error: " + e.getMessage());
+            return 2;
+        } catch (StoreUnavailableException e) {
+            out.println("error: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("stopped: run the same command again to resume");
+            return 130;
+        } catch (RuntimeException e) {
+            out.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static Manifest manifest(Args a) {
+        if (a.positional().isEmpty()) {
+            throw new BadInputException("MANIFEST", "is missing: dataparallel " + a.command() + " MANIFEST, e.g. examples/astro-redshift.yaml");
+        }
+        return Manifests.read(Path.of(a.positional().get(0)));
+    }
+
+    private static int plan(Manifest manifest, Path store, PrintStream out) {
+        io.dataparallel.api.validation.SpecValidator.requireValid(manifest.spec());
+        try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
+            Plan plan = new Planner(local.store(), MAX_WORKERS).plan(manifest.job(), local.effective(manifest.spec()));
+            out.printf("job %s: %d partitions, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),
+                    plan.partitionCount(), plan.totalBytes() / 1e6, plan.worldSize(), PlanCodec.hash(plan),
+                    PlanCodec.encode(plan).length);
+            plan.notes().forEach(n -> out.println("note: " + n));
+            for (int r = 0; r < plan.worldSize(); r++) {
+                List<Partition> mine = plan.partitionsOf(r);
+                long bytes = mine.stream().mapToLong(Partition::size).sum();
+                List<String> keys = new ArrayList<>();
+                mine.forEach(p -> keys.add(p.key()));
+                String shown = keys.size() <= 4 ? String.join(", ", keys)
+                        : keys.get(0) + " .. " + keys.get(keys.size() - 1);
+                out.printf("  rank %d: %d partitions, %.1f MB: %s%n", r, mine.size(), bytes / 1e6, shown);
+            }
+            return 0;
+        }
+    }
+
+    private static int example(Args a, PrintStream out) {
+        Manifest m = Manifests.read(Path.of(a.positional().isEmpty() ? "examples/astro-redshift.yaml" : a.positional().get(0)));
+        try (LocalStore local = LocalStore.open(m.spec(), a.store())) {
+            S3Uri model = S3Uri.parse("spec.model.uri", m.spec().model().uri());
+            S3Uri data = S3Uri.parse("spec.data.uri", m.spec().data().uri()).asPrefix();
+            local.ensureBucket(model);
+            local.ensureBucket(data);
+            out.println(ExampleData.writeModel(local.store(), model) ? "wrote " + model : model + " exists; kept it");
+            Integer partitions = a.intOption("--partitions");
+            Integer samples = a.intOption("--samples");
+            int n = partitions != null ? partitions : m.spec().data().fileLimit() != null ? m.spec().data().fileLimit() : ExampleData.DEFAULT_PARTITIONS;
+            int s = samples != null ? samples : ExampleData.DEFAULT_SAMPLES;
+            out.println(ExampleData.writePartitions(local.store(), data, n, s)
+                    ? "wrote " + n + " partitions of " + s + " samples under " + data
+                    : data + " holds objects already; kept them");
+            return 0;
+        }
+    }
+
+    static String yaml(Object value) {
+        try {
+            return YAML.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.dataparallel.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How to start another JVM on this one's classpath (worker processes in local mode). */
+final class Java {
+    private Java() {
+    }
+
+    static List<String> command(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:+UseSerialGC"); // a worker is one busy thread plus two I/O threads: no need for a parallel collector
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}

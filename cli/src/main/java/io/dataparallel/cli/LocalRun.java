@@ -1,0 +1,134 @@
+package io.dataparallel.cli;
+
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.api.status.InferenceJobStatus;
+import io.dataparallel.api.status.JobMetrics;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.core.manifest.Manifest;
+import io.dataparallel.core.output.OutputClaim;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.summary.Summarizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Local mode: one InferenceJob on this machine with the cluster's parts. The same
+ * validation and planner, the real worker as local processes (RANK, WORLD_SIZE, the plan
+ * as a file), the summarizer, and at the end the status the operator would write.
+ */
+final class LocalRun {
+    /** Command-line choices. */
+    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, PrintStream out, boolean terminal) {
+    }
+
+    private LocalRun() {
+    }
+
+    /** Runs the job; returns the process exit code (0 when it succeeded). */
+    static int run(Manifest manifest, Options options) throws InterruptedException {
+        InferenceJobSpec spec = manifest.spec();
+        SpecValidator.requireValid(spec);
+        PrintStream out = options.out();
+        String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        try (LocalStore local = LocalStore.open(spec, options.store())) {
+            if (options.exampleData()) {
+                seedExample(local, spec, out);
+            }
+            S3Uri output = S3Uri.parse("spec.output.uri", spec.output().uri()).asPrefix();
+            local.ensureBucket(output);
+            InferenceJobSpec effective = local.effective(spec);
+            Plan plan = new Planner(local.store(), Cli.MAX_WORKERS).plan(manifest.job(), effective);
+            OutputLayout layout = OutputLayout.of(spec.output().uri());
+            OutputClaim.claim(local.store(), layout, manifest.job(), PlanCodec.hash(plan));
+
+            int cores = Runtime.getRuntime().availableProcessors();
+            // like a Job's parallelism below its completions: all ranks run, at most one per core at once
+            int parallel = options.parallel() != null ? options.parallel() : Math.min(plan.worldSize(), cores);
+            int threads = options.threads() != null ? options.threads() : Math.max(1, cores / parallel);
+            out.printf("job %s: %d partitions (%.1f MB) on %d workers, %d at a time with %d intra-op thread(s) each%n",
+                    manifest.job().id(), plan.partitionCount(), plan.totalBytes() / 1e6, plan.worldSize(), parallel, threads);
+            plan.notes().forEach(n -> out.println("note: " + n));
+
+            Path runDir = runDir(manifest);
+            Path planFile = runDir.resolve(PlanCodec.FILE_NAME);
+            PlanCodec.write(plan, planFile);
+            Map<String, String> env = new HashMap<>(local.env());
+            env.put("DATAPARALLEL_PLAN", planFile.toString());
+            env.put("DATAPARALLEL_THREADS", Integer.toString(threads));
+            env.put("TMPDIR", runDir.resolve("tmp").toString());
+
+            WorkerPool pool = new WorkerPool();
+            Thread stopper = new Thread(pool::stopAll, "stop-workers");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            List<WorkerPool.Outcome> outcomes;
+            try (ProgressBar bar = new ProgressBar(local.store(), layout, plan.worldSize(), plan.partitionCount(), out, options.terminal())) {
+                bar.start();
+                outcomes = pool.run(plan.worldSize(), parallel, effective.retriesOrDefault(), env, runDir);
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            }
+            Summary summary = new Summarizer(local.store()).summarize(plan);
+            long failedWorkers = outcomes.stream().filter(o -> !o.succeeded()).count();
+            for (WorkerPool.Outcome o : outcomes) {
+                if (!o.succeeded()) {
+                    out.printf("worker %d failed (exit %d after %d attempts): %s%n", o.rank(), o.exitCode(), o.attempts(), o.lastError());
+                }
+            }
+            Phase phase = failedWorkers > effective.maxFailedWorkersOrDefault() ? Phase.Failed : Phase.Succeeded;
+            String message = phase == Phase.Succeeded
+                    ? (failedWorkers == 0 ? "all " + plan.partitionCount() + " partitions done"
+                       : failedWorkers + " workers failed, within spec.maxFailedWorkers")
+                    : failedWorkers + " of " + plan.worldSize() + " workers failed; spec.maxFailedWorkers allows "
+                      + effective.maxFailedWorkersOrDefault() + " (logs: " + runDir + ")";
+            InferenceJobStatus status = new InferenceJobStatus(phase, message, null, null, plan.partitionCount(), plan.totalBytes(),
+                    plan.worldSize(), summary.partitionsDone() + "/" + plan.partitionCount(), null, started,
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null, null, null, output.toString(),
+                    summary.failedPartitions().isEmpty() ? null : summary.failedPartitions(), JobMetrics.of(summary));
+            out.print(Cli.yaml(Map.of("status", status)));
+            out.println("predictions: " + layout.root().resolve(OutputLayout.PREDICTIONS)
+                    + (local.localPath(output) == null ? "" : " (folder " + local.localPath(output).resolve(OutputLayout.PREDICTIONS) + ")"));
+            out.println("summary:     " + layout.summary());
+            out.println("report:      " + layout.report()
+                    + (local.localPath(output) == null ? "" : " (file " + local.localPath(layout.report()) + ")"));
+            return phase == Phase.Succeeded ? 0 : 1;
+        }
+    }
+
+    private static void seedExample(LocalStore local, InferenceJobSpec spec, PrintStream out) {
+        S3Uri model = S3Uri.parse("spec.model.uri", spec.model().uri());
+        S3Uri data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
+        local.ensureBucket(model);
+        local.ensureBucket(data);
+        if (ExampleData.writeModel(local.store(), model)) {
+            out.println("example: wrote the example model to " + model);
+        }
+        int partitions = spec.data().fileLimit() != null ? spec.data().fileLimit() : ExampleData.DEFAULT_PARTITIONS;
+        if (ExampleData.writePartitions(local.store(), data, partitions, ExampleData.DEFAULT_SAMPLES)) {
+            out.printf("example: wrote %d CAI-shaped partitions of %d samples to %s%n", partitions, ExampleData.DEFAULT_SAMPLES, data);
+        }
+    }
+
+    private static Path runDir(Manifest manifest) {
+        Path dir = Path.of(".dataparallel", "runs", manifest.job().namespace() + "-" + manifest.job().name()).toAbsolutePath();
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+}

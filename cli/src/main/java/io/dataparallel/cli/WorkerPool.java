@@ -1,0 +1,104 @@
+package io.dataparallel.cli;
+
+import io.dataparallel.api.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the ranks of a plan as local worker processes, like the pods of an Indexed Job:
+ * at most {@code parallel} at once, each with RANK and WORLD_SIZE, a rank that exits with
+ * a retryable code is started again up to {@code retries} times (backoffLimitPerIndex),
+ * and exit code 3 fails the rank at once (the podFailurePolicy). Logs go to one file per
+ * rank.
+ */
+final class WorkerPool {
+    /** How one rank ended. */
+    record Outcome(int rank, int exitCode, int attempts, String lastError) {
+        boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    private final Set<Process> running = ConcurrentHashMap.newKeySet();
+
+    /** Stops every worker (Ctrl-C): a rerun resumes from the predictions already written. */
+    void stopAll() {
+        running.forEach(Process::destroy);
+    }
+
+    List<Outcome> run(int worldSize, int parallel, int retries, Map<String, String> baseEnv, Path logs) throws InterruptedException {
+        Deque<int[]> queue = new ArrayDeque<>(); // {rank, attempt}
+        for (int r = 0; r < worldSize; r++) {
+            queue.add(new int[] {r, 1});
+        }
+        Outcome[] outcomes = new Outcome[worldSize];
+        List<Started> active = new ArrayList<>();
+        while (!queue.isEmpty() || !active.isEmpty()) {
+            while (active.size() < parallel && !queue.isEmpty()) {
+                int[] next = queue.poll();
+                active.add(start(next[0], next[1], worldSize, baseEnv, logs));
+            }
+            Thread.sleep(50);
+            for (Started s : List.copyOf(active)) {
+                if (s.process.isAlive()) {
+                    continue;
+                }
+                active.remove(s);
+                running.remove(s.process);
+                int code = s.process.exitValue();
+                if (code != 0 && code != BadInputException.EXIT_CODE && s.attempt <= retries) {
+                    queue.add(new int[] {s.rank, s.attempt + 1});
+                } else {
+                    outcomes[s.rank] = new Outcome(s.rank, code, s.attempt, code == 0 ? null : lastError(s.log));
+                }
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private record Started(int rank, int attempt, Process process, Path log) {
+    }
+
+    private Started start(int rank, int attempt, int worldSize, Map<String, String> baseEnv, Path logs) {
+        Path log = logs.resolve("rank-" + rank + ".log");
+        ProcessBuilder pb = new ProcessBuilder(Java.command("io.dataparallel.worker.WorkerMain", "worker"));
+        pb.environment().clear();
+        pb.environment().putAll(baseEnv);
+        pb.environment().put("RANK", Integer.toString(rank));
+        pb.environment().put("WORLD_SIZE", Integer.toString(worldSize));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(attempt == 1 ? ProcessBuilder.Redirect.to(log.toFile()) : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            Process p = pb.start();
+            running.add(p);
+            return new Started(rank, attempt, p, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start a worker process: " + e.getMessage(), e);
+        }
+    }
+
+    /** The worker's one-line error, from the end of its log. */
+    private static String lastError(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String line = lines.get(i);
+                int at = line.indexOf(" - ");
+                if (line.contains("ERROR") && at >= 0) {
+                    return line.substring(at + 3);
+                }
+            }
+            return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "see " + log;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.dataparallel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dataparallel command as a user runs it: local runs, reruns, plans and every kind of bad input. */
+class CliTest {
+    @TempDir
+    static Path tmp;
+    static Path store;
+    static Path manifest;
+
+    record Result(int code, String out) {
+    }
+
+    static Result cli(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Cli.run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        return new Result(code, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    static Path write(String name, String text) throws Exception {
+        return Files.writeString(tmp.resolve(name), text);
+    }
+
+    static String job(String name, String spec) {
+        return """
+                apiVersion: dataparallel.io/v1alpha1
+                kind: InferenceJob
+                metadata:
+                  name: %s
+                spec:
+                %s""".formatted(name, spec.indent(2));
+    }
+
+    static final String SPEC = """
+            model: {uri: s3://models/astro/redshift.pt, inputs: [images, magnitudes], outputs: [redshift_pred]}
+            data: {uri: s3://cosmicai-data/small/, labels: redshift}
+            output: {uri: s3://cosmicai-data/results/%s/}
+            batchSize: 16
+            workers: 2
+            """;
+
+    @BeforeAll
+    static void example() throws Exception {
+        store = tmp.resolve("store");
+        manifest = write("small.yaml", job("small", SPEC.formatted("small")));
+        Result r = cli("example", manifest.toString(), "--store", store.toString(), "--partitions", "3", "--samples", "20");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(Files.exists(store.resolve("cosmicai-data/small/partition-00002.npz")));
+    }
+
+    @Test
+    void runsAManifestThenResumesIt() {
+        Result first = cli("run", manifest.toString(), "--store", store.toString());
+        assertEquals(0, first.code(), first.out());
+        assertTrue(first.out().contains("phase: Succeeded"), first.out());
+        assertTrue(first.out().contains("progress: 3/3"), first.out());
+        assertTrue(first.out().contains("samples: 60"), first.out());
+        assertTrue(first.out().contains("task: regression"), first.out());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Files.exists(store.resolve("cosmicai-data/results/small/predictions/partition-0000" + i + ".npz")));
+        }
+        assertTrue(Files.exists(store.resolve("cosmicai-data/results/small/report.html")));
+        Result again = cli("run", manifest.toString(), "--store", store.toString());
+        assertEquals(0, again.code(), again.out());
+        assertTrue(again.out().contains("samplesPerSecond: 0.0"), "nothing recomputed on a rerun:\n" + again.out());
+    }
+
+    @Test
+    void planShowsThePartitionsOfEachRank() {
+        Result r = cli("plan", manifest.toString(), "--store", store.toString());
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("3 partitions"), r.out());
+        assertTrue(r.out().contains("rank 0: 2 partitions") || r.out().contains("rank 0: 1 partitions"), r.out());
+        assertTrue(r.out().contains("rank 1:"), r.out());
+    }
+
+    @Test
+    void badManifestsNameTheFieldAndExit2() throws Exception {
+        assertBad(cli("run", tmp.resolve("missing.yaml").toString()), "does not exist");
+        assertBad(cli("run", write("notyaml.yaml", "spec: [unclosed").toString()), "not valid YAML");
+        assertBad(cli("run", write("kind.yaml", job("k", SPEC.formatted("k")).replace("kind: InferenceJob", "kind: Job")).toString()),
+                "kind: is 'Job'");
+        assertBad(cli("run", write("field.yaml", job("f", SPEC.formatted("f") + "batchsize: 3\n")).toString()),
+                "spec.batchsize: is not a field of InferenceJob");
+        assertBad(cli("run", write("type.yaml", job("t", SPEC.formatted("t").replace("workers: 2", "workers: many"))).toString()),
+                "spec.workers");
+        assertBad(cli("run", write("name.yaml", job("Bad_Name", SPEC.formatted("n"))).toString()), "metadata.name");
+        assertBad(cli("run", write("limit.yaml", job("l", SPEC.formatted("l").replace("labels: redshift", "fileLimit: 9"))).toString(),
+                "--store", store.toString()), "spec.data.fileLimit: is 9 but only 3");
+        assertBad(cli("run", write("range.yaml", job("r", SPEC.formatted("r").replace("workers: 2", "workers: 0"))).toString()),
+                "spec.workers: is 0: use a value from 1 to 10000");
+        assertBad(cli("run", write("nodata.yaml", job("d", SPEC.formatted("d").replace("small/", "nothing/"))).toString(),
+                "--store", store.toString()), "spec.data.uri: no objects under s3://cosmicai-data/nothing/");
+        assertBad(cli("run", manifest.toString(), "--paralel", "2"), "--paralel: is not an option");
+    }
+
+    @Test
+    void aModelThatIsNotThereFailsTheJobWithTheField() throws Exception {
+        Path m = write("nomodel.yaml", job("nomodel", SPEC.formatted("nomodel").replace("astro/redshift.pt", "astro/missing.pt")));
+        Result r = cli("run", m.toString(), "--store", store.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("phase: Failed"), r.out());
+        assertTrue(r.out().contains("spec.model.uri: s3://models/astro/missing.pt does not exist"), r.out());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Result r = cli("run", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("dataparallel run MANIFEST") && r.out().contains("dataparallel plan") && r.out().contains("dataparallel example"));
+        assertEquals(2, cli("frobnicate").code());
+    }
+
+    static void assertBad(Result r, String expected) {
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().startsWith("error: "), r.out());
+        assertTrue(r.out().contains(expected), "'" + r.out() + "' should contain '" + expected + "'");
+        assertFalse(r.out().contains("\tat "), "no stack trace: " + r.out());
+    }
+}
