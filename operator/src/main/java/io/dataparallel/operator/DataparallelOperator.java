@@ -1,0 +1,96 @@
+package io.dataparallel.operator;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.operator.config.OperatorConfig;
+import io.dataparallel.operator.events.EventRecorder;
+import io.dataparallel.operator.metrics.OperatorMetrics;
+import io.dataparallel.operator.reconciler.InferenceJobReconciler;
+import io.dataparallel.operator.s3.SecretStoreAccess;
+import io.dataparallel.operator.s3.StoreAccess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashSet;
+
+/**
+ * The operator put together: the InferenceJob reconciler on JOSDK, leader election, metrics.
+ * {@link OperatorMain} runs it in a pod; tests run it against the Fabric8 mock server.
+ */
+public final class DataparallelOperator implements AutoCloseable {
+    private final Operator operator;
+    private final InferenceJobReconciler reconciler;
+    private final SharedIndexInformer<InferenceJob> metricsCache;
+
+    /**
+     * How this operator talks to the API server. Tests turn server-side apply off (the mock
+     * lacks it) and keep the JVM alive when leadership ends; a pod exits so it restarts clean.
+     *
+     * @param serverSideApply      JOSDK's SSA for the primary resource
+     * @param leaseNamespace       where the leader-election Lease lives; null: no leader election
+     * @param exitOnLostLeadership exit the process when this replica stops leading
+     */
+    public record Options(boolean serverSideApply, String leaseNamespace, boolean exitOnLostLeadership) {
+        public static Options production(String leaseNamespace) {
+            return new Options(true, leaseNamespace, true);
+        }
+    }
+
+    public DataparallelOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Options options) {
+        this(client, config, registry, options, new SecretStoreAccess(client));
+    }
+
+    public DataparallelOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Options options,
+                                StoreAccess stores) {
+        this.operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                    .withUseSSAToPatchPrimaryResource(options.serverSideApply())
+                    .withSSABasedCreateUpdateMatchForDependentResources(options.serverSideApply());
+            if (config.leaderElection().enabled() && options.leaseNamespace() != null) {
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaderElection().leaseName(),
+                        options.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null, null, options.exitOnLostLeadership()));
+            }
+        });
+        this.reconciler = new InferenceJobReconciler(config, stores, new EventRecorder(client));
+        operator.register(reconciler, o -> {
+            if (config.watchNamespaces().isEmpty()) {
+                o.watchingAllNamespaces();
+            } else {
+                o.settingNamespaces(new HashSet<>(config.watchNamespaces()));
+            }
+        });
+        this.metricsCache = config.watchNamespaces().size() == 1
+                ? client.resources(InferenceJob.class).inNamespace(config.watchNamespaces().get(0)).runnableInformer(0)
+                : client.resources(InferenceJob.class).inAnyNamespace().runnableInformer(0);
+        OperatorMetrics.register(registry, metricsCache.getStore());
+    }
+
+    public void start() {
+        operator.start();
+        metricsCache.start();
+    }
+
+    public boolean isStarted() {
+        return operator.getRuntimeInfo().isStarted();
+    }
+
+    public boolean isHealthy() {
+        return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    }
+
+    public InferenceJobReconciler reconciler() {
+        return reconciler;
+    }
+
+    @Override
+    public void close() {
+        metricsCache.close();
+        operator.stop();
+    }
+}

@@ -1,0 +1,62 @@
+package io.dataparallel.operator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dataparallel.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator pod's entry point: configuration from the mounted file and the environment,
+ * the operator, and one HTTP port for /metrics (Prometheus), /healthz and /readyz.
+ */
+public final class OperatorMain {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+    private OperatorMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        OperatorConfig config = OperatorConfig.load(System.getenv());
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String namespace = System.getenv().getOrDefault("POD_NAMESPACE", client.getNamespace());
+        DataparallelOperator operator = new DataparallelOperator(client, config, registry,
+                DataparallelOperator.Options.production(namespace));
+        HttpServer http = HttpServer.create(new InetSocketAddress(config.metricsPort()), 0);
+        http.createContext("/metrics", ex -> respond(ex, 200, registry.scrape()));
+        http.createContext("/healthz", ex -> probe(ex, operator::isHealthy));
+        http.createContext("/readyz", ex -> probe(ex, operator::isStarted));
+        http.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            operator.close();
+            http.stop(1);
+        }, "shutdown"));
+        operator.start();
+        LOG.info("dataparallel operator started; watching {}; metrics on :{}",
+                config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(), config.metricsPort());
+    }
+
+    private static void probe(HttpExchange ex, BooleanSupplier check) throws IOException {
+        boolean ok = check.getAsBoolean();
+        respond(ex, ok ? 200 : 503, ok ? "ok\n" : "not ready\n");
+    }
+
+    private static void respond(HttpExchange ex, int code, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

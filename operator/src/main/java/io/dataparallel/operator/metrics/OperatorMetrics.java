@@ -1,0 +1,38 @@
+package io.dataparallel.operator.metrics;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.status.Phase;
+import io.fabric8.kubernetes.client.informers.cache.Store;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The operator's own gauges, computed at scrape time from a cache of InferenceJobs, with
+ * low-cardinality tags only: jobs by phase, partitions done and samples/s of running jobs.
+ * JOSDK's reconcile metrics sit beside them in the same registry.
+ */
+public final class OperatorMetrics {
+    private OperatorMetrics() {
+    }
+
+    public static void register(MeterRegistry registry, Store<InferenceJob> jobs) {
+        for (Phase phase : Phase.values()) {
+            Gauge.builder("dataparallel_jobs", jobs, s -> s.list().stream()
+                            .filter(j -> j.getStatus() != null && j.getStatus().phase() == phase).count())
+                    .tag("phase", phase.name()).description("InferenceJobs by phase").register(registry);
+        }
+        gauge(registry, "dataparallel_partitions_done", "partitions with a prediction, over all jobs", jobs, j -> {
+            String progress = j.getStatus() == null ? null : j.getStatus().progress();
+            return progress == null ? 0 : Double.parseDouble(progress.substring(0, progress.indexOf('/')));
+        });
+        gauge(registry, "dataparallel_samples_per_second", "samples/s of running jobs, summed", jobs, j ->
+                j.getStatus() != null && j.getStatus().phase() == Phase.Running && j.getStatus().metrics() != null
+                        && j.getStatus().metrics().samplesPerSecond() != null ? j.getStatus().metrics().samplesPerSecond() : 0);
+    }
+
+    private static void gauge(MeterRegistry registry, String name, String help, Store<InferenceJob> jobs,
+                              ToDoubleFunction<InferenceJob> value) {
+        Gauge.builder(name, jobs, s -> s.list().stream().mapToDouble(value).sum()).description(help).register(registry);
+    }
+}

@@ -1,0 +1,170 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.status.InferenceJobStatus;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.operator.config.OperatorConfig;
+import io.dataparallel.operator.events.EventRecorder;
+import io.dataparallel.operator.events.Reason;
+import io.dataparallel.operator.s3.StoreAccess;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The InferenceJob controller: an explicit state machine over {@code status.phase}
+ * (Pending → Planning → Running ⇄ Suspended → Summarizing → Succeeded | Failed), one
+ * small step per phase. Every pass starts from what the cluster and the status say, so
+ * the operator can be restarted at any moment: children have fixed names and are
+ * created only when absent, and the status alone is written, conditional on the version read.
+ */
+@ControllerConfiguration(name = InferenceJobReconciler.NAME)
+public class InferenceJobReconciler implements Reconciler<InferenceJob> {
+    public static final String NAME = "inferencejob";
+    static final String SELECTOR = "app.kubernetes.io/managed-by=dataparallel-operator";
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceJobReconciler.class);
+    /** Phases a pass may walk through at most (Pending → Planning → Running → Summarizing → done). */
+    private static final int MAX_STEPS = 6;
+    private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
+
+    private final OperatorConfig config;
+    private final StoreAccess stores;
+    private final EventRecorder events;
+    private final ProgressTracker progress = new ProgressTracker();
+    private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
+    private final ValidateStep validate = new ValidateStep();
+    private final PlanStep plan = new PlanStep();
+    private final RunStep running = new RunStep();
+    private final SummarizeStep summarize = new SummarizeStep();
+
+    public InferenceJobReconciler(OperatorConfig config, StoreAccess stores, EventRecorder events) {
+        this.config = config;
+        this.stores = stores;
+        this.events = events;
+    }
+
+    /** Child Jobs and ConfigMaps map back to their InferenceJob through owner references. */
+    @Override
+    public List<EventSource<?, InferenceJob>> prepareEventSources(EventSourceContext<InferenceJob> context) {
+        return List.of(
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, InferenceJob.class)
+                        .withLabelSelector(SELECTOR).build(), context),
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, InferenceJob.class)
+                        .withLabelSelector(SELECTOR).build(), context));
+    }
+
+    @Override
+    public UpdateControl<InferenceJob> reconcile(InferenceJob job, Context<InferenceJob> context) {
+        MDC.put("job", job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+        try {
+            reconciles.computeIfAbsent(job.getMetadata().getUid(), k -> new AtomicInteger()).incrementAndGet();
+            StatusDraft status = StatusDraft.of(job.getStatus());
+            JobRun run = new JobRun(job, status, context.getClient(), config, events, stores, progress);
+            retryAfterSpecFix(run);
+            StepResult result = StepResult.PROCEED;
+            for (int i = 0; i < MAX_STEPS && result.proceed(); i++) {
+                Phase before = status.phase;
+                result = step(run);
+                if (status.phase != before) {
+                    LOG.info("{} -> {}: {}", before, status.phase, status.message);
+                }
+            }
+            status.observedGeneration = job.getMetadata().getGeneration();
+            InferenceJobStatus next = status.build();
+            UpdateControl<InferenceJob> control = UpdateControl.noUpdate();
+            if (!Objects.equals(next, job.getStatus()) && !writeStatus(context, job, next)) {
+                return control.rescheduleAfter(STALE_RETRY);
+            }
+            if (result.requeueAfter() != null) {
+                control.rescheduleAfter(result.requeueAfter());
+            }
+            return control;
+        } finally {
+            MDC.remove("job");
+        }
+    }
+
+    /**
+     * Replaces the status, conditional on the resourceVersion this pass started from. A pass
+     * that worked from a stale copy loses (409) and the job is looked at again at once, instead
+     * of a patch merging old and new conditions.
+     */
+    private static boolean writeStatus(Context<InferenceJob> context, InferenceJob job, InferenceJobStatus next) {
+        InferenceJob update = new InferenceJob();
+        update.setMetadata(new ObjectMetaBuilder().withName(job.getMetadata().getName())
+                .withNamespace(job.getMetadata().getNamespace())
+                .withResourceVersion(job.getMetadata().getResourceVersion()).build());
+        update.setStatus(next);
+        try {
+            context.getClient().resource(update).updateStatus();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                LOG.debug("status of {} changed meanwhile; looking again", job.getMetadata().getName());
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private StepResult step(JobRun run) {
+        Phase phase = run.status.phase == null ? Phase.Pending : run.status.phase;
+        return switch (phase) {
+            case Pending -> validate.run(run);
+            case Planning -> plan.run(run);
+            case Running, Suspended -> running.run(run);
+            case Summarizing -> summarize.run(run);
+            case Succeeded, Failed -> StepResult.WAIT;
+        };
+    }
+
+    /** A job that failed on its spec before it was planned tries again once the spec is edited. */
+    private static void retryAfterSpecFix(JobRun run) {
+        StatusDraft s = run.status;
+        boolean specProblem = s.conditions.stream().anyMatch(c -> StatusDraft.FAILED.equals(c.getType())
+                && "True".equals(c.getStatus())
+                && (Reason.InvalidSpec.name().equals(c.getReason()) || Reason.PlanFailed.name().equals(c.getReason())));
+        Long generation = run.generation();
+        if (s.phase == Phase.Failed && specProblem && s.planConfigMap == null && generation != null
+                && s.observedGeneration != null && generation > s.observedGeneration) {
+            s.phase = Phase.Pending;
+            s.message = "the spec changed: trying again";
+            s.completionTime = null;
+            s.condition(StatusDraft.FAILED, false, "SpecChanged", "the spec changed after a failed validation", generation);
+        }
+    }
+
+    /** Unexpected errors (API server hiccups, bugs) go into status and JOSDK retries with backoff. */
+    @Override
+    public ErrorStatusUpdateControl<InferenceJob> updateErrorStatus(InferenceJob job, Context<InferenceJob> context, Exception e) {
+        StatusDraft status = StatusDraft.of(job.getStatus());
+        status.message = "reconcile failed, retrying: " + e.getMessage();
+        job.setStatus(status.build());
+        LOG.warn("reconcile of {}/{} failed: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.toString());
+        return ErrorStatusUpdateControl.patchStatus(job);
+    }
+
+    /** Reconcile passes so far for the job with this uid (an efficiency figure for tests and benchmarks). */
+    public int reconcileCount(String uid) {
+        AtomicInteger n = reconciles.get(uid);
+        return n == null ? 0 : n.get();
+    }
+}

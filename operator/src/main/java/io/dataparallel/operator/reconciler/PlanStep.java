@@ -1,0 +1,66 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.output.OutputClaim;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.operator.events.Reason;
+import io.dataparallel.operator.resources.Children;
+import io.dataparallel.operator.resources.PlanConfigMap;
+import java.time.Duration;
+
+/**
+ * Planning: list the partitions, claim the output and store the plan in its ConfigMap.
+ * When the ConfigMap already exists (an operator restarted mid-pass) the stored plan is
+ * used as is: a job is planned once.
+ */
+final class PlanStep {
+    static final Duration STORE_RETRY = Duration.ofSeconds(30);
+
+    StepResult run(JobRun run) {
+        if (run.status.startTime == null) {
+            run.status.startTime = StatusDraft.now(); // a pass that died before writing status left none
+        }
+        Plan plan = run.plan();
+        if (plan == null) {
+            try (ObjectStore store = run.stores.open(run.job)) {
+                JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), run.job.getMetadata().getUid());
+                plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
+                OutputClaim.claim(store, OutputLayout.of(run.job.getSpec().output().uri()), ref, PlanCodec.hash(plan));
+                run.createOrGet(PlanConfigMap.build(run.job, plan));
+            } catch (BadInputException e) {
+                return run.fail(Reason.PlanFailed, e.getMessage());
+            } catch (StoreUnavailableException e) {
+                boolean changed = run.status.condition(StatusDraft.PLANNED, false, Reason.StoreUnavailable.name(), e.getMessage(),
+                        run.generation());
+                run.status.message = "waiting for the store: " + e.getMessage();
+                if (changed) {
+                    run.events.warning(run.job, Reason.StoreUnavailable, e.getMessage());
+                }
+                return StepResult.after(STORE_RETRY);
+            }
+        }
+        StatusDraft s = run.status;
+        s.partitions = plan.partitionCount();
+        s.bytes = plan.totalBytes();
+        s.workers = plan.worldSize();
+        s.progress = "0/" + plan.partitionCount();
+        s.planConfigMap = Children.planConfigMap(run.job);
+        s.resultUri = S3Uri.parse("spec.output.uri", plan.spec().output().uri()).asPrefix().toString();
+        String message = plan.partitionCount() + " partitions (" + plan.totalBytes() + " bytes) on " + plan.worldSize() + " workers"
+                + (plan.notes().isEmpty() ? "" : "; " + String.join("; ", plan.notes()));
+        if (s.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {
+            run.events.normal(run.job, Reason.Planned, message);
+        }
+        s.phase = Phase.Running;
+        s.message = message;
+        return StepResult.PROCEED;
+    }
+}

@@ -1,0 +1,87 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Progress;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.operator.s3.StoreAccess;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A running job's progress from its workers' {@code progress/<rank>.json}, read at most once
+ * per polling interval and at most {@link #READS_PER_POLL} files at a time (round robin),
+ * so a 10,000-worker job costs the store a bounded request rate. Ranks the Job controller
+ * reports complete are read once more at most: all their partitions are done.
+ */
+final class ProgressTracker {
+    static final int READS_PER_POLL = 256;
+
+    /** Partitions done, samples done and samples computed in this run, all ranks. */
+    record Snapshot(int partitionsDone, long samplesDone, long computedSamples) {
+    }
+
+    private static final class State {
+        long lastPollNanos = Long.MIN_VALUE;
+        int cursor;
+        final Map<Integer, Progress> byRank = new HashMap<>();
+    }
+
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    /** A fresh snapshot when a poll is due, else empty (the status keeps the last one). */
+    Optional<Snapshot> poll(InferenceJob job, Plan plan, Set<Integer> completedRanks, StoreAccess stores, Duration interval) {
+        State state = states.computeIfAbsent(job.getMetadata().getUid(), k -> new State());
+        long now = System.nanoTime();
+        if (state.lastPollNanos != Long.MIN_VALUE && now - state.lastPollNanos < interval.toNanos()) {
+            return Optional.empty();
+        }
+        state.lastPollNanos = now;
+        List<Integer> pending = java.util.stream.IntStream.range(0, plan.worldSize())
+                // a completed rank is read once more, for its final samples
+                .filter(r -> !completedRanks.contains(r) || !isDone(state.byRank.get(r))).boxed().toList();
+        if (!pending.isEmpty()) {
+            OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+            try (ObjectStore store = stores.open(job)) {
+                int reads = Math.min(READS_PER_POLL, pending.size());
+                for (int i = 0; i < reads; i++) {
+                    int rank = pending.get((state.cursor + i) % pending.size());
+                    store.getIfExists(layout.progress(rank), "spec.output.uri")
+                            .map(b -> Json.read(b, Progress.class)).ifPresent(p -> state.byRank.put(rank, p));
+                }
+                state.cursor = (state.cursor + reads) % pending.size();
+            }
+        }
+        int done = 0;
+        long samples = 0;
+        long computed = 0;
+        for (int r = 0; r < plan.worldSize(); r++) {
+            Progress p = state.byRank.get(r);
+            if (completedRanks.contains(r)) {
+                done += plan.partitionsOf(r).size();
+            } else if (p != null) {
+                done += p.partitionsDone();
+            }
+            if (p != null) {
+                samples += p.samplesDone();
+                computed += p.computedSamples();
+            }
+        }
+        return Optional.of(new Snapshot(done, samples, computed));
+    }
+
+    private static boolean isDone(Progress p) {
+        return p != null && Progress.DONE.equals(p.state());
+    }
+
+    void forget(InferenceJob job) {
+        states.remove(job.getMetadata().getUid());
+    }
+}

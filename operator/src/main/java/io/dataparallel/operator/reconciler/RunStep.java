@@ -1,0 +1,114 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.status.JobMetrics;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.operator.events.Reason;
+import io.dataparallel.operator.resources.Children;
+import io.dataparallel.operator.resources.WorkerJobs;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Running (or Suspended): keep the worker Job in place and its suspend flag in step with
+ * the spec, report progress from the workers' progress files, and move on to Summarizing
+ * once every index has finished.
+ */
+final class RunStep {
+    StepResult run(JobRun run) {
+        Plan plan = run.plan();
+        if (plan == null) {
+            return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job)
+                    + " was deleted: the plan cannot be recovered; create a new InferenceJob (finished partitions are kept)");
+        }
+        checkSpecUnchanged(run, plan);
+        boolean suspend = Boolean.TRUE.equals(run.job.getSpec().suspend());
+        Job workers = run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(Children.workerJob(run.job)).get();
+        if (workers == null) {
+            run.ensureWorkerServiceAccount();
+            workers = run.createOrGet(WorkerJobs.workers(run.job, plan, run.config, suspend));
+            run.events.normal(run.job, Reason.WorkersStarted, "started " + plan.worldSize() + " workers in Job "
+                    + workers.getMetadata().getName());
+        } else if (Boolean.TRUE.equals(workers.getSpec().getSuspend()) != suspend && !JobStatuses.finished(workers)) {
+            workers = run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(workers.getMetadata().getName())
+                    .edit(j -> {
+                        j.getSpec().setSuspend(suspend);
+                        return j;
+                    });
+        }
+        StatusDraft s = run.status;
+        s.workerJob = workers.getMetadata().getName();
+        if (s.condition(StatusDraft.SUSPENDED, suspend, suspend ? "Suspended" : "Resumed",
+                suspend ? "spec.suspend is true: workers are stopped; finished partitions are kept" : "workers run", run.generation())
+                && (suspend || s.phase == Phase.Suspended)) {
+            run.events.normal(run.job, suspend ? Reason.Suspended : Reason.Resumed, suspend
+                    ? "workers suspended" : "workers resumed; finished partitions are skipped");
+        }
+        s.phase = suspend ? Phase.Suspended : Phase.Running;
+        updateProgress(run, plan, workers);
+        if (JobStatuses.finished(workers)) {
+            List<Integer> failed = JobStatuses.failedIndexes(workers);
+            String message = failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
+                    : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
+                      + JobStatuses.failedReason(workers);
+            if (failed.isEmpty()) {
+                run.events.normal(run.job, Reason.WorkersFinished, message);
+            } else {
+                run.events.warning(run.job, Reason.WorkersFailed, message);
+            }
+            s.phase = Phase.Summarizing;
+            s.message = message + "; summarizing";
+            s.eta = null;
+            return StepResult.PROCEED;
+        }
+        s.message = suspend ? "suspended" : "workers running";
+        return StepResult.after(run.config.pollInterval());
+    }
+
+    private void updateProgress(JobRun run, Plan plan, Job workers) {
+        Optional<ProgressTracker.Snapshot> snapshot;
+        try {
+            snapshot = run.progress.poll(run.job, plan, new HashSet<>(JobStatuses.completedIndexes(workers)), run.stores,
+                    run.config.pollInterval());
+        } catch (StoreUnavailableException | io.dataparallel.api.BadInputException e) {
+            return; // progress is informational; the workers themselves report store problems
+        }
+        if (snapshot.isEmpty()) {
+            return;
+        }
+        ProgressTracker.Snapshot p = snapshot.get();
+        StatusDraft s = run.status;
+        s.progress = p.partitionsDone() + "/" + plan.partitionCount();
+        double seconds = s.startTime == null ? 0 : Duration.between(Instant.parse(s.startTime), Instant.now()).toMillis() / 1000.0;
+        s.metrics = JobMetrics.running(p.samplesDone(), seconds > 0 ? p.computedSamples() / seconds : 0);
+        int left = plan.partitionCount() - p.partitionsDone();
+        s.eta = p.partitionsDone() > 0 && left > 0 && seconds > 0 ? Math.round(seconds / p.partitionsDone() * left) : null;
+        s.condition(StatusDraft.PROGRESSING, true, "WorkersRunning", s.progress + " partitions done", run.generation());
+    }
+
+    /** Once planned a job is immutable, but for spec.suspend: say so instead of silently ignoring an edit. */
+    static void checkSpecUnchanged(JobRun run, Plan plan) {
+        boolean changed = !withSuspend(run.job.getSpec(), null).equals(withSuspend(plan.spec(), null));
+        StatusDraft s = run.status;
+        if (changed) {
+            String message = "the spec changed after planning; an InferenceJob is immutable once planned (but for spec.suspend),"
+                    + " so it keeps running as planned: create a new InferenceJob for the new spec";
+            if (s.condition(StatusDraft.SPEC_CHANGE_REFUSED, true, Reason.SpecChangeRefused.name(), message, run.generation())) {
+                run.events.warning(run.job, Reason.SpecChangeRefused, message);
+            }
+        } else if (s.isTrue(StatusDraft.SPEC_CHANGE_REFUSED)) {
+            s.condition(StatusDraft.SPEC_CHANGE_REFUSED, false, "SpecMatchesPlan", "the spec is the planned one again", run.generation());
+        }
+    }
+
+    static InferenceJobSpec withSuspend(InferenceJobSpec s, Boolean suspend) {
+        return new InferenceJobSpec(s.model(), s.data(), s.output(), s.batchSize(), s.workers(), s.device(), s.nodePool(),
+                s.resources(), s.s3(), s.retries(), s.maxFailedWorkers(), s.ttlSecondsAfterFinished(), suspend, s.image());
+    }
+}

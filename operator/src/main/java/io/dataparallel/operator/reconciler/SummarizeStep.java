@@ -1,0 +1,88 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.status.JobMetrics;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.operator.events.Reason;
+import io.dataparallel.operator.resources.Children;
+import io.dataparallel.operator.resources.WorkerJobs;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Summarizing: run the summarizer Job, copy {@code summary.json} into status.metrics, and
+ * end Succeeded, or Failed when more workers failed than {@code spec.maxFailedWorkers}.
+ */
+final class SummarizeStep {
+    static final Duration CHECK = Duration.ofSeconds(5);
+
+    StepResult run(JobRun run) {
+        Plan plan = run.plan();
+        if (plan == null) {
+            return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
+        }
+        RunStep.checkSpecUnchanged(run, plan);
+        Job summarizer = run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(Children.summarizerJob(run.job)).get();
+        if (summarizer == null) {
+            summarizer = run.createOrGet(WorkerJobs.summarizer(run.job, plan, run.config));
+            run.events.normal(run.job, Reason.Summarizing, "started the summarizer Job " + summarizer.getMetadata().getName());
+        }
+        run.status.summarizerJob = summarizer.getMetadata().getName();
+        if (JobStatuses.hasCondition(summarizer, "Failed")) {
+            return run.fail(Reason.SummarizerFailed, "the summarizer Job failed (" + JobStatuses.failedReason(summarizer)
+                    + "); see kubectl logs job/" + summarizer.getMetadata().getName());
+        }
+        if (!JobStatuses.hasCondition(summarizer, "Complete")) {
+            return StepResult.after(CHECK);
+        }
+        Optional<Summary> summary;
+        try (ObjectStore store = run.stores.open(run.job)) {
+            OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+            summary = store.getIfExists(layout.summary(), "spec.output.uri").map(b -> Json.read(b, Summary.class));
+        } catch (StoreUnavailableException | BadInputException e) {
+            run.status.message = "cannot read the summary yet: " + e.getMessage();
+            return StepResult.after(PlanStep.STORE_RETRY);
+        }
+        if (summary.isEmpty()) {
+            return run.fail(Reason.SummarizerFailed, "the summarizer finished but wrote no summary.json under " + run.status.resultUri);
+        }
+        return finish(run, plan, summary.get());
+    }
+
+    private static StepResult finish(JobRun run, Plan plan, Summary summary) {
+        StatusDraft s = run.status;
+        s.metrics = JobMetrics.of(summary);
+        s.progress = summary.partitionsDone() + "/" + plan.partitionCount();
+        s.failedPartitions = summary.failedPartitions().isEmpty() ? null : summary.failedPartitions();
+        s.eta = null;
+        int failed = summary.failedWorkers().size();
+        int allowed = plan.spec().maxFailedWorkersOrDefault();
+        if (failed > allowed) {
+            return run.fail(Reason.Failed, failed + " of " + plan.worldSize() + " workers failed, more than spec.maxFailedWorkers ("
+                    + allowed + "); " + summary.failedPartitions().size() + " partitions have no prediction (status.failedPartitions)");
+        }
+        String message = failed == 0 ? "all " + plan.partitionCount() + " partitions done"
+                : summary.partitionsDone() + "/" + plan.partitionCount() + " partitions done; " + failed
+                  + " workers failed, within spec.maxFailedWorkers (" + allowed + ")";
+        boolean changed = s.phase != Phase.Succeeded;
+        s.phase = Phase.Succeeded;
+        s.message = message;
+        if (s.completionTime == null) {
+            s.completionTime = StatusDraft.now();
+        }
+        s.condition(StatusDraft.COMPLETE, true, failed == 0 ? "AllPartitionsDone" : "PartialSuccess", message, run.generation());
+        s.condition(StatusDraft.PROGRESSING, false, "Finished", message, run.generation());
+        if (changed) {
+            run.events.normal(run.job, Reason.Succeeded, message);
+        }
+        run.progress.forget(run.job);
+        return StepResult.WAIT;
+    }
+}

@@ -1,0 +1,32 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.validation.FieldError;
+import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.operator.events.Reason;
+import io.dataparallel.operator.resources.WorkerJobs;
+import java.util.List;
+
+/** Pending: the spec is checked before anything touches S3 or the cluster. */
+final class ValidateStep {
+    StepResult run(JobRun run) {
+        List<FieldError> problems = SpecValidator.problems(run.job.getSpec());
+        if (!problems.isEmpty()) {
+            return run.fail(Reason.InvalidSpec, String.join("; ", problems.stream().map(FieldError::toString).toList()));
+        }
+        try {
+            WorkerJobs.pool(run.job.getSpec(), run.config);
+        } catch (BadInputException e) {
+            return run.fail(Reason.InvalidSpec, e.getMessage());
+        }
+        run.status.phase = Phase.Planning;
+        run.status.message = "listing partitions";
+        if (run.status.startTime == null) {
+            run.status.startTime = StatusDraft.now();
+        }
+        run.status.condition(StatusDraft.PROGRESSING, true, "Planning", "listing partitions under " + run.job.getSpec().data().uri(),
+                run.generation());
+        return StepResult.PROCEED;
+    }
+}

@@ -1,0 +1,189 @@
+package io.dataparallel.operator.resources;
+
+import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.spec.Device;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.operator.config.NodePool;
+import io.dataparallel.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Jobs of an InferenceJob. Workers: one Indexed Job, completions = parallelism =
+ * WORLD_SIZE, RANK from the completion index, retries per index, exit code 3 fails an
+ * index at once (bad input), the plan mounted read-only. Summarizer: one pod, same image.
+ * Pods run as non-root with a read-only root filesystem; /tmp is an emptyDir.
+ */
+public final class WorkerJobs {
+    public static final String PLAN_DIR = "/etc/dataparallel/plan";
+    public static final String GPU = "nvidia.com/gpu";
+    static final int BAD_INPUT = BadInputException.EXIT_CODE;
+
+    private WorkerJobs() {
+    }
+
+    /**
+     * @param suspend start the Job suspended (spec.suspend now, which may differ from the planned spec)
+     */
+    public static Job workers(InferenceJob job, Plan plan, OperatorConfig config, boolean suspend) {
+        InferenceJobSpec spec = plan.spec();
+        int world = plan.worldSize();
+        PodSpec pod = pod(job, spec, config, "worker", List.of(
+                env("WORLD_SIZE", Integer.toString(world)),
+                new EnvVarBuilder().withName("RANK").withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
+                        .endFieldRef().endValueFrom().build()), resources(spec, config));
+        return new JobBuilder()
+                .withMetadata(metadata(job, Children.workerJob(job), Children.ROLE_WORKER))
+                .withNewSpec()
+                .withCompletionMode("Indexed")
+                .withCompletions(world)
+                .withParallelism(world)
+                .withBackoffLimitPerIndex(spec.retriesOrDefault())
+                .withMaxFailedIndexes(spec.maxFailedWorkersOrDefault())
+                .withSuspend(suspend)
+                .withTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished())
+                .withNewPodFailurePolicy()
+                .addNewRule().withAction("FailIndex").withNewOnExitCodes().withOperator("In").withValues(BAD_INPUT)
+                .endOnExitCodes().endRule()
+                // an evicted or preempted pod is not the worker's fault: retry without counting it
+                .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
+                .endOnPodCondition().endRule()
+                .endPodFailurePolicy()
+                .withNewTemplate().withNewMetadata().withLabels(Children.labels(job, Children.ROLE_WORKER)).endMetadata()
+                .withSpec(pod).endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    public static Job summarizer(InferenceJob job, Plan plan, OperatorConfig config) {
+        InferenceJobSpec spec = plan.spec();
+        ResourceRequirements small = new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
+                .addToLimits("memory", new Quantity("2Gi")).build();
+        PodSpec pod = pod(job, spec, config, "summarize", List.of(), small);
+        pod.setNodeSelector(null);
+        pod.setTolerations(null);
+        return new JobBuilder()
+                .withMetadata(metadata(job, Children.summarizerJob(job), Children.ROLE_SUMMARIZER))
+                .withNewSpec()
+                .withCompletions(1)
+                .withParallelism(1)
+                .withBackoffLimit(3)
+                .withTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished())
+                .withNewTemplate().withNewMetadata().withLabels(Children.labels(job, Children.ROLE_SUMMARIZER)).endMetadata()
+                .withSpec(pod).endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ObjectMeta metadata(InferenceJob job, String name, String role) {
+        return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(job.getMetadata().getNamespace())
+                .withLabels(Children.labels(job, role))
+                .withOwnerReferences(Children.owner(job))
+                .build();
+    }
+
+    private static PodSpec pod(InferenceJob job, InferenceJobSpec spec, OperatorConfig config, String command,
+                               List<EnvVar> extraEnv, ResourceRequirements resources) {
+        boolean gpu = spec.deviceOrDefault() == Device.gpu;
+        NodePool pool = pool(spec, config);
+        List<EnvVar> env = new ArrayList<>(extraEnv);
+        env.add(env("DATAPARALLEL_PLAN", PLAN_DIR + "/" + PlanCodec.FILE_NAME));
+        env.add(env("TMPDIR", "/tmp"));
+        String secret = spec.s3OrDefault().credentialsSecret();
+        if (secret != null && !secret.isBlank()) {
+            for (String key : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
+                env.add(new EnvVarBuilder().withName(key).withNewValueFrom().withNewSecretKeyRef()
+                        .withName(secret).withKey(key).withOptional(key.equals("AWS_SESSION_TOKEN"))
+                        .endSecretKeyRef().endValueFrom().build());
+            }
+        }
+        Container container = new ContainerBuilder()
+                .withName(command.equals("worker") ? "worker" : "summarizer")
+                .withImage(image(spec, config, gpu))
+                .withImagePullPolicy(config.workerImagePullPolicy())
+                .withArgs(command)
+                .withEnv(env)
+                .withResources(resources)
+                .addNewVolumeMount().withName("plan").withMountPath(PLAN_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .withNewSecurityContext()
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .build();
+        return new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                .withServiceAccountName(config.workerServiceAccount())
+                .withAutomountServiceAccountToken(false)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(10001L).withFsGroup(10001L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .withNodeSelector(pool.nodeSelector().isEmpty() ? null : pool.nodeSelector())
+                .withTolerations(pool.tolerations().isEmpty() ? null : pool.tolerations())
+                .withContainers(container)
+                .addNewVolume().withName("plan").withNewConfigMap().withName(Children.planConfigMap(job)).endConfigMap().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .build();
+    }
+
+    /** The node pool named by the spec, else the configured default; an unknown name is a bad spec. */
+    public static NodePool pool(InferenceJobSpec spec, OperatorConfig config) {
+        String name = spec.nodePool() == null || spec.nodePool().isBlank() ? config.defaultNodePool() : spec.nodePool();
+        NodePool pool = config.nodePools().get(name);
+        if (pool == null) {
+            throw new BadInputException("spec.nodePool", "'" + name + "' is not a node pool of this operator: use one of "
+                    + config.nodePools().keySet().stream().sorted().toList() + " (Helm value nodePools)");
+        }
+        if (spec.deviceOrDefault() == Device.gpu && !pool.gpu()) {
+            throw new BadInputException("spec.nodePool", "'" + name + "' has no GPUs but spec.device is gpu: use a GPU pool ("
+                    + config.nodePools().entrySet().stream().filter(e -> e.getValue().gpu()).map(Map.Entry::getKey).sorted().toList()
+                    + ") or device: cpu");
+        }
+        return pool;
+    }
+
+    private static String image(InferenceJobSpec spec, OperatorConfig config, boolean gpu) {
+        if (spec.image() != null && !spec.image().isBlank()) {
+            return spec.image();
+        }
+        return gpu ? config.gpuWorkerImage() : config.workerImage();
+    }
+
+    private static ResourceRequirements resources(InferenceJobSpec spec, OperatorConfig config) {
+        ResourceRequirements base = spec.resources() != null
+                && (spec.resources().getRequests() != null && !spec.resources().getRequests().isEmpty()
+                    || spec.resources().getLimits() != null && !spec.resources().getLimits().isEmpty())
+                ? spec.resources() : config.defaultWorkerResources();
+        if (spec.deviceOrDefault() != Device.gpu) {
+            return base;
+        }
+        ResourceRequirementsBuilder b = new ResourceRequirementsBuilder(base);
+        if (base.getLimits() == null || !base.getLimits().containsKey(GPU)) {
+            b.addToLimits(GPU, new Quantity("1"));
+        }
+        return b.build();
+    }
+
+    private static EnvVar env(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+}

@@ -1,0 +1,173 @@
+package io.dataparallel.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.result.FailedPartition;
+import io.dataparallel.api.spec.DataSpec;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.S3Spec;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.example.CaiDataGenerator;
+import io.dataparallel.core.output.OutputClaim;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.operator.harness.OperatorFixture;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every bad manifest or data file of DESIGN.md's list ends Failed, with a condition and a
+ * Warning Event that name the field; partial failure within spec.maxFailedWorkers succeeds.
+ */
+class OperatorBadInputTest {
+    @TempDir
+    static Path tmp;
+    static OperatorFixture f;
+    static int jobs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new OperatorFixture(tmp);
+        f.s3.put("s3://data/mixed/a.npz", CaiDataGenerator.partition(3, 0, 5));
+        f.s3.put("s3://data/mixed/b.npz", "not an npz".getBytes());
+        f.s3.put("s3://data/mixed/c.npz", CaiDataGenerator.partition(3, 2, 5));
+        f.s3.put("s3://data/mixed/d.npz", CaiDataGenerator.partition(3, 3, 5));
+        f.s3.put("s3://data/text/readme.txt", "no partitions here".getBytes());
+        f.s3.put("s3://models/broken.pt", "not torchscript".getBytes());
+        f.client().secrets().inNamespace(OperatorFixture.NAMESPACE).resource(new SecretBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName("wrong-creds").build())
+                .addToStringData("AWS_ACCESS_KEY_ID", "nobody").addToStringData("AWS_SECRET_ACCESS_KEY", "nothing").build()).create();
+        f.startOperator();
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    /** Applies a job made from the example spec by {@code change}; waits for it to fail; checks the field is named. */
+    static InferenceJob failsNaming(UnaryOperator<InferenceJobSpec> change, String... parts) {
+        String name = "bad-" + (++jobs);
+        f.apply(name, change.apply(f.spec("s3://out/" + name + "/", 2)));
+        InferenceJob failed = f.awaitPhase(name, Phase.Failed);
+        Condition condition = failed.getStatus().conditions().stream()
+                .filter(c -> c.getType().equals("Failed") && c.getStatus().equals("True")).findFirst().orElseThrow();
+        String text = condition.getMessage() + " " + failed.getStatus().failedPartitions();
+        Event event = f.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())).findFirst().orElse(null);
+        assertNotNull(event, "a Warning Event on " + name);
+        for (String part : parts) {
+            assertTrue(text.contains(part), "'" + text + "' should mention '" + part + "'");
+            assertTrue(event.getMessage().contains(part) || failed.getStatus().failedPartitions() != null,
+                    "event '" + event.getMessage() + "' should mention '" + part + "'");
+        }
+        return failed;
+    }
+
+    static InferenceJobSpec with(InferenceJobSpec s, ModelSpec model, DataSpec data, Integer workers, S3Spec s3, String pool,
+                                 Integer maxFailed) {
+        return new InferenceJobSpec(model, data, s.output(), s.batchSize(), workers, s.device(), pool, s.resources(), s3,
+                s.retries(), maxFailed, s.ttlSecondsAfterFinished(), s.suspend(), s.image());
+    }
+
+    static InferenceJobSpec data(InferenceJobSpec s, String uri, Integer fileLimit) {
+        return with(s, s.model(), new DataSpec(uri, fileLimit, null), s.workers(), s.s3(), null, null);
+    }
+
+    @Test
+    void workersOutOfRange() {
+        failsNaming(s -> with(s, s.model(), s.data(), 0, s.s3(), null, null), "spec.workers", "from 1 to 10000");
+    }
+
+    @Test
+    void fileLimitAboveWhatExists() {
+        failsNaming(s -> data(s, "s3://data/cai/", 99), "spec.data.fileLimit", "only 6");
+    }
+
+    @Test
+    void missingBucket() {
+        failsNaming(s -> data(s, "s3://no-such-bucket/cai/", null), "spec.data.uri", "does not exist");
+    }
+
+    @Test
+    void prefixWithNoPartitions() {
+        failsNaming(s -> data(s, "s3://data/nothing/", null), "spec.data.uri", "no objects");
+        failsNaming(s -> data(s, "s3://data/text/", null), "spec.data.uri", "none ends in .npz");
+    }
+
+    @Test
+    void missingOrWrongCredentials() {
+        failsNaming(s -> with(s, s.model(), s.data(), 2, new S3Spec(s.s3().endpoint(), null, true, "no-such-secret"), null, null),
+                "spec.s3.credentialsSecret", "does not exist");
+        failsNaming(s -> with(s, s.model(), s.data(), 2, new S3Spec(s.s3().endpoint(), null, true, "wrong-creds"), null, null),
+                "spec.s3.credentialsSecret", "rejected the credentials");
+    }
+
+    @Test
+    void unknownNodePool() {
+        failsNaming(s -> with(s, s.model(), s.data(), 2, s.s3(), "tpu-pool", null), "spec.nodePool", "cpu-default");
+    }
+
+    @Test
+    void outputOwnedByAnotherJob() {
+        OutputClaim.claim(f.s3.store(), OutputLayout.of("s3://out/taken/"), new JobRef("other", "owner", "u"), "h");
+        String name = "bad-taken";
+        InferenceJobSpec s = f.spec("s3://out/taken/", 2);
+        f.apply(name, s);
+        InferenceJob failed = f.awaitPhase(name, Phase.Failed);
+        assertTrue(failed.getStatus().message().contains("spec.output.uri"), failed.getStatus().message());
+        assertTrue(failed.getStatus().message().contains("belongs to job other/owner"), failed.getStatus().message());
+    }
+
+    @Test
+    void modelMissingOrNotTorchScriptFailsEveryWorkerWithoutRetrying() {
+        InferenceJob missing = failsNaming(s -> with(s, new ModelSpec("s3://models/missing.pt", s.model().inputs(), null),
+                s.data(), 2, s.s3(), null, null), "spec.model.uri", "does not exist");
+        assertEquals(6, missing.getStatus().failedPartitions().size());
+        failsNaming(s -> with(s, new ModelSpec("s3://models/broken.pt", s.model().inputs(), null), s.data(), 2, s.s3(), null, null),
+                "spec.model.uri", "not a TorchScript model");
+    }
+
+    @Test
+    void modelInputsNotInThePartition() {
+        failsNaming(s -> with(s, new ModelSpec(s.model().uri(), List.of("images", "colors"), null), s.data(), 2, s.s3(), null, null),
+                "spec.model.inputs", "no array 'colors'");
+    }
+
+    @Test
+    void aCorruptPartitionWithinMaxFailedWorkersIsAPartialSuccess() {
+        f.apply("partial", with(f.spec("s3://out/partial/", 4), f.spec("", 4).model(), new DataSpec("s3://data/mixed/", null, null),
+                4, f.spec("", 4).s3(), null, 1));
+        InferenceJob done = f.awaitPhase("partial", Phase.Succeeded);
+        List<FailedPartition> failed = done.getStatus().failedPartitions();
+        assertEquals(1, failed.size());
+        assertEquals("b.npz", failed.get(0).partition());
+        assertTrue(failed.get(0).reason().contains("cannot be read as .npz"), failed.get(0).reason());
+        assertEquals("3/4", done.getStatus().progress());
+        assertTrue(done.getStatus().conditions().stream().anyMatch(c -> c.getType().equals("Complete")
+                && c.getReason().equals("PartialSuccess")));
+        assertTrue(f.s3.get("s3://out/partial/predictions/c.npz").isPresent());
+    }
+
+    @Test
+    void aCorruptPartitionBeyondMaxFailedWorkersFailsTheJob() {
+        InferenceJob failed = failsNaming(s -> with(s, s.model(), new DataSpec("s3://data/mixed/", null, null), 4, s.s3(), null, 0),
+                "more than spec.maxFailedWorkers");
+        assertEquals("b.npz", failed.getStatus().failedPartitions().get(0).partition());
+        assertEquals(new S3Uri("out", "bad-" + jobs + "/").toString(), failed.getStatus().resultUri());
+    }
+}

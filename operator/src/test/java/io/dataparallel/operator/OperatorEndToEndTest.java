@@ -1,0 +1,80 @@
+package io.dataparallel.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.status.JobMetrics;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.Json;
+import io.dataparallel.operator.harness.OperatorFixture;
+import io.dataparallel.operator.resources.Children;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kubectl apply an InferenceJob, watch it go Pending → … → Succeeded with real workers. */
+class OperatorEndToEndTest {
+    @TempDir
+    static Path tmp;
+    static OperatorFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new OperatorFixture(tmp);
+        f.startOperator();
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    @Test
+    void theExampleSucceedsWithMetricsFromTheSummary() throws Exception {
+        long created = System.nanoTime();
+        InferenceJob applied = f.apply("astro-e2e", f.spec("s3://out/e2e/", 3));
+        Job workers = null;
+        while (workers == null && System.nanoTime() - created < 30_000_000_000L) {
+            workers = f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).withName("astro-e2e-workers").get();
+            Thread.sleep(5);
+        }
+        double jobLatencyMs = (System.nanoTime() - created) / 1e6;
+        assertNotNull(workers, "the worker Job was created");
+        assertEquals("Indexed", workers.getSpec().getCompletionMode());
+        assertEquals(3, workers.getSpec().getCompletions());
+        assertEquals(3, workers.getSpec().getParallelism());
+        assertEquals(1, workers.getSpec().getBackoffLimitPerIndex());
+        assertEquals(applied.getMetadata().getUid(), workers.getMetadata().getOwnerReferences().get(0).getUid());
+
+        InferenceJob done = f.awaitPhase("astro-e2e", Phase.Succeeded);
+        var status = done.getStatus();
+        Summary summary = Json.read(f.s3.require("s3://out/e2e/summary.json"), Summary.class);
+        assertEquals(JobMetrics.of(summary), status.metrics());
+        assertEquals(OperatorFixture.PARTITIONS * OperatorFixture.SAMPLES, status.metrics().samples());
+        assertEquals(OperatorFixture.PARTITIONS + "/" + OperatorFixture.PARTITIONS, status.progress());
+        assertEquals(3, status.workers());
+        assertEquals(done.getMetadata().getGeneration(), status.observedGeneration());
+        assertEquals("s3://out/e2e/", status.resultUri());
+        assertNotNull(status.completionTime());
+        assertTrue(status.conditions().stream().anyMatch(c -> c.getType().equals("Complete") && c.getStatus().equals("True")));
+        assertEquals("regression", status.metrics().quality().task());
+        for (int i = 0; i < OperatorFixture.PARTITIONS; i++) {
+            assertTrue(f.s3.get(String.format("s3://out/e2e/predictions/partition-%05d.npz", i)).isPresent());
+        }
+        List<String> reasons = f.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
+                .filter(e -> "astro-e2e".equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
+        assertTrue(reasons.containsAll(List.of("Planned", "WorkersStarted", "WorkersFinished", "Summarizing", "Succeeded")), reasons.toString());
+        int passes = f.operator().reconciler().reconcileCount(done.getMetadata().getUid());
+        System.out.printf("figures: CR created -> worker Job created %.0f ms; %d reconcile passes for the job%n", jobLatencyMs, passes);
+        assertEquals(1, f.client().configMaps().inNamespace(OperatorFixture.NAMESPACE).withLabel(Children.LABEL_JOB, "astro-e2e")
+                .list().getItems().size());
+    }
+}
