@@ -1,0 +1,46 @@
+package io.dataparallel.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
+ * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
+ * bench/results.json (smoke: bench/target/smoke/).
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Set<String> flags = Set.of(args);
+        boolean smoke = flags.contains("--smoke");
+        Path repo = Path.of("").toAbsolutePath();
+        Path work = Files.createTempDirectory("dataparallel-bench");
+        Results results = new Results();
+        Path out = smoke ? repo.resolve("bench/target/smoke") : repo.resolve("bench");
+        String command = "bench/run.sh" + (smoke ? " --smoke" : "");
+        results.writeAsYouGo(out, command, smoke ? "smoke" : "full");
+        long t0 = System.nanoTime();
+        if (!flags.contains("--skip-worker")) {
+            WorkerBench.run(results, smoke, work.resolve("worker"), repo);
+        }
+        if (!flags.contains("--skip-planner")) {
+            PlannerBench.run(results, smoke, Files.createDirectories(work.resolve("planner")));
+        }
+        if (!flags.contains("--skip-operator")) {
+            OperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator")));
+        }
+        Files.createDirectories(out);
+        for (String png : new String[] {"batch-sweep.png", "data-sweep.png"}) {
+            Path p = work.resolve("worker").resolve(png);
+            if (Files.exists(p)) {
+                Files.copy(p, out.resolve(png), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        results.write(out, command, smoke ? "smoke: tiny sizes, one run each; not figures to quote"
+                : "full");
+        System.out.printf("benchmarks done in %.0f s; results in %s%n", (System.nanoTime() - t0) / 1e9, out.resolve("results.md"));
+    }
+}
