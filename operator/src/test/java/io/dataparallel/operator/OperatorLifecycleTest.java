@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,12 @@ class OperatorLifecycleTest {
     @AfterAll
     static void stop() {
         f.close();
+    }
+
+    /** A test that fails while holding pods must not starve the next test of the harness's pod threads. */
+    @AfterEach
+    void releasePods() {
+        f.jobs.release();
     }
 
     static InferenceJobSpec suspended(InferenceJobSpec s, Boolean suspend, Integer ttl) {
@@ -103,7 +110,7 @@ class OperatorLifecycleTest {
         f.await("frozen", j -> workers("frozen") != null, "worker Job");
         edit("frozen", s -> new InferenceJobSpec(s.model(), s.data(), s.output(), 64, s.workers(), s.device(), s.nodePool(),
                 s.resources(), s.s3(), s.retries(), s.maxFailedWorkers(), s.ttlSecondsAfterFinished(), s.suspend(), s.image()));
-        InferenceJob refused = f.await("frozen", j -> j.getStatus().conditions().stream()
+        InferenceJob refused = f.await("frozen", j -> j.getStatus() != null && j.getStatus().conditions().stream()
                 .anyMatch(c -> c.getType().equals("SpecChangeRefused") && c.getStatus().equals("True")), "SpecChangeRefused");
         assertEquals(refused.getMetadata().getGeneration(), refused.getStatus().observedGeneration());
         f.jobs.release();
