@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.operator.DataparallelOperator;
+import io.dataparallel.operator.harness.MockCluster;
 import io.dataparallel.operator.harness.OperatorFixture;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Watch;
@@ -93,11 +94,28 @@ public final class OperatorScaleBench {
             awaitAll(jobSeen, names(0, 1), start + WAIT_NANOS);
             double cold = jobSeen.containsKey("scale-0000") ? (jobSeen.get("scale-0000") - created.get("scale-0000")) / 1e6 : Double.NaN;
 
+            // one job alone on the warm operator: its latency with nothing queued in front of it
+            long soloStart = System.nanoTime();
+            create(f, clients, 1, 2, created, uids);
+            awaitAll(jobSeen, names(1, 2), soloStart + WAIT_NANOS);
+            double solo = jobSeen.containsKey("scale-0001") ? (jobSeen.get("scale-0001") - created.get("scale-0001")) / 1e6 : Double.NaN;
+
             // latency: `burst` InferenceJobs at once, each timed from just before its create request
             long burstStart = System.nanoTime();
-            create(f, clients, 1, burst + 1, created, uids);
-            List<String> first = names(1, burst + 1);
+            MockCluster.Load before = f.cluster.load();
+            Map<String, Long> kindsBefore = f.cluster.requestKinds();
+            create(f, clients, 2, burst + 2, created, uids);
+            List<String> first = names(2, burst + 2);
             awaitAll(jobSeen, first, burstStart + WAIT_NANOS);
+            MockCluster.Load burstLoad = f.cluster.load().minus(before);
+            StringBuilder kinds = new StringBuilder();
+            f.cluster.requestKinds().forEach((kind, n) -> {
+                long d = n - kindsBefore.getOrDefault(kind, 0L);
+                if (d > 0) {
+                    kinds.append(kinds.length() == 0 ? "" : ", ").append(kind).append(" ").append(d);
+                }
+            });
+            double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
             double[] latencies = first.stream().filter(jobSeen::containsKey)
                     .mapToDouble(n -> (jobSeen.get(n) - created.get(n)) / 1e6).sorted().toArray();
             int missing = burst - latencies.length;
@@ -115,16 +133,23 @@ public final class OperatorScaleBench {
             results.note(String.format(Locale.ROOT, "operator latency: %d InferenceJobs created from 4 client threads in %.0f ms;"
                     + " per job, from just before its create request to the watch event of its worker Job: min %.0f, p50 %.0f,"
                     + " p99 %.0f, max %.0f ms%s; measured after one warm-up job, whose latency on the freshly started operator"
-                    + " was %.0f ms%s; the mock API server, S3Proxy and the fake Job controller share the JVM and the %d cores",
+                    + " was %.0f ms, and one job alone on the warm operator, %.0f ms%s; the mock API server, S3Proxy and the fake Job controller share the JVM and the %d cores",
                     burst, (first.stream().mapToLong(created::get).max().orElse(burstStart) - burstStart) / 1e6,
                     latencies.length == 0 ? Double.NaN : latencies[0], p50, p99,
                     latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1],
-                    missing > 0 ? "; " + missing + " jobs got no worker Job within 5 minutes" : "", cold, passTimes,
+                    missing > 0 ? "; " + missing + " jobs got no worker Job within 5 minutes" : "", cold, solo, passTimes,
                     Runtime.getRuntime().availableProcessors()));
+            results.note(String.format(Locale.ROOT, "operator latency, where the time goes: from the first create until the last"
+                    + " worker Job (%.1f s) the mock API server answered %d requests (%.1f per job, creates, watches and the test's"
+                    + " own reads included), one at a time on its event-loop thread, and was busy answering for %.1f s (%.0f%%):"
+                    + " %.1f ms a request on average, because its CRUD store matches every request against every stored object;"
+                    + " under the burst each of a job's requests waits behind the whole queue. Requests by kind: %s",
+                    burstSeconds, burstLoad.requests(), (double) burstLoad.requests() / burst, burstLoad.busyNanos() / 1e9,
+                    100 * burstLoad.busyNanos() / 1e9 / burstSeconds, burstLoad.busyNanos() / 1e6 / Math.max(1, burstLoad.requests()), kinds));
 
             // heap: fill up to `total` jobs, all Running with their worker Job
             long fill = System.nanoTime();
-            create(f, clients, burst + 1, total, created, uids);
+            create(f, clients, burst + 2, total, created, uids);
             List<String> all = names(0, total);
             awaitAll(jobSeen, all, fill + WAIT_NANOS);
             long withJob = all.stream().filter(jobSeen::containsKey).count();

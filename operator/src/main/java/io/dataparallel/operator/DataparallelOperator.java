@@ -22,6 +22,8 @@ import java.util.HashSet;
 public final class DataparallelOperator implements AutoCloseable {
     private final Operator operator;
     private final InferenceJobReconciler reconciler;
+    private final StoreAccess stores;
+    private final EventRecorder events;
     private final SharedIndexInformer<InferenceJob> metricsCache;
 
     /**
@@ -57,7 +59,9 @@ public final class DataparallelOperator implements AutoCloseable {
                         null, null, options.exitOnLostLeadership()));
             }
         });
-        this.reconciler = new InferenceJobReconciler(config, stores, new EventRecorder(client));
+        this.stores = stores;
+        this.events = new EventRecorder(client);
+        this.reconciler = new InferenceJobReconciler(config, stores, events);
         operator.register(reconciler, o -> {
             if (config.watchNamespaces().isEmpty()) {
                 o.watchingAllNamespaces();
@@ -92,5 +96,13 @@ public final class DataparallelOperator implements AutoCloseable {
     public void close() {
         metricsCache.close();
         operator.stop();
+        events.close();
+        if (stores instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the S3 clients failed", e);
+            }
+        }
     }
 }

@@ -67,8 +67,8 @@ class OperatorBadInputTest {
         Condition condition = failed.getStatus().conditions().stream()
                 .filter(c -> c.getType().equals("Failed") && c.getStatus().equals("True")).findFirst().orElseThrow();
         String text = condition.getMessage() + " " + failed.getStatus().failedPartitions();
-        Event event = f.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())).findFirst().orElse(null);
+        Event event = f.awaitEvents(name, es -> es.stream().anyMatch(e -> "Warning".equals(e.getType())), "Warning Event").stream()
+                .filter(e -> "Warning".equals(e.getType())).findFirst().orElse(null);
         assertNotNull(event, "a Warning Event on " + name);
         for (String part : parts) {
             assertTrue(text.contains(part), "'" + text + "' should mention '" + part + "'");

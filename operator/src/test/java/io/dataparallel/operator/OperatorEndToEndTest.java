@@ -69,9 +69,8 @@ class OperatorEndToEndTest {
         for (int i = 0; i < OperatorFixture.PARTITIONS; i++) {
             assertTrue(f.s3.get(String.format("s3://out/e2e/predictions/partition-%05d.npz", i)).isPresent());
         }
-        List<String> reasons = f.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
-                .filter(e -> "astro-e2e".equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
-        assertTrue(reasons.containsAll(List.of("Planned", "WorkersStarted", "WorkersFinished", "Summarizing", "Succeeded")), reasons.toString());
+        List<String> expected = List.of("Planned", "WorkersStarted", "WorkersFinished", "Summarizing", "Succeeded");
+        f.awaitEvents("astro-e2e", es -> es.stream().map(Event::getReason).toList().containsAll(expected), "event of " + expected);
         int passes = f.operator().reconciler().reconcileCount(done.getMetadata().getUid());
         System.out.printf("figures: CR created -> worker Job created %.0f ms; %d reconcile passes for the job%n", jobLatencyMs, passes);
         assertEquals(1, f.client().configMaps().inNamespace(OperatorFixture.NAMESPACE).withLabel(Children.LABEL_JOB, "astro-e2e")

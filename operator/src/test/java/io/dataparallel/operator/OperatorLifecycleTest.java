@@ -118,7 +118,6 @@ class OperatorLifecycleTest {
         int planned = PlanConfigMap.read(f.client().configMaps().inNamespace(OperatorFixture.NAMESPACE).withName("frozen-plan").get())
                 .spec().batchSizeOrDefault();
         assertEquals(8, planned, "the job ran as planned");
-        assertTrue(f.client().v1().events().inNamespace(OperatorFixture.NAMESPACE).list().getItems().stream()
-                .anyMatch(e -> e.getInvolvedObject().getName().equals("frozen") && e.getReason().equals("SpecChangeRefused")));
+        f.awaitEvents("frozen", es -> es.stream().anyMatch(e -> e.getReason().equals("SpecChangeRefused")), "SpecChangeRefused");
     }
 }

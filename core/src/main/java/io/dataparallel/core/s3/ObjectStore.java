@@ -36,9 +36,21 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class ObjectStore implements AutoCloseable {
     private final S3Client s3;
+    private final boolean owned;
 
+    /** A store that owns {@code s3}: closing the store closes the client. */
     public ObjectStore(S3Client s3) {
+        this(s3, true);
+    }
+
+    private ObjectStore(S3Client s3, boolean owned) {
         this.s3 = s3;
+        this.owned = owned;
+    }
+
+    /** A store over a client someone else keeps (a cache): closing the store leaves the client open. */
+    public static ObjectStore borrowing(S3Client s3) {
+        return new ObjectStore(s3, false);
     }
 
     public S3Client client() {
@@ -231,6 +243,8 @@ public final class ObjectStore implements AutoCloseable {
 
     @Override
     public void close() {
-        s3.close();
+        if (owned) {
+            s3.close();
+        }
     }
 }

@@ -11,28 +11,58 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Events on the InferenceJob ({@code kubectl describe ij}). An Event's name derives from
  * the job, reason and message, so the same event again (even from a restarted operator)
- * bumps the existing one's count instead of adding a copy.
+ * bumps the existing one's count instead of adding a copy. Events are sent in order from a
+ * thread of their own, as client-go's recorder does: a reconcile pass does not wait on them,
+ * so under a burst the requests that move jobs forward are not queued behind courtesy ones.
+ * If the API server falls far behind, events beyond {@link #QUEUE} waiting are dropped.
  */
-public final class EventRecorder {
+public final class EventRecorder implements AutoCloseable {
+    static final int QUEUE = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private final KubernetesClient client;
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(QUEUE), r -> {
+                Thread t = new Thread(r, "event-recorder");
+                t.setDaemon(true);
+                return t;
+            }, (r, pool) -> LOG.warn("{} events waiting to be sent: dropping one", QUEUE));
 
     public EventRecorder(KubernetesClient client) {
         this.client = client;
     }
 
     public void normal(InferenceJob job, Reason reason, String message) {
-        emit(job, "Normal", reason, message);
+        send(job, "Normal", reason, message);
     }
 
     public void warning(InferenceJob job, Reason reason, String message) {
-        emit(job, "Warning", reason, message);
+        send(job, "Warning", reason, message);
+    }
+
+    private void send(InferenceJob job, String type, Reason reason, String message) {
+        if (!sender.isShutdown()) {
+            sender.execute(() -> emit(job, type, reason, message));
+        }
+    }
+
+    /** Sends what is queued (for a few seconds at most), then stops. */
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void emit(InferenceJob job, String type, Reason reason, String message) {
@@ -40,23 +70,29 @@ public final class EventRecorder {
         String name = job.getMetadata().getName() + "." + hash(job.getMetadata().getUid() + reason + message);
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
-            var existing = client.v1().events().inNamespace(namespace).withName(name);
-            Event current = existing.get();
+            // most events are new: create first, and count a repeat only when the name is taken
+            try {
+                client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                        .withNewInvolvedObject().withApiVersion(InferenceJob.API_VERSION).withKind("InferenceJob")
+                        .withName(job.getMetadata().getName()).withNamespace(namespace).withUid(job.getMetadata().getUid())
+                        .endInvolvedObject()
+                        .withType(type).withReason(reason.name()).withMessage(message)
+                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                        .withNewSource().withComponent("dataparallel-operator").endSource()
+                        .build()).create();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+            Event current = client.v1().events().inNamespace(namespace).withName(name).get();
             if (current != null) {
                 current.setCount(current.getCount() == null ? 2 : current.getCount() + 1);
                 current.setLastTimestamp(now);
                 client.v1().events().inNamespace(namespace).resource(current).update();
-                return;
             }
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                    .withNewInvolvedObject().withApiVersion(InferenceJob.API_VERSION).withKind("InferenceJob")
-                    .withName(job.getMetadata().getName()).withNamespace(namespace).withUid(job.getMetadata().getUid())
-                    .endInvolvedObject()
-                    .withType(type).withReason(reason.name()).withMessage(message)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent("dataparallel-operator").endSource()
-                    .build()).create();
         } catch (KubernetesClientException e) {
             // an Event is a courtesy: never fail a reconcile over one
             LOG.warn("cannot record event {} on {}/{}: {}", reason, namespace, job.getMetadata().getName(), e.getMessage());

@@ -10,6 +10,7 @@ import io.dataparallel.operator.s3.StoreAccess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -49,6 +50,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private final StoreAccess stores;
     private final EventRecorder events;
     private final ProgressTracker progress = new ProgressTracker();
+    private final ServiceAccounts serviceAccounts = new ServiceAccounts();
     private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
     private final ValidateStep validate = new ValidateStep();
     private final PlanStep plan = new PlanStep();
@@ -77,7 +79,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         try {
             reconciles.computeIfAbsent(job.getMetadata().getUid(), k -> new AtomicInteger()).incrementAndGet();
             StatusDraft status = StatusDraft.of(job.getStatus());
-            JobRun run = new JobRun(job, status, context.getClient(), config, events, stores, progress);
+            JobRun run = new JobRun(job, status, context, config, events, stores, progress, serviceAccounts);
             retryAfterSpecFix(run);
             StepResult result = StepResult.PROCEED;
             for (int i = 0; i < MAX_STEPS && result.proceed(); i++) {
@@ -114,7 +116,11 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
                 .withResourceVersion(job.getMetadata().getResourceVersion()).build());
         update.setStatus(next);
         try {
-            context.getClient().resource(update).updateStatus();
+            InferenceJob written = context.getClient().resource(update).updateStatus();
+            // the next pass may start before the watch brings this write back: let JOSDK hand it
+            // the written resource, not a stale copy that would redo this pass's work and lose with 409
+            context.eventSourceRetriever().getControllerEventSource()
+                    .handleRecentResourceUpdate(ResourceID.fromResource(job), written, job);
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {

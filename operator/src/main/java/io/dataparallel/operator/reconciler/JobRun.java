@@ -13,11 +13,15 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
  * One reconcile pass over one InferenceJob: the resource, the status being worked out and
- * what the steps need. Child objects are read from the API server, not a cache, so a pass
- * right after a create never creates twice.
+ * what the steps need. Child objects come from the informer cache when it holds them, from
+ * the API server when it does not (the cache may lag a create), and are not looked up at all
+ * when the status says they were never created: creating them then is one request, and a
+ * create that finds the name taken reads what is there instead, so nothing is created twice.
+ * A burst of new jobs thus costs the API server few requests per job.
  */
 final class JobRun {
     final InferenceJob job;
@@ -27,13 +31,17 @@ final class JobRun {
     final EventRecorder events;
     final StoreAccess stores;
     final ProgressTracker progress;
+    private final Context<InferenceJob> context;
+    private final ServiceAccounts serviceAccounts;
     private Plan plan;
 
-    JobRun(InferenceJob job, StatusDraft status, KubernetesClient client, OperatorConfig config, EventRecorder events,
-           StoreAccess stores, ProgressTracker progress) {
+    JobRun(InferenceJob job, StatusDraft status, Context<InferenceJob> context, OperatorConfig config, EventRecorder events,
+           StoreAccess stores, ProgressTracker progress, ServiceAccounts serviceAccounts) {
         this.job = job;
         this.status = status;
-        this.client = client;
+        this.context = context;
+        this.client = context.getClient();
+        this.serviceAccounts = serviceAccounts;
         this.config = config;
         this.events = events;
         this.stores = stores;
@@ -51,10 +59,28 @@ final class JobRun {
     /** The stored plan; null when the job is not planned (or its ConfigMap was deleted). */
     Plan plan() {
         if (plan == null) {
-            ConfigMap cm = client.configMaps().inNamespace(namespace()).withName(Children.planConfigMap(job)).get();
+            ConfigMap cm = child(ConfigMap.class, Children.planConfigMap(job), status.planConfigMap != null);
             plan = cm == null ? null : PlanConfigMap.read(cm);
         }
         return plan;
+    }
+
+    /** The plan this pass stored. */
+    void planned(Plan stored) {
+        plan = stored;
+    }
+
+    /**
+     * The child named {@code name}: from the informer cache, else from the API server; null
+     * without a request when {@code recorded} is false (the status holds no sign of it).
+     */
+    <T extends HasMetadata> T child(Class<T> type, String name, boolean recorded) {
+        for (T cached : context.getSecondaryResources(type)) {
+            if (name.equals(cached.getMetadata().getName()) && namespace().equals(cached.getMetadata().getNamespace())) {
+                return cached;
+            }
+        }
+        return recorded ? client.resources(type).inNamespace(namespace()).withName(name).get() : null;
     }
 
     /** Creates {@code object} unless it exists; returns what is in the cluster either way. */
@@ -75,6 +101,9 @@ final class JobRun {
      */
     void ensureWorkerServiceAccount() {
         String name = config.workerServiceAccount();
+        if (serviceAccounts.recentlySeen(namespace(), name)) {
+            return;
+        }
         if (client.serviceAccounts().inNamespace(namespace()).withName(name).get() == null) {
             createOrGet(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
                     .withNewMetadata().withName(name).withNamespace(namespace())
@@ -83,6 +112,7 @@ final class JobRun {
                     .withAutomountServiceAccountToken(false)
                     .build());
         }
+        serviceAccounts.seen(namespace(), name);
     }
 
     /** Ends the job as Failed with a Warning Event naming the problem; nothing retries it. */

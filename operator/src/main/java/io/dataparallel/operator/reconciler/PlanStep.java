@@ -34,7 +34,9 @@ final class PlanStep {
                 JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), run.job.getMetadata().getUid());
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
                 OutputClaim.claim(store, OutputLayout.of(run.job.getSpec().output().uri()), ref, PlanCodec.hash(plan));
-                run.createOrGet(PlanConfigMap.build(run.job, plan));
+                // a pass that died after storing its plan left it behind: that plan is the one that holds
+                plan = PlanConfigMap.read(run.createOrGet(PlanConfigMap.build(run.job, plan)));
+                run.planned(plan);
             } catch (BadInputException e) {
                 return run.fail(Reason.PlanFailed, e.getMessage());
             } catch (StoreUnavailableException e) {

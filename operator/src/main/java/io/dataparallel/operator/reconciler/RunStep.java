@@ -29,7 +29,7 @@ final class RunStep {
         }
         checkSpecUnchanged(run, plan);
         boolean suspend = Boolean.TRUE.equals(run.job.getSpec().suspend());
-        Job workers = run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(Children.workerJob(run.job)).get();
+        Job workers = run.child(Job.class, Children.workerJob(run.job), run.status.workerJob != null);
         if (workers == null) {
             run.ensureWorkerServiceAccount();
             workers = run.createOrGet(WorkerJobs.workers(run.job, plan, run.config, suspend));

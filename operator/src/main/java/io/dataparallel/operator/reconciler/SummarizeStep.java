@@ -29,7 +29,7 @@ final class SummarizeStep {
             return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
         }
         RunStep.checkSpecUnchanged(run, plan);
-        Job summarizer = run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(Children.summarizerJob(run.job)).get();
+        Job summarizer = run.child(Job.class, Children.summarizerJob(run.job), run.status.summarizerJob != null);
         if (summarizer == null) {
             summarizer = run.createOrGet(WorkerJobs.summarizer(run.job, plan, run.config));
             run.events.normal(run.job, Reason.Summarizing, "started the summarizer Job " + summarizer.getMetadata().getName());

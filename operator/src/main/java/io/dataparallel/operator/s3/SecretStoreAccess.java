@@ -4,7 +4,6 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.core.s3.ObjectStore;
-import io.dataparallel.core.s3.S3Clients;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +15,18 @@ import java.util.Map;
 /**
  * Credentials from the Secret named by {@code spec.s3.credentialsSecret} in the job's
  * namespace (the same one workers get); without one, the operator's own identity (for
- * example IRSA on EKS) through the AWS default chain.
+ * example IRSA on EKS) through the AWS default chain. Clients are shared across passes
+ * ({@link ClientCache}): callers close the store they open, which leaves the client open.
  */
-public final class SecretStoreAccess implements StoreAccess {
+public final class SecretStoreAccess implements StoreAccess, AutoCloseable {
     static final List<String> KEYS = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
     private final KubernetesClient client;
+    private final ClientCache clients = new ClientCache();
+    private final SecretCache secrets;
 
     public SecretStoreAccess(KubernetesClient client) {
         this.client = client;
+        this.secrets = new SecretCache(client);
     }
 
     @Override
@@ -33,7 +36,7 @@ public final class SecretStoreAccess implements StoreAccess {
         String name = s3.credentialsSecret();
         if (name != null && !name.isBlank()) {
             String namespace = job.getMetadata().getNamespace();
-            Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+            Secret secret = secrets.get(namespace, name);
             if (secret == null) {
                 throw new BadInputException("spec.s3.credentialsSecret", "Secret '" + name + "' does not exist in namespace "
                         + namespace + ": kubectl create secret generic " + name
@@ -50,7 +53,12 @@ public final class SecretStoreAccess implements StoreAccess {
                         + "' needs the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
             }
         }
-        return new ObjectStore(S3Clients.create(s3, env));
+        return ObjectStore.borrowing(clients.get(s3, env));
+    }
+
+    @Override
+    public void close() {
+        clients.close();
     }
 
     private static String value(Secret secret, String key) {

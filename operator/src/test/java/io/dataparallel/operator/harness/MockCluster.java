@@ -22,10 +22,19 @@ public final class MockCluster implements AutoCloseable {
     public static final Path CRD = repoRoot().resolve("crds/inferencejobs.dataparallel.io.yaml");
 
     private final KubernetesMockServer server;
+    private final DiscoveryDispatcher dispatcher;
+
+    /** Requests answered so far and the time spent answering them. */
+    public record Load(long requests, long busyNanos) {
+        public Load minus(Load earlier) {
+            return new Load(requests - earlier.requests, busyNanos - earlier.busyNanos);
+        }
+    }
     private final NamespacedKubernetesClient client;
 
     public MockCluster() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(), false);
+        dispatcher = new DiscoveryDispatcher();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init();
         client = server.createClient();
         try (InputStream in = Files.newInputStream(CRD)) {
@@ -38,6 +47,16 @@ public final class MockCluster implements AutoCloseable {
 
     public NamespacedKubernetesClient client() {
         return client;
+    }
+
+    public java.util.Map<String, Long> requestKinds() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        dispatcher.kinds.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    public Load load() {
+        return new Load(dispatcher.requests.sum(), dispatcher.busyNanos.sum());
     }
 
     /** A new client to the same server (an operator that restarts gets a new one). */
@@ -75,6 +94,31 @@ public final class MockCluster implements AutoCloseable {
      * /apis, group versions), which the plain CRUD mock answers with stored objects instead.
      */
     static final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
+        final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
+        final java.util.Map<String, java.util.concurrent.atomic.LongAdder> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** Counts requests and the time the mock spends answering them (it answers one at a time). */
+        @Override
+        public MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+            long t0 = System.nanoTime();
+            String path = request.getPath() == null ? "" : request.getPath().replaceAll("\\?.*", "")
+                    .replaceAll("/namespaces/[^/]+", "/namespaces/*");
+            String[] parts = path.split("/");
+            // kind of request: method and resource, names dropped
+            String kind = request.getMethod() + " " + (path.contains("/namespaces/*/") && parts.length > 0
+                    ? path.substring(0, path.indexOf("/namespaces/*/") + 14) + parts[Math.min(parts.length - 1,
+                    java.util.Arrays.asList(parts).indexOf("*") + 1)] + (parts.length > java.util.Arrays.asList(parts).indexOf("*") + 2 ? "/{name}" + (path.endsWith("/status") ? "/status" : "") : "")
+                    : path);
+            kinds.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            try {
+                return super.dispatch(request);
+            } finally {
+                busyNanos.add(System.nanoTime() - t0);
+                requests.increment();
+            }
+        }
+
         @Override
         public MockResponse handleGet(String path) {
             String p = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;

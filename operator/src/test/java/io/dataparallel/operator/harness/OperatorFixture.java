@@ -126,6 +126,29 @@ public final class OperatorFixture implements AutoCloseable {
         return null;
     }
 
+    /** Events are sent asynchronously: wait (10 s at most) for the events on {@code name} that {@code which} wants. */
+    public List<io.fabric8.kubernetes.api.model.Event> awaitEvents(String name, Predicate<List<io.fabric8.kubernetes.api.model.Event>> which,
+                                                                    String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<io.fabric8.kubernetes.api.model.Event> events = List.of();
+        while (System.nanoTime() < deadline) {
+            events = client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                    .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+            if (which.test(events)) {
+                return events;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("no " + what + " among the events on " + name + ": "
+                + events.stream().map(e -> e.getReason() + ": " + e.getMessage()).toList());
+        return events;
+    }
+
     @Override
     public void close() {
         stopOperator();
