@@ -7,7 +7,10 @@ import java.util.Set;
 /**
  * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
  * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
- * bench/results.json (smoke: bench/target/smoke/).
+ * bench/results.json (smoke: bench/target/smoke/). Parts can be left out while working on
+ * one: --skip-worker, --skip-resnet, --skip-sweeps, --skip-planner, --skip-operator; a run
+ * that leaves parts out writes to bench/target/partial/, so bench/results.md always holds a
+ * whole run.
  */
 public final class BenchMain {
     private BenchMain() {
@@ -19,12 +22,13 @@ public final class BenchMain {
         Path repo = Path.of("").toAbsolutePath();
         Path work = Files.createTempDirectory("dataparallel-bench");
         Results results = new Results();
-        Path out = smoke ? repo.resolve("bench/target/smoke") : repo.resolve("bench");
-        String command = "bench/run.sh" + (smoke ? " --smoke" : "");
-        results.writeAsYouGo(out, command, smoke ? "smoke" : "full");
+        boolean partial = flags.stream().anyMatch(f -> f.startsWith("--skip-"));
+        Path out = smoke ? repo.resolve("bench/target/smoke") : partial ? repo.resolve("bench/target/partial") : repo.resolve("bench");
+        String command = "bench/run.sh" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        results.writeAsYouGo(out, command, smoke ? "smoke" : partial ? "partial" : "full");
         long t0 = System.nanoTime();
         if (!flags.contains("--skip-worker")) {
-            WorkerBench.run(results, smoke, work.resolve("worker"), repo);
+            WorkerBench.run(results, smoke, work.resolve("worker"), repo, flags);
         }
         if (!flags.contains("--skip-planner")) {
             PlannerBench.run(results, smoke, Files.createDirectories(work.resolve("planner")));
@@ -40,7 +44,7 @@ public final class BenchMain {
             }
         }
         results.write(out, command, smoke ? "smoke: tiny sizes, one run each; not figures to quote"
-                : "full");
+                : partial ? "partial: some parts left out" : "full");
         System.out.printf("benchmarks done in %.0f s; results in %s%n", (System.nanoTime() - t0) / 1e9, out.resolve("results.md"));
     }
 }

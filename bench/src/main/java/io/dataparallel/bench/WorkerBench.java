@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Benchmarks 1 to 4: our worker against a CAI-style Python worker (end to end), its
@@ -27,13 +28,47 @@ public final class WorkerBench {
     private WorkerBench() {
     }
 
-    public static void run(Results results, boolean smoke, Path work, Path repo) throws Exception {
+    /**
+     * A model and the data it is measured on. The heavier model gets smaller partitions so its
+     * runs take about as long as the CNN's; both keep the CAI layout (images, magnitudes).
+     *
+     * @param samples          samples per partition for benchmarks 1 and 2
+     * @param overlapSamples   samples per partition for benchmark 3, which uses {@link #OVERLAP_PARTITIONS}
+     */
+    record Model(String name, Path file, int samples, int overlapSamples) {
+        String key() {
+            return "models/" + file.getFileName();
+        }
+
+        String data() {
+            return "data-" + file.getFileName().toString().replace(".pt", "") + "/";
+        }
+
+        String overlapData() {
+            return "overlap-" + file.getFileName().toString().replace(".pt", "") + "/";
+        }
+    }
+
+    /**
+     * Partitions in the overlap benchmark. A pipeline of n equal partitions cannot beat
+     * (n + 1) / n times max(download, compute): the first download and the last compute have
+     * nothing to hide behind. With 12 that floor is 1.08, under the goal's 1.1.
+     */
+    static final int OVERLAP_PARTITIONS = 12;
+
+    public static void run(Results results, boolean smoke, Path work, Path repo, Set<String> flags) throws Exception {
         int partitions = smoke ? 2 : 4;
-        int samples = smoke ? 256 : 5113; // CAI's 100MB partitions hold 5,113 samples
         int repeats = smoke ? 1 : 3;
         boolean python = pythonAvailable();
         if (!python) {
             results.note("Python references skipped: /usr/bin/python3 with torch and boto3 not found (bench/run.sh installs them)");
+        }
+        List<Model> models = new ArrayList<>();
+        // CAI's 100 MB partitions hold 5,113 samples
+        models.add(new Model("CAI-shaped CNN", repo.resolve("examples/models/astro-redshift.pt"), smoke ? 256 : 5113,
+                smoke ? 128 : 2048));
+        if (!smoke && !flags.contains("--skip-resnet")) {
+            models.add(new Model("ResNet-like", repo.resolve("bench/models/astro-resnet.pt"), 1024, 256));
         }
         try (EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("store"), "bench", "bench-secret");
              ObjectStore store = new ObjectStore(S3Clients.create(new S3Spec(s3.endpoint().toString(), null, true, null),
@@ -41,114 +76,142 @@ public final class WorkerBench {
             store.client().createBucket(b -> b.bucket("bench"));
             Map<String, String> creds = Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret");
             WorkerRuns runs = new WorkerRuns(store, creds, work);
-            CaiDataGenerator.upload(store, new S3Uri("bench", "data/"), 2026, partitions, samples);
-            Path partition = work.resolve("partition-0.npz");
-            WorkerRuns.writeFile(partition, CaiDataGenerator.partition(2026, 0, samples));
-            List<String[]> models = new ArrayList<>();
-            models.add(new String[] {"CAI-shaped CNN", repo.resolve("examples/models/astro-redshift.pt").toString()});
-            if (!smoke) {
-                models.add(new String[] {"ResNet-like", repo.resolve("bench/models/astro-resnet.pt").toString()});
-            }
             String endpoint = s3.endpoint().toString();
-            for (String[] m : models) {
-                String key = "models/" + Path.of(m[1]).getFileName();
-                store.put(new S3Uri("bench", key), Files.readAllBytes(Path.of(m[1])), "application/octet-stream", Map.of(), false, "bench");
-                compare(results, runs, m[0], m[1], "s3://bench/" + key, endpoint, partition, partitions, samples, repeats, python);
+            for (Model m : models) {
+                CaiDataGenerator.upload(store, new S3Uri("bench", m.data()), 2026, partitions, m.samples());
+                CaiDataGenerator.upload(store, new S3Uri("bench", m.overlapData()), 2027, smoke ? 3 : OVERLAP_PARTITIONS,
+                        m.overlapSamples());
+                Path partition = work.resolve("partition-" + m.samples() + ".npz");
+                WorkerRuns.writeFile(partition, CaiDataGenerator.partition(2026, 0, m.samples()));
+                store.put(new S3Uri("bench", m.key()), Files.readAllBytes(m.file()), "application/octet-stream", Map.of(), false,
+                        "bench");
+                compare(results, runs, m, endpoint, partition, partitions, repeats, python);
             }
-            sweeps(results, runs, "s3://bench/models/astro-redshift.pt", endpoint, partitions, work);
+            if (!flags.contains("--skip-sweeps")) {
+                sweeps(results, runs, models.get(0), endpoint, partitions, work);
+            }
         }
     }
 
-    private static void compare(Results results, WorkerRuns runs, String name, String modelFile, String modelUri, String endpoint,
-                                Path partition, int partitions, int samples, int repeats, boolean python) throws Exception {
+    private static void compare(Results results, WorkerRuns runs, Model m, String endpoint, Path partition, int partitions,
+                                int repeats, boolean python) throws Exception {
+        String modelUri = "s3://bench/" + m.key();
+        String data = "s3://bench/" + m.data();
         double[] ours = new double[repeats];
         double[] theirs = new double[repeats];
-        double[] compute = new double[repeats];
+        double[] pipelinedCompute = new double[repeats];
         double[] raw = new double[repeats];
         double[] pyForward = new double[repeats];
-        WorkerRuns.Run last = null;
         for (int r = 0; r < repeats; r++) {
-            last = runs.worker(endpoint, modelUri, "s3://bench/data/", 512, THREADS, true, null);
-            ours[r] = last.endToEndSamplesPerSecond();
-            compute[r] = last.steadyComputeSamplesPerSecond();
+            WorkerRuns.Run run = runs.worker(endpoint, modelUri, data, 512, THREADS, true, null);
+            ours[r] = run.endToEndSamplesPerSecond();
+            pipelinedCompute[r] = run.steadyComputeSamplesPerSecond();
             raw[r] = WorkerRuns.number(WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.RawForward",
-                    modelFile, partition.toString(), "512", Integer.toString(THREADS), "3"), Map.of())), "samples_per_second");
+                    m.file().toString(), partition.toString(), "512", Integer.toString(THREADS), "3"), Map.of())), "samples_per_second");
             if (python) {
-                theirs[r] = caiStyle(runs, endpoint, modelUri, partitions, samples);
-                pyForward[r] = WorkerRuns.number(WorkerRuns.lastJson(WorkerRuns.run(List.of(PY, "bench/python/forward.py", modelFile,
-                        partition.toString(), "512", Integer.toString(THREADS), "3"), Map.of())), "samples_per_second");
+                theirs[r] = caiStyle(endpoint, m, partitions);
+                pyForward[r] = WorkerRuns.number(WorkerRuns.lastJson(WorkerRuns.run(List.of(PY, "bench/python/forward.py",
+                        m.file().toString(), partition.toString(), "512", Integer.toString(THREADS), "3"), Map.of())),
+                        "samples_per_second");
             }
         }
         double oursMedian = Figure.median(ours);
         double theirsMedian = python ? Figure.median(theirs) : Double.NaN;
-        results.add(new Figure(1, "worker end to end, " + name + ", " + partitions + " partitions x " + samples + " samples, "
-                + THREADS + " threads", "samples/s", oursMedian, ours, theirsMedian, "CAI-style Python worker", "ratio >= 1.25",
-                python ? oursMedian / theirsMedian >= 1.25 : null));
+        results.add(new Figure(1, "worker end to end, " + m.name() + ", " + partitions + " partitions x " + m.samples()
+                + " samples, " + THREADS + " threads", "samples/s", oursMedian, ours, theirsMedian, "CAI-style Python worker",
+                "ratio >= 1.25", python ? oursMedian / theirsMedian >= 1.25 : null));
+        // compute-only comes from the download-then-compute runs of benchmark 3: there nothing else runs while
+        // the model computes, as in the raw loop, so the ratio is the worker's own overhead
+        double[] compute = overlap(results, runs, m, endpoint, repeats);
         double computeMedian = Figure.median(compute);
         double rawMedian = Figure.median(raw);
-        results.add(new Figure(2, "worker compute-only (steady state), " + name, "samples/s", computeMedian, compute, rawMedian,
-                "raw DJL forward loop, tensors in memory", "ratio >= 0.97", computeMedian / rawMedian >= 0.97));
+        results.add(new Figure(2, "worker compute-only (steady state, nothing downloading beside it), " + m.name(), "samples/s",
+                computeMedian, compute, rawMedian, "raw DJL forward loop, tensors in memory", "ratio >= 0.97",
+                computeMedian / rawMedian >= 0.97));
+        results.add(new Figure(2, "worker compute-only while the next partition downloads (pipelined, the default), " + m.name(),
+                "samples/s", Figure.median(pipelinedCompute), pipelinedCompute, rawMedian, "raw DJL forward loop", "", null));
         if (python) {
-            results.add(new Figure(2, "worker compute-only vs PyTorch's forward in Python, " + name, "samples/s", computeMedian,
+            results.add(new Figure(2, "worker compute-only vs PyTorch's forward in Python, " + m.name(), "samples/s", computeMedian,
                     compute, Figure.median(pyForward), "PyTorch forward (Python)", "", null));
         }
-        overlap(results, runs, name, modelUri, endpoint, last, repeats);
     }
 
     /** The CAI-style Python worker over every partition; its samples/s counts the whole process, as ours does. */
-    private static double caiStyle(WorkerRuns runs, String endpoint, String modelUri, int partitions, int samples) throws Exception {
+    private static double caiStyle(String endpoint, Model m, int partitions) throws Exception {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < partitions; i++) {
             keys.add(String.format(Locale.ROOT, "partition-%05d.npz", i));
         }
-        String modelKey = modelUri.substring("s3://bench/".length());
         long t0 = System.nanoTime();
-        WorkerRuns.run(List.of(PY, "bench/python/cai_worker.py", endpoint, "bench", "data/", String.join(",", keys), modelKey,
+        WorkerRuns.run(List.of(PY, "bench/python/cai_worker.py", endpoint, "bench", m.data(), String.join(",", keys), m.key(),
                 "out/python-" + System.nanoTime() + "/", "512", Integer.toString(THREADS)),
                 Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret"));
-        return (double) partitions * samples / ((System.nanoTime() - t0) / 1e9);
+        return (double) partitions * m.samples() / ((System.nanoTime() - t0) / 1e9);
     }
 
     /**
      * S3 throttled so one partition downloads in about the time it computes: the pipelined worker
-     * should take about max(download, compute), download-then-compute about their sum.
+     * should take about max(download, compute), download-then-compute about their sum. Returns
+     * the steady compute-only rate of each download-then-compute run.
      */
-    private static void overlap(Results results, WorkerRuns runs, String name, String modelUri, String endpoint,
-                                WorkerRuns.Run reference, int repeats) throws Exception {
-        var ps = reference.rank().partitions();
-        double computePerPartition = ps.stream().skip(ps.size() > 1 ? 1 : 0).mapToDouble(p -> p.computeSeconds()).average().orElse(1);
-        double bytesPerSecond = ps.get(0).bytes() / computePerPartition;
+    private static double[] overlap(Results results, WorkerRuns runs, Model m, String endpoint, int repeats) throws Exception {
+        String modelUri = "s3://bench/" + m.key();
+        String data = "s3://bench/" + m.overlapData();
+        // calibrate: compute time per partition, unthrottled and without overlap
+        WorkerRuns.Run calibration = runs.worker(endpoint, modelUri, data, 512, THREADS, false, null);
+        var cp = calibration.rank().partitions();
+        double computePerPartition = cp.stream().skip(1).mapToDouble(p -> p.computeSeconds() + p.uploadSeconds()).average()
+                .orElse(1);
+        double bytesPerSecond = cp.get(0).bytes() / computePerPartition;
         double[] pipelined = new double[repeats];
         double[] sequential = new double[repeats];
         double[] bound = new double[repeats];
+        double[] floor = new double[repeats];
+        double[] compute = new double[repeats];
         try (ThrottledProxy proxy = new ThrottledProxy(java.net.URI.create(endpoint), bytesPerSecond)) {
             String slow = proxy.endpoint().toString();
             for (int r = 0; r < repeats; r++) {
-                WorkerRuns.Run seq = runs.worker(slow, modelUri, "s3://bench/data/", 512, THREADS, false, null);
-                WorkerRuns.Run pipe = runs.worker(slow, modelUri, "s3://bench/data/", 512, THREADS, true, null);
-                double download = seq.rank().partitions().stream().mapToDouble(p -> p.downloadSeconds()).sum();
-                double compute = seq.rank().partitions().stream().mapToDouble(p -> p.computeSeconds() + p.uploadSeconds()).sum();
-                bound[r] = Math.max(download, compute);
+                WorkerRuns.Run seq = runs.worker(slow, modelUri, data, 512, THREADS, false, null);
+                WorkerRuns.Run pipe = runs.worker(slow, modelUri, data, 512, THREADS, true, null);
+                var ps = seq.rank().partitions();
+                double download = ps.stream().mapToDouble(p -> p.downloadSeconds()).sum();
+                double work = ps.stream().mapToDouble(p -> p.computeSeconds() + p.uploadSeconds()).sum();
+                bound[r] = Math.max(download, work);
+                // the best a one-ahead pipeline can do: first download, then the slower of each pair, then the last compute
+                double best = ps.get(0).downloadSeconds() + ps.get(ps.size() - 1).computeSeconds() + ps.get(ps.size() - 1).uploadSeconds();
+                for (int i = 1; i < ps.size(); i++) {
+                    best += Math.max(ps.get(i).downloadSeconds(), ps.get(i - 1).computeSeconds() + ps.get(i - 1).uploadSeconds());
+                }
+                floor[r] = best;
                 pipelined[r] = pipe.partitionSeconds();
                 sequential[r] = seq.partitionSeconds();
+                compute[r] = seq.steadyComputeSamplesPerSecond();
             }
         }
         double b = Figure.median(bound);
-        results.add(new Figure(3, "pipelined worker, partition phase, " + name + ", S3 at "
-                + String.format(Locale.ROOT, "%.0f", bytesPerSecond / 1e6) + " MB/s", "s", Figure.median(pipelined), pipelined, b,
+        int n = calibration.rank().partitions().size();
+        String setting = m.name() + ", " + n + " partitions x " + m.overlapSamples() + " samples, S3 at "
+                + String.format(Locale.ROOT, "%.0f", bytesPerSecond / 1e6) + " MB/s";
+        results.add(new Figure(3, "pipelined worker, partition phase, " + setting, "s", Figure.median(pipelined), pipelined, b,
                 "max(download, compute) measured without overlap", "ratio <= 1.1", Figure.median(pipelined) / b <= 1.1));
-        results.add(new Figure(3, "download-then-compute worker, same setting, " + name, "s", Figure.median(sequential),
+        results.add(new Figure(3, "pipelined worker against the one-ahead pipeline's floor, " + m.name(), "s",
+                Figure.median(pipelined), pipelined, Figure.median(floor),
+                "first download + max(download, compute) per step + last compute", "", null));
+        results.add(new Figure(3, "download-then-compute worker, same setting, " + m.name(), "s", Figure.median(sequential),
                 sequential, b, "max(download, compute)", "", null));
+        return compute;
     }
 
-    private static void sweeps(Results results, WorkerRuns runs, String modelUri, String endpoint, int partitions, Path work)
+    private static void sweeps(Results results, WorkerRuns runs, Model m, String endpoint, int partitions, Path work)
             throws Exception {
+        String modelUri = "s3://bench/" + m.key();
+        String data = "s3://bench/" + m.data();
         int[] batches = {32, 64, 128, 256, 512};
         double[] bx = new double[batches.length];
         double[] by = new double[batches.length];
-        StringBuilder t = new StringBuilder("| batch size | compute-only samples/s | s/batch |\n|---|---|---|\n");
+        StringBuilder t = new StringBuilder("| batch size | compute-only samples/s (download-then-compute) | s/batch |\n|---|---|---|\n");
         for (int i = 0; i < batches.length; i++) {
-            WorkerRuns.Run run = runs.worker(endpoint, modelUri, "s3://bench/data/", batches[i], THREADS, true, null);
+            WorkerRuns.Run run = runs.worker(endpoint, modelUri, data, batches[i], THREADS, false, null);
             bx[i] = batches[i];
             by[i] = run.steadyComputeSamplesPerSecond();
             t.append(String.format(Locale.ROOT, "| %d | %.0f | %.4f |%n", batches[i], by[i], run.rank().secondsPerBatch()));
@@ -158,7 +221,7 @@ public final class WorkerBench {
         double[] dy = new double[partitions];
         StringBuilder d = new StringBuilder("| partitions | samples | end-to-end samples/s | wall s |\n|---|---|---|---|\n");
         for (int n = 1; n <= partitions; n++) {
-            WorkerRuns.Run run = runs.worker(endpoint, modelUri, "s3://bench/data/", 512, THREADS, true, n);
+            WorkerRuns.Run run = runs.worker(endpoint, modelUri, data, 512, THREADS, true, n);
             dx[n - 1] = n;
             dy[n - 1] = run.endToEndSamplesPerSecond();
             d.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.2f |%n", n, run.rank().samples(), dy[n - 1], run.wallSeconds()));

@@ -56,7 +56,7 @@ final class PartitionLoader {
             throw new BadInputException(p.key(), "is a zero-byte object under spec.data.uri: remove it or upload the partition again");
         }
         long t0 = System.nanoTime();
-        ObjectStore.Fetched fetched = store.getDirect(data.resolve(p.key()), "spec.data.uri");
+        ObjectStore.Fetched fetched = store.getDirect(data.resolve(p.key()), "spec.data.uri", Npz::firstArrayData);
         long t1 = System.nanoTime();
         if (!Planner.fingerprint(fetched.etag()).equals(p.etag())) {
             throw new BadInputException(p.key(), "changed under spec.data.uri since the job was planned (ETag "

@@ -78,6 +78,26 @@ public final class Npz {
         return read(ByteBuffer.wrap(archive), null);
     }
 
+    /**
+     * Where the first array's data starts in an archive whose beginning is {@code head}, or -1
+     * when that cannot be told from it (compressed, or not an npz). numpy.savez writes arrays
+     * in argument order, so this is usually the first and largest input: a download placed so
+     * that it lands aligned needs no copy ({@link io.dataparallel.core.s3.ObjectStore#getDirect}).
+     */
+    public static int firstArrayData(ByteBuffer head) {
+        ByteBuffer b = head.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() < 30 || b.getInt(0) != 0x04034b50 || b.getShort(8) != 0) {
+            return -1; // not a zip local header, or not STORED
+        }
+        int npy = 30 + Short.toUnsignedInt(b.getShort(26)) + Short.toUnsignedInt(b.getShort(28));
+        if (b.remaining() < npy + 12 || b.get(npy) != MAGIC[0] || b.get(npy + 1) != MAGIC[1]) {
+            return -1;
+        }
+        int major = Byte.toUnsignedInt(b.get(npy + 6));
+        return major == 1 ? npy + 10 + Short.toUnsignedInt(b.getShort(npy + 8))
+                : major == 2 || major == 3 ? npy + 12 + b.getInt(npy + 8) : -1;
+    }
+
     /** Reads one {@code .npy} held in {@code npy}; the data is a slice of it when its alignment allows. */
     static NpyArray readNpy(String name, ByteBuffer npy) {
         ByteBuffer b = npy.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ({@link S3Clients#MAX_ATTEMPTS}) and then surface as {@link StoreUnavailableException}.
  */
 public final class ObjectStore implements AutoCloseable {
+    /** Alignment for {@link #getDirect(S3Uri, String, ToIntFunction)}: a cache line, enough for any SIMD load. */
+    static final int ALIGNMENT = 64;
     private final S3Client s3;
     private final boolean owned;
 
@@ -139,17 +142,25 @@ public final class ObjectStore implements AutoCloseable {
 
     /**
      * Reads the whole object into one direct buffer: native code (libtorch) can use slices of
-     * it without copying, and nothing touches the disk.
+     * it without copying, and nothing touches the disk. The object is placed so that the byte
+     * at the offset {@code alignAt} picks from its first chunk (-1: none) starts on a 64-byte
+     * boundary: the array that starts there can go to native code as it is, where a misaligned
+     * one would need a copy.
      */
-    public Fetched getDirect(S3Uri uri, String field) {
+    public Fetched getDirect(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
         return call(field, uri, () -> {
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.bucket()).key(uri.key()))) {
                 long length = in.response().contentLength();
-                if (length > Integer.MAX_VALUE) {
+                if (length > Integer.MAX_VALUE - ALIGNMENT) {
                     throw new BadInputException(field, uri + " is " + length + " bytes: split partitions below 2 GiB");
                 }
-                ByteBuffer data = ByteBuffer.allocateDirect((int) length);
                 byte[] chunk = new byte[1 << 20];
+                int first = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length));
+                int at = alignAt.applyAsInt(ByteBuffer.wrap(chunk, 0, first).slice());
+                ByteBuffer buffer = ByteBuffer.allocateDirect((int) length + ALIGNMENT);
+                int shift = at < 0 ? 0 : Math.floorMod(-(buffer.alignmentOffset(0, ALIGNMENT) + at), ALIGNMENT);
+                ByteBuffer data = buffer.slice(shift, (int) length);
+                data.put(chunk, 0, first);
                 int n;
                 while (data.hasRemaining() && (n = in.read(chunk, 0, Math.min(chunk.length, data.remaining()))) > 0) {
                     data.put(chunk, 0, n);
