@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * controller holds every pod, so no worker runs and every job stays Running.
  */
 public final class OperatorScaleBench {
-    static final int SECTION = 5;
+    static final int SECTION = 6;
     /**
      * The chart's default polling interval (values.yaml). The test fixture's config polls every
      * second; with 1,000 running jobs that is 1,000 progress reads a second, which says more
