@@ -40,6 +40,8 @@ public final class OperatorScaleBench {
      * about the test setting than about the operator.
      */
     static final int POLL_SECONDS = 10;
+    /** Bursts of InferenceJobs timed one after the other; the figures are their medians. */
+    static final int BURSTS = 3;
     private static final long WAIT_NANOS = 300_000_000_000L; // 5 minutes
 
     private OperatorScaleBench() {
@@ -100,56 +102,66 @@ public final class OperatorScaleBench {
             awaitAll(jobSeen, names(1, 2), soloStart + WAIT_NANOS);
             double solo = jobSeen.containsKey("scale-0001") ? (jobSeen.get("scale-0001") - created.get("scale-0001")) / 1e6 : Double.NaN;
 
-            // latency: `burst` InferenceJobs at once, each timed from just before its create request
-            long burstStart = System.nanoTime();
-            MockCluster.Load before = f.cluster.load();
-            Map<String, Long> kindsBefore = f.cluster.requestKinds();
-            create(f, clients, 2, burst + 2, created, uids);
-            List<String> first = names(2, burst + 2);
-            awaitAll(jobSeen, first, burstStart + WAIT_NANOS);
-            MockCluster.Load burstLoad = f.cluster.load().minus(before);
-            StringBuilder kinds = new StringBuilder();
-            f.cluster.requestKinds().forEach((kind, n) -> {
-                long d = n - kindsBefore.getOrDefault(kind, 0L);
-                if (d > 0) {
-                    kinds.append(kinds.length() == 0 ? "" : ", ").append(kind).append(" ").append(d);
-                }
-            });
-            double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
-            double[] latencies = first.stream().filter(jobSeen::containsKey)
-                    .mapToDouble(n -> (jobSeen.get(n) - created.get(n)) / 1e6).sorted().toArray();
-            int missing = burst - latencies.length;
-            double p50 = percentile(latencies, 0.50);
-            double p99 = missing > 0 ? Double.POSITIVE_INFINITY : percentile(latencies, 0.99);
-            results.add(new Figure(SECTION, String.format(Locale.ROOT, "operator: CR created -> worker Job created, p50 (%d jobs at once)",
-                    burst), "ms", p50, new double[] {p50}, Double.NaN, "", "", null));
-            results.add(new Figure(SECTION, String.format(Locale.ROOT, "operator: CR created -> worker Job created, p99 (%d jobs at once)",
-                    burst), "ms", p99, new double[] {p99}, Double.NaN, "", "p99 <= 1000 ms", p99 <= 1000));
-            // JOSDK's timer of reconcile passes: how much of the latency is spent inside passes rather than queued
-            Timer passTimer = registry.find("operator.sdk.controllers.execution.reconcile").timer();
-            String passTimes = passTimer == null ? "" : String.format(Locale.ROOT, "; the %d reconcile passes finished by then took %.0f ms on"
-                    + " average (max %.0f ms), so the time goes inside passes (API server and S3 calls, CPU), not in JOSDK's queue", passTimer.count(),
-                    passTimer.mean(TimeUnit.MILLISECONDS), passTimer.max(TimeUnit.MILLISECONDS));
-            results.note(String.format(Locale.ROOT, "operator latency: %d InferenceJobs created from 4 client threads in %.0f ms;"
-                    + " per job, from just before its create request to the watch event of its worker Job: min %.0f, p50 %.0f,"
-                    + " p99 %.0f, max %.0f ms%s; measured after one warm-up job, whose latency on the freshly started operator"
-                    + " was %.0f ms, and one job alone on the warm operator, %.0f ms%s; the mock API server, S3Proxy and the fake Job controller share the JVM and the %d cores",
-                    burst, (first.stream().mapToLong(created::get).max().orElse(burstStart) - burstStart) / 1e6,
-                    latencies.length == 0 ? Double.NaN : latencies[0], p50, p99,
-                    latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1],
-                    missing > 0 ? "; " + missing + " jobs got no worker Job within 5 minutes" : "", cold, solo, passTimes,
-                    Runtime.getRuntime().availableProcessors()));
-            results.note(String.format(Locale.ROOT, "operator latency, where the time goes: from the first create until the last"
-                    + " worker Job (%.1f s) the mock API server answered %d requests (%.1f per job, creates, watches and the test's"
-                    + " own reads included), one at a time on its event-loop thread, and was busy answering for %.1f s (%.0f%%):"
-                    + " %.1f ms a request on average, because its CRUD store matches every request against every stored object;"
-                    + " under the burst each of a job's requests waits behind the whole queue. Requests by kind: %s",
-                    burstSeconds, burstLoad.requests(), (double) burstLoad.requests() / burst, burstLoad.busyNanos() / 1e9,
-                    100 * burstLoad.busyNanos() / 1e9 / burstSeconds, burstLoad.busyNanos() / 1e6 / Math.max(1, burstLoad.requests()), kinds));
+            // latency: `burst` InferenceJobs at once, each timed from just before its create request; BURSTS times, one
+            // after the other (later bursts find more objects in the mock API server, which makes it slower)
+            double[] p50s = new double[BURSTS];
+            double[] p99s = new double[BURSTS];
+            int next = 2;
+            for (int b = 0; b < BURSTS; b++) {
+                long burstStart = System.nanoTime();
+                MockCluster.Load before = f.cluster.load();
+                Map<String, Long> kindsBefore = f.cluster.requestKinds();
+                create(f, clients, next, next + burst, created, uids);
+                List<String> first = names(next, next + burst);
+                next += burst;
+                awaitAll(jobSeen, first, burstStart + WAIT_NANOS);
+                MockCluster.Load burstLoad = f.cluster.load().minus(before);
+                StringBuilder kinds = new StringBuilder();
+                f.cluster.requestKinds().forEach((kind, n) -> {
+                    long d = n - kindsBefore.getOrDefault(kind, 0L);
+                    if (d > 0) {
+                        kinds.append(kinds.length() == 0 ? "" : ", ").append(kind).append(" ").append(d);
+                    }
+                });
+                double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
+                double[] latencies = first.stream().filter(jobSeen::containsKey)
+                        .mapToDouble(n -> (jobSeen.get(n) - created.get(n)) / 1e6).sorted().toArray();
+                int missing = burst - latencies.length;
+                double p50 = percentile(latencies, 0.50);
+                double p99 = missing > 0 ? Double.POSITIVE_INFINITY : percentile(latencies, 0.99);
+                p50s[b] = p50;
+                p99s[b] = p99;
+                // JOSDK's timer of reconcile passes: how much of the latency is spent inside passes rather than queued
+                Timer passTimer = registry.find("operator.sdk.controllers.execution.reconcile").timer();
+                String passTimes = passTimer == null ? "" : String.format(Locale.ROOT, "; the %d reconcile passes finished by then took %.0f ms on"
+                        + " average (max %.0f ms), so the time goes inside passes (API server and S3 calls, CPU), not in JOSDK's queue", passTimer.count(),
+                        passTimer.mean(TimeUnit.MILLISECONDS), passTimer.max(TimeUnit.MILLISECONDS));
+                results.note(String.format(Locale.ROOT, "operator latency, burst %d of %d: %d InferenceJobs created from 4 client threads in %.0f ms;"
+                        + " per job, from just before its create request to the watch event of its worker Job: min %.0f, p50 %.0f,"
+                        + " p99 %.0f, max %.0f ms%s; measured after one warm-up job, whose latency on the freshly started operator"
+                        + " was %.0f ms, and one job alone on the warm operator, %.0f ms%s; the mock API server, S3Proxy and the fake Job controller share the JVM and the %d cores",
+                        b + 1, BURSTS, burst, (first.stream().mapToLong(created::get).max().orElse(burstStart) - burstStart) / 1e6,
+                        latencies.length == 0 ? Double.NaN : latencies[0], p50, p99,
+                        latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1],
+                        missing > 0 ? "; " + missing + " jobs got no worker Job within 5 minutes" : "", cold, solo, passTimes,
+                        Runtime.getRuntime().availableProcessors()));
+                results.note(String.format(Locale.ROOT, "operator latency, burst %d, where the time goes: from the first create until the last"
+                        + " worker Job (%.1f s) the mock API server answered %d requests (%.1f per job, creates, watches and the test's"
+                        + " own reads included), one at a time on its event-loop thread, and was busy answering for %.1f s (%.0f%%):"
+                        + " %.1f ms a request on average, because its CRUD store matches every request against every stored object;"
+                        + " under the burst each of a job's requests waits behind the whole queue. Requests by kind: %s",
+                        b + 1, burstSeconds, burstLoad.requests(), (double) burstLoad.requests() / burst, burstLoad.busyNanos() / 1e9,
+                        100 * burstLoad.busyNanos() / 1e9 / burstSeconds, burstLoad.busyNanos() / 1e6 / Math.max(1, burstLoad.requests()), kinds));
+            }
+            results.add(new Figure(SECTION, String.format(Locale.ROOT, "operator: CR created -> worker Job created, p50 (%d jobs at once,"
+                    + " %d bursts)", burst, BURSTS), "ms", Figure.median(p50s), p50s, Double.NaN, "", "", null));
+            results.add(new Figure(SECTION, String.format(Locale.ROOT, "operator: CR created -> worker Job created, p99 (%d jobs at once,"
+                    + " %d bursts)", burst, BURSTS), "ms", Figure.median(p99s), p99s, Double.NaN, "", "p99 <= 1000 ms",
+                    Figure.median(p99s) <= 1000));
 
             // heap: fill up to `total` jobs, all Running with their worker Job
             long fill = System.nanoTime();
-            create(f, clients, burst + 2, total, created, uids);
+            create(f, clients, next, total, created, uids);
             List<String> all = names(0, total);
             awaitAll(jobSeen, all, fill + WAIT_NANOS);
             long withJob = all.stream().filter(jobSeen::containsKey).count();

@@ -76,7 +76,8 @@ public final class Results {
                 .append(String.format(Locale.ROOT, "%.1f", memoryGb())).append(" GB memory, ").append(System.getProperty("os.name"))
                 .append(' ').append(System.getProperty("os.arch")).append("; Java ").append(System.getProperty("java.version"))
                 .append("; DJL 0.35.1 with libtorch 2.7.1 (CPU); Python reference: Debian python3-torch.\n\n");
-        md.append("Each figure is the median of the runs listed; the ratio is figure / reference.\n\n");
+        md.append("Each figure is the median of the runs listed; the ratio is figure / reference. What the figures mean,"
+                + " where a goal is missed and what profiling showed: [analysis.md](analysis.md) (written by hand after a run).\n\n");
         md.append("| # | figure | median | runs | reference | ratio | goal |\n|---|---|---|---|---|---|---|\n");
         for (Figure f : figures) {
             StringBuilder runs = new StringBuilder();

@@ -71,7 +71,7 @@ public final class WorkerBench {
         models.add(new Model("CAI-shaped CNN", repo.resolve("examples/models/astro-redshift.pt"), smoke ? 256 : 5113,
                 smoke ? 128 : 2048, 512));
         if (!smoke && !flags.contains("--skip-resnet")) {
-            models.add(new Model("ResNet-like", repo.resolve("bench/models/astro-resnet.pt"), 128, 32, 32));
+            models.add(new Model("ResNet-like", repo.resolve("bench/models/astro-resnet.pt"), 512, 128, 32));
         }
         try (EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("store"), "bench", "bench-secret");
              ObjectStore store = new ObjectStore(S3Clients.create(new S3Spec(s3.endpoint().toString(), null, true, null),
@@ -187,14 +187,19 @@ public final class WorkerBench {
             for (int r = 0; r < repeats; r++) {
                 WorkerRuns.Run seq = runs.worker(slow, modelUri, data, m.batch(), THREADS, false, null);
                 WorkerRuns.Run pipe = runs.worker(slow, modelUri, data, m.batch(), THREADS, true, null);
-                var ps = seq.rank().partitions();
-                double download = ps.stream().mapToDouble(p -> p.downloadSeconds()).sum();
-                double work = ps.stream().mapToDouble(p -> p.computeSeconds() + p.uploadSeconds()).sum();
+                // what the pipeline had to hide: the downloads as the download-then-compute run timed them (nothing
+                // beside them), and the compute the pipelined run itself did (contention on a small machine slows it,
+                // and benchmark 2 reports that apart)
+                var downloads = seq.rank().partitions();
+                var computes = pipe.rank().partitions();
+                double download = downloads.stream().mapToDouble(p -> p.downloadSeconds()).sum();
+                double work = computes.stream().mapToDouble(p -> p.computeSeconds() + p.uploadSeconds()).sum();
                 bound[r] = Math.max(download, work);
                 // the best a one-ahead pipeline can do: first download, then the slower of each pair, then the last compute
-                double best = ps.get(0).downloadSeconds() + ps.get(ps.size() - 1).computeSeconds() + ps.get(ps.size() - 1).uploadSeconds();
-                for (int i = 1; i < ps.size(); i++) {
-                    best += Math.max(ps.get(i).downloadSeconds(), ps.get(i - 1).computeSeconds() + ps.get(i - 1).uploadSeconds());
+                int last = computes.size() - 1;
+                double best = downloads.get(0).downloadSeconds() + computes.get(last).computeSeconds() + computes.get(last).uploadSeconds();
+                for (int i = 1; i <= last; i++) {
+                    best += Math.max(downloads.get(i).downloadSeconds(), computes.get(i - 1).computeSeconds() + computes.get(i - 1).uploadSeconds());
                 }
                 floor[r] = best;
                 pipelined[r] = pipe.partitionSeconds();
@@ -207,7 +212,7 @@ public final class WorkerBench {
         String setting = m.name() + ", " + n + " partitions x " + m.overlapSamples() + " samples, S3 at "
                 + String.format(Locale.ROOT, "%.0f", bytesPerSecond / 1e6) + " MB/s";
         results.add(new Figure(3, "pipelined worker, partition phase, " + setting, "s", Figure.median(pipelined), pipelined, b,
-                "max(download, compute) measured without overlap", "ratio <= 1.1", Figure.median(pipelined) / b <= 1.1));
+                "max(download alone, compute of the pipelined run)", "ratio <= 1.1", Figure.median(pipelined) / b <= 1.1));
         results.add(new Figure(3, "pipelined worker against the one-ahead pipeline's floor, " + m.name(), "s",
                 Figure.median(pipelined), pipelined, Figure.median(floor),
                 "first download + max(download, compute) per step + last compute", "", null));
