@@ -137,9 +137,16 @@ public final class WorkerBench {
         double rawMedian = Figure.median(raw);
         double[] pw = pairedWorker.stream().mapToDouble(Double::doubleValue).toArray();
         double[] pr = pairedRaw.stream().mapToDouble(Double::doubleValue).toArray();
-        results.add(new Figure(2, "worker compute path (ModelRunner and quality data) paired with a raw DJL forward loop in one"
-                + " process, alternating rounds, " + m.name(), "samples/s", Figure.median(pw), pw, Figure.median(pr),
-                "raw DJL forward loop, tensors in memory, same rounds", "ratio >= 0.97", Figure.median(pw) / Figure.median(pr) >= 0.97));
+        double[] ratios = new double[pw.length];
+        for (int i = 0; i < pw.length; i++) {
+            ratios[i] = pw[i] / pr[i];
+        }
+        // the goal is judged per round: the machine's speed drifts between rounds, not within one
+        results.add(new Figure(2, "worker compute path (ModelRunner and quality data) against a raw DJL forward loop, the two"
+                + " alternating in one process, ratio per round, " + m.name(), "x", Figure.median(ratios), ratios, 1.0,
+                "the raw loop in the same round", "ratio >= 0.97", Figure.median(ratios) >= 0.97));
+        results.add(new Figure(2, "same rounds in samples/s, " + m.name(), "samples/s", Figure.median(pw), pw, Figure.median(pr),
+                "raw DJL forward loop, tensors in memory", "", null));
         results.add(new Figure(2, "worker process compute-only (steady state, nothing downloading beside it), " + m.name(),
                 "samples/s", computeMedian, compute, rawMedian, "raw DJL forward loop in a process of its own", "", null));
         results.add(new Figure(2, "worker compute-only while the next partition downloads (pipelined, the default), " + m.name(),
@@ -182,11 +189,18 @@ public final class WorkerBench {
         double[] bound = new double[repeats];
         double[] floor = new double[repeats];
         double[] compute = new double[repeats];
+        double[] serverCpu = new double[repeats];
+        double[] workerCpu = new double[repeats];
+        double[] wall = new double[repeats];
         try (ThrottledProxy proxy = new ThrottledProxy(java.net.URI.create(endpoint), bytesPerSecond)) {
             String slow = proxy.endpoint().toString();
             for (int r = 0; r < repeats; r++) {
                 WorkerRuns.Run seq = runs.worker(slow, modelUri, data, m.batch(), THREADS, false, null);
+                double serverCpu0 = processCpuSeconds();
                 WorkerRuns.Run pipe = runs.worker(slow, modelUri, data, m.batch(), THREADS, true, null);
+                serverCpu[r] = processCpuSeconds() - serverCpu0;
+                workerCpu[r] = pipe.rank().cpuSeconds();
+                wall[r] = pipe.wallSeconds();
                 // what the pipeline had to hide: the downloads as the download-then-compute run timed them (nothing
                 // beside them), and the compute the pipelined run itself did (contention on a small machine slows it,
                 // and benchmark 2 reports that apart)
@@ -218,6 +232,14 @@ public final class WorkerBench {
                 "first download + max(download, compute) per step + last compute", "", null));
         results.add(new Figure(3, "download-then-compute worker, same setting, " + m.name(), "s", Figure.median(sequential),
                 sequential, b, "max(download, compute)", "", null));
+        // on loopback the "network" is CPU: the S3 server and the throttling proxy run in this process
+        results.note(String.format(Locale.ROOT, "overlap, %s: during a pipelined run (median %.1f s wall) the S3 server and the"
+                + " throttling proxy in the benchmark's process used %.1f CPU-seconds and the worker process %.1f (compute,"
+                + " download client, upload), %.1f of the %d cores' %.1f core-seconds; download is CPU here, not waiting,"
+                + " so overlapping it slows compute (benchmark 2's pipelined line) instead of hiding it for free",
+                m.name(), Figure.median(wall), Figure.median(serverCpu), Figure.median(workerCpu),
+                Figure.median(serverCpu) + Figure.median(workerCpu), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors() * Figure.median(wall)));
         return compute;
     }
 
@@ -250,6 +272,11 @@ public final class WorkerBench {
                 List.of(new Plot.Series("worker", bx, by, new Color(76, 154, 76))));
         Plot.write(work.resolve("data-sweep.png"), "End-to-end samples/s by data size", "partitions", "samples/s",
                 List.of(new Plot.Series("worker", dx, dy, new Color(60, 110, 180))));
+    }
+
+    private static double processCpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
     private static List<Double> numbers(Map<?, ?> json, String key) {
