@@ -45,6 +45,7 @@ public final class BenchMain {
         }
         results.write(out, command, smoke ? "smoke: tiny sizes, one run each; not figures to quote"
                 : partial ? "partial: some parts left out" : "full");
+        PlannerBench.deleteTree(work); // gigabytes of partitions and the S3 store
         System.out.printf("benchmarks done in %.0f s; results in %s%n", (System.nanoTime() - t0) / 1e9, out.resolve("results.md"));
     }
 }

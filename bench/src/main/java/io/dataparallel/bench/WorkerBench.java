@@ -232,11 +232,10 @@ public final class WorkerBench {
                 "first download + max(download, compute) per step + last compute", "", null));
         results.add(new Figure(3, "download-then-compute worker, same setting, " + m.name(), "s", Figure.median(sequential),
                 sequential, b, "max(download, compute)", "", null));
-        // on loopback the "network" is CPU: the S3 server and the throttling proxy run in this process
+        // how busy the machine was: on loopback the S3 server and the throttling proxy run in this process
         results.note(String.format(Locale.ROOT, "overlap, %s: during a pipelined run (median %.1f s wall) the S3 server and the"
                 + " throttling proxy in the benchmark's process used %.1f CPU-seconds and the worker process %.1f (compute,"
-                + " download client, upload), %.1f of the %d cores' %.1f core-seconds; download is CPU here, not waiting,"
-                + " so overlapping it slows compute (benchmark 2's pipelined line) instead of hiding it for free",
+                + " download client, upload): %.1f of the %d cores' %.1f core-seconds",
                 m.name(), Figure.median(wall), Figure.median(serverCpu), Figure.median(workerCpu),
                 Figure.median(serverCpu) + Figure.median(workerCpu), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors() * Figure.median(wall)));
