@@ -15,21 +15,61 @@ import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import java.nio.file.Path;
 import java.util.Arrays;
-
 import java.util.Map;
 
 /**
  * The tight loop the worker is measured against: DJL PyTorch forward over one partition's
- * tensors already in memory, nothing else. Prints the median samples/s of several passes.
+ * tensors already in memory, nothing else. As a program it prints the median samples/s of
+ * several passes; {@code PairedCompute} runs the same loop beside the worker's path.
  *
  * <p>{@code RawForward MODEL.pt PARTITION.npz BATCH THREADS REPEATS}
  */
-public final class RawForward {
-    private RawForward() {
+public final class RawForward implements AutoCloseable {
+    private final Model model;
+    private final PtSymbolBlock block;
+    private final ParameterStore parameters;
+    private final NDManager manager;
+    private final NDArray images;
+    private final NDArray magnitudes;
+    private final long rows;
+
+    /** Loads the model and makes the partition's tensors, outside any timing. */
+    public RawForward(Path modelFile, NpyArray images, NpyArray magnitudes) throws Exception {
+        model = Model.newInstance("raw", Device.cpu(), "PyTorch");
+        String name = modelFile.getFileName().toString();
+        model.load(modelFile.getParent(), name.substring(0, name.length() - 3));
+        block = (PtSymbolBlock) model.getBlock();
+        parameters = new ParameterStore(model.getNDManager(), false);
+        manager = model.getNDManager().newSubManager();
+        this.images = manager.create(images.data(), new Shape(images.shape()), DataType.FLOAT32);
+        this.magnitudes = manager.create(magnitudes.data(), new Shape(magnitudes.shape()), DataType.FLOAT32);
+        rows = images.rows();
+    }
+
+    /** One pass over the partition in batches; returns its samples/s. */
+    public double pass(int batch) {
+        JniUtils.setGradMode(false); // thread-local in libtorch
+        long t0 = System.nanoTime();
+        for (long s = 0; s < rows; s += batch) {
+            try (NDManager b = manager.newSubManager()) {
+                NDIndex index = new NDIndex("{}:{}", s, Math.min(rows, s + batch));
+                NDList in = new NDList(images.get(index), magnitudes.get(index));
+                b.tempAttachAll(in);
+                NDList out = block.forward(parameters, in, false);
+                b.tempAttachAll(out);
+                out.get(0).toByteBuffer(); // the worker copies outputs to the host too
+            }
+        }
+        return rows / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        model.close();
     }
 
     public static void main(String[] args) throws Exception {
-        Path modelFile = Path.of(args[0]);
         int batch = Integer.parseInt(args[2]);
         int threads = Integer.parseInt(args[3]);
         int repeats = Integer.parseInt(args[4]);
@@ -39,41 +79,14 @@ public final class RawForward {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Map<String, NpyArray> arrays = Npz.read(Path.of(args[1]), null);
-        try (Model model = Model.newInstance("raw", Device.cpu(), "PyTorch")) {
-            String name = modelFile.getFileName().toString();
-            model.load(modelFile.getParent(), name.substring(0, name.length() - 3));
-            PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
-            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-            JniUtils.setGradMode(false);
-            try (NDManager m = model.getNDManager().newSubManager()) {
-                NDArray images = create(m, arrays.get("images"));
-                NDArray magnitudes = create(m, arrays.get("magnitudes"));
-                long n = images.getShape().get(0);
-                double[] rates = new double[repeats];
-                for (int r = -1; r < repeats; r++) { // pass -1 warms the TorchScript executor up
-                    long t0 = System.nanoTime();
-                    for (long s = 0; s < n; s += batch) {
-                        try (NDManager b = m.newSubManager()) {
-                            NDIndex index = new NDIndex("{}:{}", s, Math.min(n, s + batch));
-                            NDList in = new NDList(images.get(index), magnitudes.get(index));
-                            b.tempAttachAll(in);
-                            NDList out = block.forward(ps, in, false);
-                            b.tempAttachAll(out);
-                            out.get(0).toByteBuffer(); // the worker copies outputs to the host too
-                        }
-                    }
-                    if (r >= 0) {
-                        rates[r] = n / ((System.nanoTime() - t0) / 1e9);
-                    }
-                }
-                Arrays.sort(rates);
-                System.out.println("{\"samples_per_second\": " + rates[repeats / 2] + "}");
+        try (RawForward raw = new RawForward(Path.of(args[0]), arrays.get("images"), arrays.get("magnitudes"))) {
+            raw.pass(batch); // warms the TorchScript executor up
+            double[] rates = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                rates[r] = raw.pass(batch);
             }
+            Arrays.sort(rates);
+            System.out.println("{\"samples_per_second\": " + rates[repeats / 2] + "}");
         }
     }
-
-    private static NDArray create(NDManager m, NpyArray a) {
-        return m.create(a.data(), new Shape(a.shape()), DataType.FLOAT32);
-    }
-
 }

@@ -2,6 +2,7 @@ package io.dataparallel.core.s3;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.npz.AlignedBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -36,8 +37,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ({@link S3Clients#MAX_ATTEMPTS}) and then surface as {@link StoreUnavailableException}.
  */
 public final class ObjectStore implements AutoCloseable {
-    /** Alignment for {@link #getDirect(S3Uri, String, ToIntFunction)}: a cache line, enough for any SIMD load. */
-    static final int ALIGNMENT = 64;
     private final S3Client s3;
     private final boolean owned;
 
@@ -151,15 +150,13 @@ public final class ObjectStore implements AutoCloseable {
         return call(field, uri, () -> {
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.bucket()).key(uri.key()))) {
                 long length = in.response().contentLength();
-                if (length > Integer.MAX_VALUE - ALIGNMENT) {
+                if (length > Integer.MAX_VALUE - AlignedBuffer.ALIGNMENT) {
                     throw new BadInputException(field, uri + " is " + length + " bytes: split partitions below 2 GiB");
                 }
                 byte[] chunk = new byte[1 << 20];
                 int first = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length));
                 int at = alignAt.applyAsInt(ByteBuffer.wrap(chunk, 0, first).slice());
-                ByteBuffer buffer = ByteBuffer.allocateDirect((int) length + ALIGNMENT);
-                int shift = at < 0 ? 0 : Math.floorMod(-(buffer.alignmentOffset(0, ALIGNMENT) + at), ALIGNMENT);
-                ByteBuffer data = buffer.slice(shift, (int) length);
+                ByteBuffer data = AlignedBuffer.allocate((int) length, at);
                 data.put(chunk, 0, first);
                 int n;
                 while (data.hasRemaining() && (n = in.read(chunk, 0, Math.min(chunk.length, data.remaining()))) > 0) {

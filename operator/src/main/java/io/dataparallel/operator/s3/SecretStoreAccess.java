@@ -20,12 +20,10 @@ import java.util.Map;
  */
 public final class SecretStoreAccess implements StoreAccess, AutoCloseable {
     static final List<String> KEYS = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
-    private final KubernetesClient client;
     private final ClientCache clients = new ClientCache();
     private final SecretCache secrets;
 
     public SecretStoreAccess(KubernetesClient client) {
-        this.client = client;
         this.secrets = new SecretCache(client);
     }
 

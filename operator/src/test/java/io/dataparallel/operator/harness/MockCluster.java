@@ -102,14 +102,11 @@ public final class MockCluster implements AutoCloseable {
         @Override
         public MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
             long t0 = System.nanoTime();
+            // kind of request: method and resource, with namespace and object names dropped
             String path = request.getPath() == null ? "" : request.getPath().replaceAll("\\?.*", "")
-                    .replaceAll("/namespaces/[^/]+", "/namespaces/*");
-            String[] parts = path.split("/");
-            // kind of request: method and resource, names dropped
-            String kind = request.getMethod() + " " + (path.contains("/namespaces/*/") && parts.length > 0
-                    ? path.substring(0, path.indexOf("/namespaces/*/") + 14) + parts[Math.min(parts.length - 1,
-                    java.util.Arrays.asList(parts).indexOf("*") + 1)] + (parts.length > java.util.Arrays.asList(parts).indexOf("*") + 2 ? "/{name}" + (path.endsWith("/status") ? "/status" : "") : "")
-                    : path);
+                    .replaceAll("/namespaces/[^/]+", "/namespaces/*")
+                    .replaceAll("(/namespaces/\\*/[^/]+)/[^/]+", "$1/{name}");
+            String kind = request.getMethod() + " " + path;
             kinds.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.LongAdder()).increment();
             try {
                 return super.dispatch(request);
