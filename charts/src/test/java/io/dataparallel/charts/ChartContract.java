@@ -37,16 +37,16 @@ abstract class ChartContract {
             "defaultWorkerResources", "metricsPort", "leaderElection");
     /** What the operator does in each namespace it watches. */
     static final Set<String> NAMESPACE_GRANTS = Stream.of(
-            grants("dataparallel.io/inferencejobs", "get list watch patch update"),
-            grants("dataparallel.io/inferencejobs/status", "get patch update"),
-            grants("batch/jobs", "get list watch create delete patch update"),
-            grants("/configmaps", "get list watch create delete"),
+            grants("dataparallel.io/inferencejobs", "get list watch"),
+            grants("dataparallel.io/inferencejobs/status", "patch update"),
+            grants("dataparallel.io/inferencejobs/finalizers", "update"),
+            grants("batch/jobs", "get list watch create patch"),
+            grants("/pods", "list"),
+            grants("/configmaps", "get list watch create"),
             grants("/secrets", "get"),
             grants("/serviceaccounts", "get create"),
-            grants("/events", "create patch"),
-            grants("events.k8s.io/events", "create patch"))
+            grants("/events", "create get patch"))
             .flatMap(Set::stream).collect(Collectors.toSet());
-    static final Set<String> CRD_GRANTS = grants("apiextensions.k8s.io/customresourcedefinitions", "get list");
 
     abstract Rendered rendered();
 
@@ -113,7 +113,8 @@ abstract class ChartContract {
         assertEquals(OPERATOR, election.get("leaseName"));
         Role role = rendered().named(Role.class, Helm.NAMESPACE, OPERATOR + "-leader-election");
         assertEquals(Set.of("coordination.k8s.io/leases:create", "coordination.k8s.io/leases/" + OPERATOR + ":get",
-                "coordination.k8s.io/leases/" + OPERATOR + ":update"), Rendered.grants(role.getRules()));
+                "coordination.k8s.io/leases/" + OPERATOR + ":update", "coordination.k8s.io/leases/" + OPERATOR + ":patch"),
+                Rendered.grants(role.getRules()));
         RoleBinding binding = rendered().named(RoleBinding.class, Helm.NAMESPACE, OPERATOR + "-leader-election");
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
         assertOperatorIsTheOnlySubject(binding.getSubjects());

@@ -56,12 +56,9 @@ class CustomValuesTest extends ChartContract {
     }
 
     @Test
-    void nothingClusterWideButReadingTheCrd() {
-        ClusterRole role = rendered.one(ClusterRole.class);
-        assertEquals(CRD_GRANTS, Rendered.grants(role.getRules()));
-        ClusterRoleBinding binding = rendered.one(ClusterRoleBinding.class);
-        assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
-        assertOperatorIsTheOnlySubject(binding.getSubjects());
+    void nothingClusterWide() {
+        assertEquals(List.of(), rendered.all(ClusterRole.class));
+        assertEquals(List.of(), rendered.all(ClusterRoleBinding.class));
     }
 
     @Test

@@ -45,9 +45,7 @@ class DefaultValuesTest extends ChartContract {
     @Test
     void watchesAllNamespacesThroughOneClusterRole() {
         ClusterRole role = rendered.one(ClusterRole.class);
-        Set<String> expected = new HashSet<>(NAMESPACE_GRANTS);
-        expected.addAll(CRD_GRANTS);
-        assertEquals(expected, Rendered.grants(role.getRules()));
+        assertEquals(NAMESPACE_GRANTS, Rendered.grants(role.getRules()));
         ClusterRoleBinding binding = rendered.one(ClusterRoleBinding.class);
         assertEquals("ClusterRole", binding.getRoleRef().getKind());
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());

@@ -13,7 +13,10 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The operator put together: the InferenceJob reconciler on JOSDK, leader election, metrics.
@@ -24,7 +27,9 @@ public final class DataparallelOperator implements AutoCloseable {
     private final InferenceJobReconciler reconciler;
     private final StoreAccess stores;
     private final EventRecorder events;
-    private final SharedIndexInformer<InferenceJob> metricsCache;
+    private final List<SharedIndexInformer<InferenceJob>> metricsCaches;
+    private final AtomicBoolean leading = new AtomicBoolean();
+    private final boolean electing;
 
     /**
      * How this operator talks to the API server. Tests turn server-side apply off (the mock
@@ -56,7 +61,8 @@ public final class DataparallelOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaderElection().leaseName(),
                         options.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        null, null, options.exitOnLostLeadership()));
+                        null, new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> { }),
+                        options.exitOnLostLeadership()));
             }
         });
         this.stores = stores;
@@ -69,15 +75,17 @@ public final class DataparallelOperator implements AutoCloseable {
                 o.settingNamespaces(new HashSet<>(config.watchNamespaces()));
             }
         });
-        this.metricsCache = config.watchNamespaces().size() == 1
-                ? client.resources(InferenceJob.class).inNamespace(config.watchNamespaces().get(0)).runnableInformer(0)
-                : client.resources(InferenceJob.class).inAnyNamespace().runnableInformer(0);
-        OperatorMetrics.register(registry, metricsCache.getStore());
+        this.electing = config.leaderElection().enabled() && options.leaseNamespace() != null;
+        this.metricsCaches = config.watchNamespaces().isEmpty()
+                ? List.of(client.resources(InferenceJob.class).inAnyNamespace().runnableInformer(0))
+                : config.watchNamespaces().stream()
+                        .map(ns -> client.resources(InferenceJob.class).inNamespace(ns).runnableInformer(0)).toList();
+        OperatorMetrics.register(registry, () -> metricsCaches.stream().flatMap(i -> i.getStore().list().stream()).toList());
     }
 
     public void start() {
         operator.start();
-        metricsCache.start();
+        metricsCaches.forEach(SharedIndexInformer::start);
     }
 
     public boolean isStarted() {
@@ -88,13 +96,26 @@ public final class DataparallelOperator implements AutoCloseable {
         return operator.getRuntimeInfo().allEventSourcesAreHealthy();
     }
 
+    /**
+     * Ready to serve: started, its watches healthy, and (with leader election) holding the Lease.
+     * A replica that lost the Lease, or never got it, reconciles nothing and says so.
+     */
+    public boolean isReady() {
+        return isStarted() && isHealthy() && (!electing || leading.get());
+    }
+
+    /** Whether this replica holds the leader Lease (always true without leader election). */
+    public boolean isLeading() {
+        return !electing || leading.get();
+    }
+
     public InferenceJobReconciler reconciler() {
         return reconciler;
     }
 
     @Override
     public void close() {
-        metricsCache.close();
+        metricsCaches.forEach(SharedIndexInformer::close);
         operator.stop();
         events.close();
         if (stores instanceof AutoCloseable closeable) {

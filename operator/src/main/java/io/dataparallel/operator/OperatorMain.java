@@ -35,7 +35,7 @@ public final class OperatorMain {
         HttpServer http = HttpServer.create(new InetSocketAddress(config.metricsPort()), 0);
         http.createContext("/metrics", ex -> respond(ex, 200, registry.scrape()));
         http.createContext("/healthz", ex -> probe(ex, operator::isHealthy));
-        http.createContext("/readyz", ex -> probe(ex, operator::isStarted));
+        http.createContext("/readyz", ex -> probe(ex, operator::isReady));
         http.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();

@@ -19,6 +19,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param bias            regression: mean d
  * @param nmad            regression: 1.4826 · median(|d − median(d)|)
  * @param outlierFraction regression: fraction with |d| > 0.15
+ * @param nonFinite       regression: labelled samples left out of the figures above because the
+ *                        prediction or the label is NaN or infinite (NaN inputs flow through by
+ *                        design); a figure with no finite sample at all is null, never NaN
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,7 +33,8 @@ public record Quality(
         Double rmse,
         Double bias,
         Double nmad,
-        Double outlierFraction) {
+        Double outlierFraction,
+        Long nonFinite) {
 
     public static final String CLASSIFICATION = "classification";
     public static final String REGRESSION = "regression";

@@ -31,7 +31,7 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
 
     /** While workers run only these are known (from their progress files); the rest come with the summary. */
     public static JobMetrics running(long samples, double samplesPerSecond) {
-        return new JobMetrics(samples, round(samplesPerSecond), null, null, null, null, null, null, null, null, null, null, null);
+        return new JobMetrics(samples, rounded(samplesPerSecond), null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** One worker's headline figures. */
@@ -44,21 +44,35 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
     /** {@link Quality} under camelCase names. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record QualityMetrics(String task, long samples, Double accuracy, Double mae, Double rmse, Double bias,
-                                 Double nmad, Double outlierFraction) {
+                                 Double nmad, Double outlierFraction, Long nonFinite) {
         static QualityMetrics of(Quality q) {
-            return q == null ? null : new QualityMetrics(q.task(), q.samples(), q.accuracy(), q.mae(), q.rmse(), q.bias(),
-                    q.nmad(), q.outlierFraction());
+            return q == null ? null : new QualityMetrics(q.task(), q.samples(), finite(q.accuracy()), finite(q.mae()),
+                    finite(q.rmse()), finite(q.bias()), finite(q.nmad()), finite(q.outlierFraction()),
+                    q.nonFinite() == null || q.nonFinite() == 0 ? null : q.nonFinite());
         }
     }
 
     public static JobMetrics of(Summary s) {
-        return new JobMetrics(s.samples(), round(s.samplesPerSecond()), round(s.computeSamplesPerSecond()),
-                (double) Math.round(s.throughputBps()), s.meanSecondsPerBatch(), round(s.seconds()), round(s.downloadSeconds()),
-                round(s.modelLoadSeconds()), round(s.cpuSeconds()), round(s.gpuSeconds()), Worker.of(s.slowestWorker()),
+        return new JobMetrics(s.samples(), rounded(s.samplesPerSecond()), rounded(s.computeSamplesPerSecond()),
+                Double.isFinite(s.throughputBps()) ? (double) Math.round(s.throughputBps()) : null,
+                finite(s.meanSecondsPerBatch()), rounded(s.seconds()), rounded(s.downloadSeconds()),
+                rounded(s.modelLoadSeconds()), rounded(s.cpuSeconds()), rounded(s.gpuSeconds()), Worker.of(s.slowestWorker()),
                 Worker.of(s.fastestWorker()), QualityMetrics.of(s.quality()));
     }
 
     private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : 0;
+    }
+
+    /**
+     * The API server refuses NaN and infinity in a {@code type: number} field (Fabric8 writes them
+     * as strings), and the status write would fail: a figure that is not finite is unknown (null).
+     */
+    private static Double rounded(double v) {
+        return Double.isFinite(v) ? round(v) : null;
+    }
+
+    private static Double finite(Double v) {
+        return v != null && Double.isFinite(v) ? v : null;
     }
 }

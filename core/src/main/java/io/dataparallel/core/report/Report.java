@@ -144,6 +144,10 @@ public final class Report {
                 rows.add(new String[] {"MAE / RMSE / bias", fmt(q.mae()) + " / " + fmt(q.rmse()) + " / " + fmt(q.bias())});
                 rows.add(new String[] {"NMAD / outlier fraction", fmt(q.nmad()) + " / " + fmt(q.outlierFraction())});
             }
+            if (q.nonFinite() != null && q.nonFinite() > 0) {
+                rows.add(new String[] {"non-finite", q.nonFinite() + " samples with a NaN or infinite prediction or label,"
+                        + " left out of the figures above"});
+            }
         }
         b.append("<h2>Summary</h2><table>");
         for (String[] r : rows) {
@@ -182,7 +186,11 @@ public final class Report {
         return LEFT + (int) ((WIDTH - LEFT - 10) * Math.max(0, t - t0) / span);
     }
 
-    private static String fmt(double v) {
+    /** Unknown (null) and non-finite figures show as a dash: never "NaN" on the page. */
+    private static String fmt(Double v) {
+        if (v == null || !Double.isFinite(v)) {
+            return "—";
+        }
         return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 

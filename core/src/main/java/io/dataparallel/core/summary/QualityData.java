@@ -91,7 +91,7 @@ public final class QualityData {
             }
         }
         if (classified > 0) {
-            return new Quality(Quality.CLASSIFICATION, classified, (double) correct / classified, null, null, null, null, null);
+            return new Quality(Quality.CLASSIFICATION, classified, (double) correct / classified, null, null, null, null, null, null);
         }
         double[] r = concat(residuals);
         double[] y = concat(labels);
@@ -101,17 +101,36 @@ public final class QualityData {
         return regression(r, y);
     }
 
+    /**
+     * Regression figures over the samples whose residual and label are finite; the others are
+     * counted, not averaged in: one NaN prediction would otherwise make every figure NaN, which
+     * JSON cannot carry and the API server refuses in status.
+     */
     static Quality regression(double[] r, double[] y) {
-        int n = r.length;
+        int total = r.length;
+        int n = 0;
+        double[] fr = new double[total];
+        double[] fy = new double[total];
+        for (int i = 0; i < total; i++) {
+            if (Double.isFinite(r[i]) && Double.isFinite(y[i])) {
+                fr[n] = r[i];
+                fy[n] = y[i];
+                n++;
+            }
+        }
+        long nonFinite = total - n;
+        if (n == 0) {
+            return new Quality(Quality.REGRESSION, total, null, null, null, null, null, null, nonFinite);
+        }
         double abs = 0;
         double sq = 0;
         double dSum = 0;
         long outliers = 0;
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
-            abs += Math.abs(r[i]);
-            sq += r[i] * r[i];
-            d[i] = r[i] / (1 + Math.abs(y[i]));
+            abs += Math.abs(fr[i]);
+            sq += fr[i] * fr[i];
+            d[i] = fr[i] / (1 + Math.abs(fy[i]));
             dSum += d[i];
             if (Math.abs(d[i]) > Quality.OUTLIER_THRESHOLD) {
                 outliers++;
@@ -123,7 +142,13 @@ public final class QualityData {
             dev[i] = Math.abs(d[i] - median);
         }
         double nmad = 1.4826 * median(dev);
-        return new Quality(Quality.REGRESSION, n, null, abs / n, Math.sqrt(sq / n), dSum / n, nmad, (double) outliers / n);
+        return new Quality(Quality.REGRESSION, total, null, finite(abs / n), finite(Math.sqrt(sq / n)), finite(dSum / n),
+                finite(nmad), (double) outliers / n, nonFinite);
+    }
+
+    /** Sums of finite values can still overflow to infinity: such a figure is unknown, not infinite. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /** Median; NaN residuals (NaN inputs flow through) sort last, as numpy's sort puts them. */

@@ -71,4 +71,31 @@ class QualityDataTest {
     void noLabelledSamplesMeansNoQuality() {
         assertEquals(null, QualityData.aggregate(List.of(Map.of())));
     }
+
+    /** A NaN prediction is counted and left out; the figures stay finite (the API server refuses NaN in status). */
+    @Test
+    void nonFinitePredictionsAreCountedNotAveraged() {
+        NpyArray y = NpyArray.ofFloats("z", new long[] {3}, new float[] {0f, 1f, 0.5f});
+        NpyArray p = NpyArray.ofFloats("pred", new long[] {3}, new float[] {0.1f, Float.NaN, Float.POSITIVE_INFINITY});
+        Quality q = QualityData.aggregate(List.of(part(QualityData.compute(y, p))));
+        assertEquals(3, q.samples());
+        assertEquals(2L, q.nonFinite());
+        assertEquals(0.1, q.mae(), 1e-6);
+        assertEquals(0.1, q.rmse(), 1e-6);
+        String json = new String(io.dataparallel.core.Json.write(q), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!json.contains("NaN") && !json.contains("Infinity"), json);
+    }
+
+    @Test
+    void allNonFiniteGivesUnknownFiguresNotNaN() {
+        NpyArray y = NpyArray.ofFloats("z", new long[] {2}, new float[] {0f, 1f});
+        NpyArray p = NpyArray.ofFloats("pred", new long[] {2}, new float[] {Float.NaN, Float.NaN});
+        Quality q = QualityData.aggregate(List.of(part(QualityData.compute(y, p))));
+        assertEquals(2L, q.nonFinite());
+        assertEquals(null, q.mae());
+        assertEquals(null, q.nmad());
+        String json = new String(io.dataparallel.core.Json.write(java.util.Map.of("x", Double.NaN, "y", 1.5)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"x\":null") && json.contains("\"y\":1.5"), json);
+    }
 }

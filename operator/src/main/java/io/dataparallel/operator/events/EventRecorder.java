@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -87,11 +89,12 @@ public final class EventRecorder implements AutoCloseable {
                     throw e;
                 }
             }
+            // a repeat: bump count and lastTimestamp with a merge patch (the chart grants create, get, patch)
             Event current = client.v1().events().inNamespace(namespace).withName(name).get();
             if (current != null) {
-                current.setCount(current.getCount() == null ? 2 : current.getCount() + 1);
-                current.setLastTimestamp(now);
-                client.v1().events().inNamespace(namespace).resource(current).update();
+                int count = current.getCount() == null ? 2 : current.getCount() + 1;
+                client.v1().events().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
             }
         } catch (KubernetesClientException e) {
             // an Event is a courtesy: never fail a reconcile over one

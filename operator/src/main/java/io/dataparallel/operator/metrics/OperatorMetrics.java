@@ -2,13 +2,16 @@ package io.dataparallel.operator.metrics;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
-import io.fabric8.kubernetes.client.informers.cache.Store;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The operator's own gauges, computed at scrape time from a cache of InferenceJobs, with
+ * The operator's own gauges, computed at scrape time from the caches of InferenceJobs (one
+ * per watched namespace: the operator may not list cluster-wide), with
  * low-cardinality tags only: jobs by phase, partitions done and samples/s of running jobs.
  * JOSDK's reconcile metrics sit beside them in the same registry.
  */
@@ -16,23 +19,23 @@ public final class OperatorMetrics {
     private OperatorMetrics() {
     }
 
-    public static void register(MeterRegistry registry, Store<InferenceJob> jobs) {
+    public static void register(MeterRegistry registry, Supplier<List<InferenceJob>> jobs) {
         for (Phase phase : Phase.values()) {
-            Gauge.builder("dataparallel_jobs", jobs, s -> s.list().stream()
+            Gauge.builder("dataparallel_jobs", jobs, s -> s.get().stream()
                             .filter(j -> j.getStatus() != null && j.getStatus().phase() == phase).count())
                     .tag("phase", phase.name()).description("InferenceJobs by phase").register(registry);
         }
         gauge(registry, "dataparallel_partitions_done", "partitions with a prediction, over all jobs", jobs, j -> {
             String progress = j.getStatus() == null ? null : j.getStatus().progress();
-            return progress == null ? 0 : Double.parseDouble(progress.substring(0, progress.indexOf('/')));
+            return progress == null || progress.indexOf('/') < 0 ? 0 : Double.parseDouble(progress.substring(0, progress.indexOf('/')));
         });
         gauge(registry, "dataparallel_samples_per_second", "samples/s of running jobs, summed", jobs, j ->
                 j.getStatus() != null && j.getStatus().phase() == Phase.Running && j.getStatus().metrics() != null
                         && j.getStatus().metrics().samplesPerSecond() != null ? j.getStatus().metrics().samplesPerSecond() : 0);
     }
 
-    private static void gauge(MeterRegistry registry, String name, String help, Store<InferenceJob> jobs,
+    private static void gauge(MeterRegistry registry, String name, String help, Supplier<List<InferenceJob>> jobs,
                               ToDoubleFunction<InferenceJob> value) {
-        Gauge.builder(name, jobs, s -> s.list().stream().mapToDouble(value).sum()).description(help).register(registry);
+        Gauge.builder(name, jobs, s -> s.get().stream().mapToDouble(value).sum()).description(help).register(registry);
     }
 }

@@ -9,6 +9,8 @@ import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -30,27 +32,35 @@ final class RunStep {
         checkSpecUnchanged(run, plan);
         boolean suspend = Boolean.TRUE.equals(run.job.getSpec().suspend());
         Job workers = run.child(Job.class, Children.workerJob(run.job), run.status.workerJob != null);
+        if (workers == null && run.status.workerJob != null && removedAfterFinishing(plan)) {
+            String message = "the worker Job " + run.status.workerJob + " finished and was removed after spec.ttlSecondsAfterFinished";
+            run.events.normal(run.job, Reason.WorkersFinished, message);
+            run.status.phase = Phase.Summarizing;
+            run.status.message = message + "; summarizing";
+            run.status.eta = null;
+            return StepResult.PROCEED;
+        }
         if (workers == null) {
             run.ensureWorkerServiceAccount();
             workers = run.createOrGet(WorkerJobs.workers(run.job, plan, run.config, suspend));
             run.events.normal(run.job, Reason.WorkersStarted, "started " + plan.worldSize() + " workers in Job "
                     + workers.getMetadata().getName());
-        } else if (Boolean.TRUE.equals(workers.getSpec().getSuspend()) != suspend && !JobStatuses.finished(workers)) {
-            workers = run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(workers.getMetadata().getName())
-                    .edit(j -> {
-                        j.getSpec().setSuspend(suspend);
-                        return j;
-                    });
+        } else if (!JobStatuses.finished(workers)) {
+            workers = syncSuspend(run, workers, suspend);
         }
         StatusDraft s = run.status;
         s.workerJob = workers.getMetadata().getName();
-        if (s.condition(StatusDraft.SUSPENDED, suspend, suspend ? "Suspended" : "Resumed",
-                suspend ? "spec.suspend is true: workers are stopped; finished partitions are kept" : "workers run", run.generation())
-                && (suspend || s.phase == Phase.Suspended)) {
-            run.events.normal(run.job, suspend ? Reason.Suspended : Reason.Resumed, suspend
-                    ? "workers suspended" : "workers resumed; finished partitions are skipped");
+        boolean suspended = Boolean.TRUE.equals(workers.getSpec().getSuspend()) && !JobStatuses.finished(workers);
+        boolean byOther = suspended && !suspend;
+        String why = suspend ? "spec.suspend is true: workers are stopped; finished partitions are kept"
+                : byOther ? "the worker Job is suspended by another controller (a queue such as Kueue): it runs once admitted"
+                : "workers run";
+        if (s.condition(StatusDraft.SUSPENDED, suspended, suspended ? (byOther ? "QueuedExternally" : "Suspended") : "Resumed",
+                why, run.generation()) && (suspended || s.phase == Phase.Suspended)) {
+            run.events.normal(run.job, suspended ? Reason.Suspended : Reason.Resumed, suspended
+                    ? "workers suspended" + (byOther ? " by another controller" : "") : "workers resumed; finished partitions are skipped");
         }
-        s.phase = suspend ? Phase.Suspended : Phase.Running;
+        s.phase = suspended ? Phase.Suspended : Phase.Running;
         updateProgress(run, plan, workers);
         if (JobStatuses.finished(workers)) {
             List<Integer> failed = JobStatuses.failedIndexes(workers);
@@ -67,7 +77,10 @@ final class RunStep {
             s.eta = null;
             return StepResult.PROCEED;
         }
-        s.message = suspend ? "suspended" : "workers running";
+        s.message = suspended ? (byOther ? "suspended by another controller; waiting to be admitted" : "suspended") : "workers running";
+        if (!suspended) {
+            Scheduling.check(run, workers, WorkerJobs.poolName(plan.spec(), run.config));
+        }
         return StepResult.after(run.config.pollInterval());
     }
 
@@ -90,6 +103,37 @@ final class RunStep {
         int left = plan.partitionCount() - p.partitionsDone();
         s.eta = p.partitionsDone() > 0 && left > 0 && seconds > 0 ? Math.round(seconds / p.partitionsDone() * left) : null;
         s.condition(StatusDraft.PROGRESSING, true, "WorkersRunning", s.progress + " partitions done", run.generation());
+    }
+
+    /**
+     * Suspends or resumes the worker Job to follow spec.suspend, and never resumes a Job that
+     * another controller suspended: with Kueue, the Job is created suspended and Kueue resumes it
+     * when it admits it, so the operator only undoes its own suspension (marked on the Job).
+     */
+    private static Job syncSuspend(JobRun run, Job workers, boolean suspend) {
+        boolean suspended = Boolean.TRUE.equals(workers.getSpec().getSuspend());
+        boolean ours = workers.getMetadata().getAnnotations() != null
+                && "true".equals(workers.getMetadata().getAnnotations().get(WorkerJobs.SUSPENDED_BY_OPERATOR));
+        String patch;
+        if (suspend && !suspended) {
+            patch = "{\"metadata\":{\"annotations\":{\"" + WorkerJobs.SUSPENDED_BY_OPERATOR + "\":\"true\"}},\"spec\":{\"suspend\":true}}";
+        } else if (!suspend && suspended && ours) {
+            patch = "{\"metadata\":{\"annotations\":{\"" + WorkerJobs.SUSPENDED_BY_OPERATOR + "\":null}},\"spec\":{\"suspend\":false}}";
+        } else {
+            return workers;
+        }
+        return run.client.batch().v1().jobs().inNamespace(run.namespace()).withName(workers.getMetadata().getName())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+
+    /**
+     * A child this job created (status names it) that is gone: with a TTL set, the TTL controller
+     * removes Jobs only once they finished, so it finished; creating it again would run it again,
+     * and again after each TTL. Without a TTL someone deleted it: it is created again and the
+     * workers skip the partitions already done.
+     */
+    static boolean removedAfterFinishing(Plan plan) {
+        return plan.spec().ttlSecondsAfterFinished() != null;
     }
 
     /** Once planned a job is immutable, but for spec.suspend: say so instead of silently ignoring an edit. */

@@ -29,7 +29,11 @@ final class SummarizeStep {
             return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
         }
         RunStep.checkSpecUnchanged(run, plan);
-        Job summarizer = run.child(Job.class, Children.summarizerJob(run.job), run.status.summarizerJob != null);
+        boolean recorded = run.status.summarizerJob != null;
+        Job summarizer = run.child(Job.class, Children.summarizerJob(run.job), recorded);
+        if (summarizer == null && recorded && RunStep.removedAfterFinishing(plan)) {
+            return readSummary(run, plan); // finished and removed by its TTL: its summary.json is what is left
+        }
         if (summarizer == null) {
             summarizer = run.createOrGet(WorkerJobs.summarizer(run.job, plan, run.config));
             run.events.normal(run.job, Reason.Summarizing, "started the summarizer Job " + summarizer.getMetadata().getName());
@@ -42,6 +46,10 @@ final class SummarizeStep {
         if (!JobStatuses.hasCondition(summarizer, "Complete")) {
             return StepResult.after(CHECK);
         }
+        return readSummary(run, plan);
+    }
+
+    private static StepResult readSummary(JobRun run, Plan plan) {
         Optional<Summary> summary;
         try (ObjectStore store = run.stores.open(run.job)) {
             OutputLayout layout = OutputLayout.of(plan.spec().output().uri());

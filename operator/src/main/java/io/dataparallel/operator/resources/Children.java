@@ -20,8 +20,16 @@ public final class Children {
     public static final String ROLE_WORKER = "worker";
     public static final String ROLE_SUMMARIZER = "summarizer";
     public static final String ROLE_PLAN = "plan";
-    /** Job names become a label value on pods: at most 63 characters. */
-    private static final int MAX_NAME = 63;
+    /**
+     * A Job's pods are named, and get the hostname, {@code <job name>-<completion index>}, a DNS
+     * label of at most 63 characters: with up to 10,000 workers (index 9999) a Job name may be
+     * 58 characters long. Every child name is kept to that, and to a DNS label, whatever the
+     * InferenceJob's name (a DNS subdomain of up to 253 characters, dots allowed).
+     */
+    static final int MAX_CHILD_NAME = 63 - 1 - 4;
+    /** Label values: at most 63 characters. */
+    private static final int MAX_LABEL_VALUE = 63;
+    private static final int HASH_LENGTH = 8;
 
     private Children() {
     }
@@ -38,22 +46,46 @@ public final class Children {
         return name(job, "summary");
     }
 
-    /** {@code <job>-<suffix>}, shortened with a hash when too long for a label value. */
+    /**
+     * {@code <job>-<suffix>} when that is a DNS label short enough for pod hostnames; else the
+     * name with dots turned to dashes, shortened, plus a hash of the full name, so two jobs never
+     * share children ({@code a.b} and {@code a-b} differ by the hash) and a job always gets the same.
+     */
     static String name(InferenceJob job, String suffix) {
         String base = job.getMetadata().getName();
         String full = base + "-" + suffix;
-        if (full.length() <= MAX_NAME) {
+        if (full.length() <= MAX_CHILD_NAME && base.indexOf('.') < 0) {
             return full;
         }
-        String hash = hash(base).substring(0, 8);
-        return base.substring(0, MAX_NAME - suffix.length() - hash.length() - 2) + "-" + hash + "-" + suffix;
+        String tail = "-" + hash(base).substring(0, HASH_LENGTH) + "-" + suffix;
+        return trimDashes(base.replace('.', '-'), MAX_CHILD_NAME - tail.length()) + tail;
+    }
+
+    /** The value of {@link #LABEL_JOB}: the job's name when it is a valid label value, else a shortened name and a hash. */
+    public static String jobLabel(InferenceJob job) {
+        String name = job.getMetadata().getName();
+        if (name.length() <= MAX_LABEL_VALUE) {
+            return name; // DNS subdomain characters are all valid in label values
+        }
+        String tail = "-" + hash(name).substring(0, HASH_LENGTH);
+        return trimDashes(name, MAX_LABEL_VALUE - tail.length()) + tail;
+    }
+
+    /** The first {@code max} characters, ending on a letter or digit (names and label values must). */
+    private static String trimDashes(String text, int max) {
+        String cut = text.length() <= max ? text : text.substring(0, max);
+        int end = cut.length();
+        while (end > 0 && !Character.isLetterOrDigit(cut.charAt(end - 1))) {
+            end--;
+        }
+        return cut.substring(0, end);
     }
 
     public static Map<String, String> labels(InferenceJob job, String role) {
         return Map.of(
                 "app.kubernetes.io/name", "dataparallel",
                 "app.kubernetes.io/managed-by", "dataparallel-operator",
-                LABEL_JOB, job.getMetadata().getName(),
+                LABEL_JOB, jobLabel(job),
                 LABEL_ROLE, role);
     }
 

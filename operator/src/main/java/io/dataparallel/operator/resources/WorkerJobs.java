@@ -32,6 +32,10 @@ import java.util.Map;
 public final class WorkerJobs {
     public static final String PLAN_DIR = "/etc/dataparallel/plan";
     public static final String GPU = "nvidia.com/gpu";
+    /** On a worker Job the operator suspended (spec.suspend): the only suspension it may undo. */
+    public static final String SUSPENDED_BY_OPERATOR = "dataparallel.io/suspended-by-operator";
+    /** Kueue's labels, copied from the InferenceJob to the worker Job so Kueue queues and ranks it. */
+    static final List<String> QUEUE_LABELS = List.of("kueue.x-k8s.io/queue-name", "kueue.x-k8s.io/priority-class");
     static final int BAD_INPUT = BadInputException.EXIT_CODE;
 
     private WorkerJobs() {
@@ -48,14 +52,22 @@ public final class WorkerJobs {
                 new EnvVarBuilder().withName("RANK").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
                         .endFieldRef().endValueFrom().build()), resources(spec, config));
+        io.fabric8.kubernetes.api.model.ObjectMeta meta = metadata(job, Children.workerJob(job), Children.ROLE_WORKER);
+        Map<String, String> own = job.getMetadata().getLabels() == null ? Map.of() : job.getMetadata().getLabels();
+        Map<String, String> labels = new java.util.LinkedHashMap<>(meta.getLabels());
+        QUEUE_LABELS.stream().filter(own::containsKey).forEach(k -> labels.put(k, own.get(k)));
+        meta.setLabels(labels);
+        if (suspend) {
+            meta.setAnnotations(Map.of(SUSPENDED_BY_OPERATOR, "true"));
+        }
         return new JobBuilder()
-                .withMetadata(metadata(job, Children.workerJob(job), Children.ROLE_WORKER))
+                .withMetadata(meta)
                 .withNewSpec()
                 .withCompletionMode("Indexed")
                 .withCompletions(world)
                 .withParallelism(world)
                 .withBackoffLimitPerIndex(spec.retriesOrDefault())
-                .withMaxFailedIndexes(spec.maxFailedWorkersOrDefault())
+                .withMaxFailedIndexes(Math.min(spec.maxFailedWorkersOrDefault(), world)) // the API server refuses more than completions
                 .withSuspend(suspend)
                 .withTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished())
                 .withNewPodFailurePolicy()
@@ -145,9 +157,14 @@ public final class WorkerJobs {
                 .build();
     }
 
+    /** The name of the pool the spec runs on: spec.nodePool, else the configured default. */
+    public static String poolName(InferenceJobSpec spec, OperatorConfig config) {
+        return spec.nodePool() == null || spec.nodePool().isBlank() ? config.defaultNodePool() : spec.nodePool();
+    }
+
     /** The node pool named by the spec, else the configured default; an unknown name is a bad spec. */
     public static NodePool pool(InferenceJobSpec spec, OperatorConfig config) {
-        String name = spec.nodePool() == null || spec.nodePool().isBlank() ? config.defaultNodePool() : spec.nodePool();
+        String name = poolName(spec, config);
         NodePool pool = config.nodePools().get(name);
         if (pool == null) {
             throw new BadInputException("spec.nodePool", "'" + name + "' is not a node pool of this operator: use one of "

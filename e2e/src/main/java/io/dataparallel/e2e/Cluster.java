@@ -1,0 +1,234 @@
+package io.dataparallel.e2e;
+
+import io.dataparallel.core.s3.EmbeddedS3;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code e2e/cluster.sh up} starts and the e2e suite runs against: the upstream
+ * control plane, two nodes kept Ready, the process kubelet, an S3 endpoint over a folder, and
+ * the chart installed with real helm, its operator running as the chart's Deployment under the
+ * chart's ServiceAccount and RBAC.
+ */
+public final class Cluster implements AutoCloseable {
+    public static final String RELEASE = "dataparallel";
+    public static final String RELEASE_NAMESPACE = "dataparallel-system";
+    public static final String CREDENTIALS_SECRET = "s3-creds";
+    public static final String ACCESS_KEY = "e2e-access";
+    public static final String SECRET_KEY = "e2e-secret-key";
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+
+    /**
+     * @param repo  the repository root (the chart, the built modules, e2e/build-k8s.sh)
+     * @param state where the cluster keeps its certificates, etcd data, logs and pod folders
+     * @param store the S3 endpoint's folder ({@code store/bucket/key})
+     */
+    public record Options(Path repo, Path state, Path store) {
+    }
+
+    private final Options options;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private ControlPlane controlPlane;
+    private KubernetesClient admin;
+    private ProcessKubelet kubelet;
+    private EmbeddedS3 s3;
+    private Tools tools;
+    private int metricsPort;
+
+    private Cluster(Options options) {
+        this.options = options;
+    }
+
+    public static Cluster up(Options options) throws IOException, InterruptedException {
+        Cluster c = new Cluster(options);
+        try {
+            c.start();
+            return c;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void start() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(options.state());
+        tools = Tools.ensure(options.repo());
+        controlPlane = new ControlPlane(tools.k8sBin(), options.state()).start();
+        started.add(controlPlane);
+        admin = controlPlane.adminClient();
+        started.add(admin);
+        LOG.info("API server ready at {} ({} s)", controlPlane.server(), seconds(t0));
+        FakeNodes nodes = new FakeNodes(admin).register();
+        started.add(nodes);
+        Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
+        kubelet = new ProcessKubelet(admin, nodes.nodes(), images, Files.createDirectories(options.state().resolve("pods")),
+                controlPlane.pki.caCert(), controlPlane.apiPort).start();
+        started.add(kubelet);
+        s3 = EmbeddedS3.start(options.store(), ACCESS_KEY, SECRET_KEY);
+        started.add(s3);
+        await("the default ServiceAccount and kube-root-ca.crt", 60,
+                () -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null
+                        && admin.configMaps().inNamespace("default").withName("kube-root-ca.crt").get() != null);
+        namespace(RELEASE_NAMESPACE);
+        metricsPort = Ports.free();
+        Path values = options.state().resolve("values.yaml");
+        Files.writeString(values, """
+                # the e2e cluster's values: only what a host without containers needs, and quick polling
+                metrics: {port: %d}
+                pollIntervalSeconds: 2
+                worker:
+                  defaultResources:
+                    requests: {cpu: "1", memory: 1Gi}
+                    limits: {memory: 4Gi}
+                # a pool no node of the cluster matches: what a user sees when workers cannot be placed
+                nodePools:
+                  nowhere:
+                    nodeSelector: {dataparallel.io/e2e-pool: none}
+                    tolerations: []
+                    gpu: false
+                """.formatted(metricsPort));
+        tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
+                "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
+        LOG.info("chart installed, operator ready ({} s)", seconds(t0));
+    }
+
+    /** A namespace as the e2e suite wants it: Pod Security {@code restricted} enforced, the S3 Secret in it. */
+    public void namespace(String name) {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                .endMetadata().build()).serverSideApply();
+        admin.secrets().inNamespace(name).resource(new SecretBuilder().withNewMetadata().withName(CREDENTIALS_SECRET).endMetadata()
+                .withStringData(Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY)).build())
+                .serverSideApply();
+    }
+
+    /** The variables {@code cluster.sh up} writes to {@code e2e/.cluster/env}. */
+    public String envFile(String namespace) {
+        return String.join("\n",
+                "export KUBECONFIG=" + controlPlane.adminKubeconfig,
+                "export S3_ENDPOINT=" + s3.endpoint(),
+                "export NAMESPACE=" + namespace,
+                "export AWS_ACCESS_KEY_ID=" + ACCESS_KEY,
+                "export AWS_SECRET_ACCESS_KEY=" + SECRET_KEY,
+                "export PATH=" + tools.bin() + ":$PATH", "");
+    }
+
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
+    }
+
+    public Path kubeconfig() {
+        return controlPlane.adminKubeconfig;
+    }
+
+    public Path auditLog() {
+        return controlPlane.auditLog;
+    }
+
+    public Tools tools() {
+        return tools;
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public Path state() {
+        return options.state();
+    }
+
+    /** SIGKILLs the container of a running pod of the harness's nodes; false if none runs. */
+    public boolean killPod(String namespace, String pod) {
+        return kubelet.kill(namespace, pod);
+    }
+
+    public void checkAlive() throws IOException {
+        controlPlane.checkAlive();
+    }
+
+    /** A condition polled until it holds. */
+    public interface Check {
+        boolean ok() throws Exception;
+    }
+
+    /** Polls {@code check} every 250 ms for up to {@code seconds}; an AssertionError naming {@code what} if it never holds. */
+    public static void awaitQuietly(String what, int seconds, Check check) {
+        try {
+            await(what, seconds, check);
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + what);
+        }
+    }
+
+    static void await(String what, int seconds, Check check) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // retried until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static long seconds(long t0) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        started.clear();
+    }
+
+    /**
+     * {@code cluster.sh up}: starts the cluster, writes {@code STATE/env}, then {@code STATE/ready},
+     * and keeps running until it is stopped ({@code cluster.sh down} sends SIGTERM).
+     * Arguments: {@code REPO STATE STORE NAMESPACE}.
+     */
+    public static void main(String[] args) throws Exception {
+        Options o = new Options(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath());
+        String namespace = args[3];
+        Cluster cluster = up(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "cluster-down"));
+        cluster.namespace(namespace);
+        Files.writeString(o.state().resolve("env"), cluster.envFile(namespace));
+        Files.writeString(o.state().resolve("ready"), "");
+        while (true) {
+            Thread.sleep(5000);
+            cluster.checkAlive();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.dataparallel.e2e;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Upstream etcd, kube-apiserver, kube-controller-manager and kube-scheduler as local processes,
+ * configured as a real cluster runs them: TLS, RBAC, service account token issuance, the
+ * default admission plugins plus PodSecurity and OwnerReferencesPermissionEnforcement, and an
+ * audit log of every request a service account makes (what the RBAC test reads).
+ */
+final class ControlPlane implements AutoCloseable {
+    /** Service ClusterIPs are allocated from here; nothing ever routes to them. */
+    static final String SERVICE_RANGE = "10.96.0.0/12";
+    private final Path bin;
+    private final Path state;
+    private final List<Daemon> daemons = new ArrayList<>();
+    final Pki pki;
+    int apiPort;
+    Path adminKubeconfig;
+    Path auditLog;
+
+    ControlPlane(Path bin, Path state) {
+        this.bin = bin;
+        this.state = state;
+        this.pki = new Pki(state.resolve("pki"));
+    }
+
+    ControlPlane start() throws IOException, InterruptedException {
+        pki.ensure();
+        int etcdPort = Ports.free();
+        int peerPort = Ports.free();
+        apiPort = Ports.free();
+        String etcdUrl = "http://127.0.0.1:" + etcdPort;
+        Path etcdData = state.resolve("etcd");
+        // a fresh store each start: a cluster is torn down with everything in it
+        deleteTree(etcdData);
+        daemons.add(Daemon.start("etcd", List.of(bin.resolve("etcd").toString(), "--name", "e2e",
+                "--data-dir", etcdData.toString(), "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
+                "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
+                "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
+                "--initial-cluster", "e2e=http://127.0.0.1:" + peerPort,
+                // a test cluster: durability across power loss is not worth the fsyncs
+                "--unsafe-no-fsync", "--log-level", "warn"), state));
+
+        auditLog = state.resolve("logs/audit.log");
+        Path policy = state.resolve("audit-policy.yaml");
+        Files.writeString(policy, """
+                apiVersion: audit.k8s.io/v1
+                kind: Policy
+                omitStages: [RequestReceived]
+                rules:
+                  - level: Metadata
+                    userGroups: ["system:serviceaccounts"]
+                  - level: None
+                """);
+        daemons.add(Daemon.start("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
+                "--etcd-servers", etcdUrl,
+                "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", Integer.toString(apiPort),
+                "--tls-cert-file", pki.serverCert().toString(), "--tls-private-key-file", pki.serverKey().toString(),
+                "--client-ca-file", pki.caCert().toString(),
+                "--authorization-mode", "Node,RBAC",
+                "--enable-admission-plugins", "OwnerReferencesPermissionEnforcement",
+                "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+                "--service-account-key-file", pki.serviceAccountPub().toString(),
+                "--service-account-signing-key-file", pki.serviceAccountKey().toString(),
+                "--service-cluster-ip-range", SERVICE_RANGE,
+                // the default reconciler refuses a loopback address for the kubernetes Service
+                "--endpoint-reconciler-type", "none",
+                "--audit-policy-file", policy.toString(), "--audit-log-path", auditLog.toString(),
+                "--audit-log-format", "json"), state));
+        adminKubeconfig = writeKubeconfig("admin.kubeconfig", pki.adminCert(), pki.adminKey());
+        awaitApiServer();
+
+        String kubeconfig = adminKubeconfig.toString();
+        daemons.add(Daemon.start("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
+                "--kubeconfig", kubeconfig, "--authentication-kubeconfig", kubeconfig, "--authorization-kubeconfig", kubeconfig,
+                "--bind-address", "127.0.0.1", "--secure-port", Integer.toString(Ports.free()),
+                "--leader-elect=false", "--controllers", "*",
+                "--service-account-private-key-file", pki.serviceAccountKey().toString(),
+                "--root-ca-file", pki.caCert().toString(),
+                "--service-cluster-ip-range", SERVICE_RANGE,
+                // each controller with its own service account, as kubeadm runs it
+                "--use-service-account-credentials"), state));
+        daemons.add(Daemon.start("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
+                "--kubeconfig", kubeconfig, "--authentication-kubeconfig", kubeconfig, "--authorization-kubeconfig", kubeconfig,
+                "--bind-address", "127.0.0.1", "--secure-port", Integer.toString(Ports.free()),
+                "--leader-elect=false"), state));
+        return this;
+    }
+
+    String server() {
+        return "https://127.0.0.1:" + apiPort;
+    }
+
+    KubernetesClient adminClient() throws IOException {
+        Config config = Config.fromKubeconfig(Files.readString(adminKubeconfig));
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** A kubeconfig for this cluster; either a client certificate or a bearer token file. */
+    Path writeKubeconfig(String name, Path cert, Path key) throws IOException {
+        String user = "    client-certificate: " + cert + "\n    client-key: " + key + "\n";
+        return writeKubeconfig(name, user);
+    }
+
+    Path writeTokenKubeconfig(String name, String token) throws IOException {
+        return writeKubeconfig(name, "    token: " + token + "\n");
+    }
+
+    private Path writeKubeconfig(String name, String user) throws IOException {
+        Path file = state.resolve(name);
+        Files.writeString(file, "apiVersion: v1\nkind: Config\nclusters:\n- name: e2e\n  cluster:\n"
+                + "    server: " + server() + "\n    certificate-authority: " + pki.caCert() + "\n"
+                + "users:\n- name: user\n  user:\n" + user
+                + "contexts:\n- name: e2e\n  context:\n    cluster: e2e\n    user: user\ncurrent-context: e2e\n");
+        return file;
+    }
+
+    private void awaitApiServer() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        try (KubernetesClient client = adminClient()) {
+            while (true) {
+                for (Daemon d : daemons) {
+                    if (!d.alive()) {
+                        throw new IOException(d.name + " exited; its log ends:\n" + d.tail());
+                    }
+                }
+                try {
+                    if ("ok".equals(client.raw("/readyz"))) {
+                        return;
+                    }
+                } catch (RuntimeException notYet) {
+                    // connection refused until it listens
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("kube-apiserver not ready within 120 s; its log ends:\n" + daemons.get(1).tail());
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    void checkAlive() throws IOException {
+        for (Daemon d : daemons) {
+            if (!d.alive()) {
+                throw new IOException(d.name + " exited; its log ends:\n" + d.tail());
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = daemons.size() - 1; i >= 0; i--) {
+            daemons.get(i).close();
+        }
+        daemons.clear();
+    }
+}

@@ -1,0 +1,50 @@
+package io.dataparallel.e2e;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the process kubelet runs for an image: what the project's Dockerfiles put in it (the
+ * module's jar and {@code target/lib}), its entry point and its environment. An image it does not
+ * know is not run (the pod waits with {@code ErrImagePull}), as a node that cannot pull it.
+ */
+final class Images {
+    /** The ENTRYPOINT and ENV of one image. */
+    record Image(String classpath, String mainClass, List<String> jvmOptions, Map<String, String> env, List<String> defaultArgs) {
+    }
+
+    private final Path repo;
+    private final Path djlCache;
+
+    Images(Path repo, Path djlCache) {
+        this.repo = repo;
+        this.djlCache = djlCache;
+    }
+
+    /** {@code /app/*:/app/lib/*} of the image: the module's jar and its runtime dependencies. */
+    private String contents(String module) {
+        Path target = repo.resolve(module).resolve("target");
+        return target + "/*:" + target + "/lib/*";
+    }
+
+    Optional<Image> resolve(String image) {
+        String repository = image.replaceFirst("@.*$", "").replaceFirst(":[^/:]*$", "");
+        String last = repository.substring(repository.lastIndexOf('/') + 1);
+        return switch (last) {
+            // operator/Dockerfile
+            case "operator" -> Optional.of(new Image(contents("operator"), "io.dataparallel.operator.OperatorMain",
+                    List.of("-XX:+UseSerialGC"), Map.of(), List.of()));
+            // worker-image/Dockerfile and Dockerfile.gpu; libtorch is extracted once into a shared
+            // cache as the image build does. There is no CUDA build of libtorch here: the GPU image
+            // runs the CPU one, and the worker finds no GPU, which is what the GPU tests expect.
+            case "worker", "worker-gpu" -> Optional.of(new Image(contents("worker-image"), "io.dataparallel.worker.WorkerMain",
+                    List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50"),
+                    Map.of("PYTORCH_VERSION", "2.7.1", "PYTORCH_FLAVOR", "cpu", "OPT_OUT_TRACKING", "true",
+                            "DJL_CACHE_DIR", djlCache.toString(), "TMPDIR", "/tmp"),
+                    List.of("worker")));
+            default -> Optional.empty();
+        };
+    }
+}

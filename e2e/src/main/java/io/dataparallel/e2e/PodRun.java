@@ -1,0 +1,292 @@
+package io.dataparallel.e2e;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pod on a node of the process kubelet: its single container run as a local process with
+ * the pod's environment and volumes, restarted per {@code restartPolicy}, probed per its
+ * readiness and liveness probes, its state written to pod status as a kubelet writes it.
+ */
+final class PodRun implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PodRun.class);
+    private final KubernetesClient client;
+    private final Pod pod;
+    private final Node node;
+    private final Images images;
+    private final Path dir;
+    private final Path caCert;
+    private final int apiPort;
+    private final String ns;
+    private final String name;
+    private final String started = now();
+    private volatile Process process;
+    private volatile boolean stopped;
+    private volatile boolean ready;
+    /** Set once a delete was seen, so repeated update events do not stop it twice. */
+    volatile boolean stopping;
+    private int restarts;
+    private Map<String, Object> lastTerminated;
+
+    PodRun(KubernetesClient client, Pod pod, Node node, Images images, Path dir, Path caCert, int apiPort) {
+        this.client = client;
+        this.pod = pod;
+        this.node = node;
+        this.images = images;
+        this.dir = dir;
+        this.caCert = caCert;
+        this.apiPort = apiPort;
+        this.ns = pod.getMetadata().getNamespace();
+        this.name = pod.getMetadata().getName();
+    }
+
+    @Override
+    public void run() {
+        try {
+            runPod();
+        } catch (Exception e) {
+            if (!stopped) {
+                LOG.warn("pod {}/{}: {}", ns, name, e.toString());
+            }
+        }
+    }
+
+    private void runPod() throws Exception {
+        Container container = pod.getSpec().getContainers().get(0);
+        var image = images.resolve(container.getImage());
+        if (image.isEmpty()) {
+            writeStatus("Pending", waiting("ErrImagePull", "the process kubelet runs only the dataparallel images, not "
+                    + container.getImage()), false);
+            return;
+        }
+        PodFiles files = new PodFiles(client, pod, dir, caCert);
+        Map<String, String> env;
+        while (true) {
+            try {
+                files.materialise(container);
+                env = PodEnv.build(client, pod, container, node, image.get().env(), files, apiPort);
+                break;
+            } catch (PodFiles.NotReady | PodEnv.ConfigError e) {
+                boolean config = e instanceof PodEnv.ConfigError;
+                writeStatus("Pending", waiting(config ? "CreateContainerConfigError" : "ContainerCreating", e.getMessage()), false);
+                if (stopped) {
+                    return;
+                }
+                Thread.sleep(2000);
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(image.get().jvmOptions());
+        String tmp = files.map("/tmp");
+        if (tmp != null) {
+            command.add("-Djava.io.tmpdir=" + tmp);
+        }
+        command.addAll(List.of("-cp", image.get().classpath(), image.get().mainClass()));
+        command.addAll(container.getArgs() == null || container.getArgs().isEmpty()
+                ? image.get().defaultArgs() : container.getArgs());
+        String restartPolicy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+        Path log = dir.resolve(container.getName() + ".log");
+        while (!stopped) {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            String startedAt = now();
+            process = builder.start();
+            ready = container.getReadinessProbe() == null;
+            writeStatus("Running", Map.of("running", Map.of("startedAt", startedAt)), ready);
+            Thread probes = probes(container, process);
+            int exit = process.waitFor();
+            probes.interrupt();
+            Map<String, Object> terminated = new LinkedHashMap<>();
+            terminated.put("exitCode", exit);
+            terminated.put("reason", exit == 0 ? "Completed" : "Error");
+            terminated.put("startedAt", startedAt);
+            terminated.put("finishedAt", now());
+            boolean restart = !stopped && ("Always".equals(restartPolicy) || "OnFailure".equals(restartPolicy) && exit != 0);
+            if (!restart) {
+                writeStatus(exit == 0 ? "Succeeded" : "Failed", Map.of("terminated", terminated), false);
+                return;
+            }
+            restarts++;
+            lastTerminated = Map.of("terminated", terminated);
+            LOG.info("pod {}/{}: container exited {}, restarting ({})", ns, name, exit, restarts);
+            Thread.sleep(Math.min(10_000, 1000L * restarts));
+        }
+    }
+
+    /** Readiness changes the Ready condition; liveness failures kill the process, which restartPolicy restarts. */
+    private Thread probes(Container container, Process p) {
+        Probe readiness = container.getReadinessProbe();
+        Probe liveness = container.getLivenessProbe();
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            int liveFailures = 0;
+            try {
+                while (p.isAlive()) {
+                    long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                    if (readiness != null && elapsed >= or(readiness.getInitialDelaySeconds(), 0)) {
+                        boolean ok = httpOk(container, readiness);
+                        if (ok != ready) {
+                            ready = ok;
+                            writeStatus("Running", null, ok);
+                        }
+                    }
+                    if (liveness != null && elapsed >= or(liveness.getInitialDelaySeconds(), 0)) {
+                        liveFailures = httpOk(container, liveness) ? 0 : liveFailures + 1;
+                        if (liveFailures >= or(liveness.getFailureThreshold(), 3)) {
+                            LOG.info("pod {}/{}: liveness probe failed {} times, killing the container", ns, name, liveFailures);
+                            p.destroy();
+                            return;
+                        }
+                    }
+                    int period = Math.min(readiness == null ? 10 : or(readiness.getPeriodSeconds(), 10),
+                            liveness == null ? 10 : or(liveness.getPeriodSeconds(), 10));
+                    Thread.sleep(period * 1000L);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "probe-" + name);
+        t.setDaemon(true);
+        if (readiness != null || liveness != null) {
+            t.start();
+        }
+        return t;
+    }
+
+    private static boolean httpOk(Container c, Probe probe) {
+        if (probe.getHttpGet() == null) {
+            return true;
+        }
+        IntOrString port = probe.getHttpGet().getPort();
+        int number = port.getIntVal() != null ? port.getIntVal() : c.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName())).findFirst().orElseThrow().getContainerPort();
+        try {
+            HttpURLConnection conn = (HttpURLConnection) URI.create("http://127.0.0.1:" + number + probe.getHttpGet().getPath())
+                    .toURL().openConnection();
+            conn.setConnectTimeout(1000 * or(probe.getTimeoutSeconds(), 1));
+            conn.setReadTimeout(1000 * or(probe.getTimeoutSeconds(), 1));
+            int code = conn.getResponseCode();
+            conn.disconnect();
+            return code >= 200 && code < 400;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Kills the container as a crash would (SIGKILL); the pod then fails or restarts per its policy. */
+    void kill() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** The pod is being deleted: SIGTERM, then SIGKILL after the grace period, and no restart. */
+    void stop(long graceSeconds) {
+        stopped = true;
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(Math.max(1, Math.min(graceSeconds, 30)), TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean is(String namespace, String podName) {
+        return ns.equals(namespace) && name.equals(podName);
+    }
+
+    boolean alive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    private static Map<String, Object> waiting(String reason, String message) {
+        return Map.of("waiting", Map.of("reason", reason, "message", message));
+    }
+
+    /** A strategic merge patch of status: conditions merge by type, so the scheduler's and others' stay. */
+    private synchronized void writeStatus(String phase, Map<String, Object> state, boolean isReady) {
+        Container c = pod.getSpec().getContainers().get(0);
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("phase", phase);
+        status.put("hostIP", "127.0.0.1");
+        status.put("podIP", "127.0.0.1");
+        status.put("podIPs", List.of(Map.of("ip", "127.0.0.1")));
+        status.put("startTime", started);
+        String t = now();
+        boolean running = "Running".equals(phase);
+        String readyStatus = running && isReady ? "True" : "False";
+        status.put("conditions", List.of(
+                Map.of("type", "Initialized", "status", "True", "lastTransitionTime", started),
+                Map.of("type", "ContainersReady", "status", readyStatus, "lastTransitionTime", t),
+                Map.of("type", "Ready", "status", readyStatus, "lastTransitionTime", t)));
+        if (state != null || running) {
+            Map<String, Object> cs = new LinkedHashMap<>();
+            cs.put("name", c.getName());
+            cs.put("image", c.getImage());
+            cs.put("imageID", "");
+            cs.put("ready", running && isReady);
+            cs.put("started", running);
+            cs.put("restartCount", restarts);
+            if (state != null) {
+                cs.put("state", state);
+            }
+            if (lastTerminated != null) {
+                cs.put("lastState", lastTerminated);
+            }
+            status.put("containerStatuses", List.of(cs));
+        }
+        try {
+            client.pods().inNamespace(ns).withName(name).subresource("status")
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(Map.of("status", status)));
+        } catch (RuntimeException e) {
+            if (!stopped) {
+                LOG.debug("pod {}/{}: status not written: {}", ns, name, e.toString());
+            }
+        }
+    }
+
+    private static int or(Integer v, int d) {
+        return v == null ? d : v;
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    Path logFile() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".log")).findFirst().orElse(null);
+        }
+    }
+}

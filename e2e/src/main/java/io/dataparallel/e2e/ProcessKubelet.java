@@ -1,0 +1,144 @@
+package io.dataparallel.e2e;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the kubelet of the harness's nodes, and nothing else: it runs a pod only once the
+ * scheduler has bound it to one of them ({@code spec.nodeName}), so node selectors, taints and
+ * extended resources are decided by the real scheduler. On deletion it stops the process and
+ * removes the pod, as a kubelet confirms a graceful delete.
+ */
+final class ProcessKubelet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessKubelet.class);
+    private final KubernetesClient client;
+    private final Map<String, Node> nodes;
+    private final Images images;
+    private final Path podsDir;
+    private final Path caCert;
+    private final int apiPort;
+    private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kubelet-pod");
+        t.setDaemon(true);
+        return t;
+    });
+    private SharedIndexInformer<Pod> informer;
+
+    ProcessKubelet(KubernetesClient client, Map<String, Node> nodes, Images images, Path podsDir, Path caCert, int apiPort) {
+        this.client = client;
+        this.nodes = nodes;
+        this.images = images;
+        this.podsDir = podsDir;
+        this.caCert = caCert;
+        this.apiPort = apiPort;
+    }
+
+    ProcessKubelet start() {
+        informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                sync(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+                sync(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknownFinalState) {
+                PodRun run = runs.remove(pod.getMetadata().getUid());
+                if (run != null) {
+                    executor.submit(() -> run.stop(0));
+                }
+            }
+        }, 0);
+        return this;
+    }
+
+    private void sync(Pod pod) {
+        Node node = pod.getSpec().getNodeName() == null ? null : nodes.get(pod.getSpec().getNodeName());
+        if (node == null) {
+            return;
+        }
+        String uid = pod.getMetadata().getUid();
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            PodRun run = runs.get(uid);
+            if (run != null && !run.alive() && run.stopping) {
+                return;
+            }
+            long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
+                    : pod.getMetadata().getDeletionGracePeriodSeconds();
+            executor.submit(() -> terminate(pod, run, grace));
+            return;
+        }
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase) || runs.containsKey(uid)) {
+            return;
+        }
+        try {
+            Path dir = Files.createDirectories(podsDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName()
+                    + "_" + uid));
+            PodRun run = new PodRun(client, pod, node, images, dir, caCert, apiPort);
+            if (runs.putIfAbsent(uid, run) == null) {
+                LOG.info("running pod {}/{} on {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                        node.getMetadata().getName());
+                executor.submit(run);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot make the folder of pod {}: {}", pod.getMetadata().getName(), e.toString());
+        }
+    }
+
+    private void terminate(Pod pod, PodRun run, long grace) {
+        if (run != null) {
+            run.stopping = true;
+            run.stop(grace);
+        }
+        try {
+            // the kubelet's confirmation of a graceful delete: remove the object now
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (RuntimeException e) {
+            LOG.debug("pod {} already gone: {}", pod.getMetadata().getName(), e.toString());
+        }
+    }
+
+    /** SIGKILLs the container of a running pod, as a crash or an OOM kill would. */
+    boolean kill(String namespace, String podName) {
+        for (PodRun run : runs.values()) {
+            if (run.is(namespace, podName) && run.alive()) {
+                run.kill();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Set<String> nodeNames() {
+        return nodes.keySet();
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+        runs.values().forEach(r -> r.stop(0));
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,84 @@
+package io.dataparallel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.status.Phase;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Suite items 9 and 10: the real scheduler places GPU workers on the GPU node and CPU workers
+ * on the CPU node (the process kubelet runs only what the scheduler bound to it), and Pod
+ * Security {@code restricted} is enforced on the test namespaces and admits every pod the
+ * operator creates.
+ */
+class PlacementE2eTest {
+    @Test
+    void gpuWorkersLandOnTheGpuNodeAndFailClearlyWithoutCuda() {
+        String ns = E2e.namespace("gpu");
+        E2e.exampleData("e2e", ns, 2, 50);
+        E2e.apply(E2e.manifest(ns, "gpu", "e2e", ns, 2, "device: gpu", "nodePool: gpu"));
+        InferenceJob done = E2e.awaitFinal(ns, "gpu", Duration.ofMinutes(4));
+        // there is no CUDA here: the worker's clear spec.device message is the expected outcome
+        assertEquals(Phase.Failed, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        assertTrue(done.getStatus().failedPartitions().stream().allMatch(f -> f.reason().contains("spec.device")),
+                () -> "failed partitions: " + done.getStatus().failedPartitions());
+        List<Pod> workers = workers(ns);
+        assertEquals(2, workers.size(), "one pod per index, no retry of bad input");
+        for (Pod p : workers) {
+            assertEquals(FakeNodes.GPU_NODE, p.getSpec().getNodeName(), "GPU workers go to the GPU node only");
+            assertEquals("1", p.getSpec().getContainers().get(0).getResources().getLimits().get(FakeNodes.GPU_RESOURCE).toString());
+        }
+    }
+
+    @Test
+    void cpuWorkersLandOnTheCpuNodeAndRestrictedPodSecurityAdmitsThem() {
+        String ns = E2e.namespace("cpu");
+        E2e.exampleData("e2e", ns, 2, 50);
+        E2e.apply(E2e.manifest(ns, "cpu", "e2e", ns, 2));
+        InferenceJob done = E2e.awaitFinal(ns, "cpu", Duration.ofMinutes(4));
+        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        List<Pod> pods = E2e.admin().pods().inNamespace(ns).list().getItems();
+        assertEquals(3, pods.size(), "two workers and the summarizer, each admitted under restricted");
+        for (Pod p : pods) {
+            assertEquals(FakeNodes.CPU_NODE, p.getSpec().getNodeName(), () -> p.getMetadata().getName() + " placed on the GPU node");
+        }
+        assertEquals("restricted", E2e.admin().namespaces().withName(ns).get().getMetadata().getLabels()
+                .get("pod-security.kubernetes.io/enforce"));
+        // the enforcement is real: a pod that is not restricted-compliant is refused in the same namespace
+        Pod loose = new PodBuilder().withNewMetadata().withName("loose").withNamespace(ns).endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("ghcr.io/dataparallel/worker:0.1.0").endContainer()
+                .endSpec().build();
+        KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+                () -> E2e.admin().pods().inNamespace(ns).resource(loose).create());
+        assertEquals(403, refused.getCode());
+        assertTrue(refused.getMessage().contains("violates PodSecurity \"restricted"), refused.getMessage());
+    }
+
+    @Test
+    void workersNoNodeCanTakeShowTheSchedulersReasonInStatus() {
+        String ns = E2e.namespace("nowhere");
+        E2e.exampleData("e2e", ns, 1, 20);
+        E2e.apply(E2e.manifest(ns, "nowhere", "e2e", ns, 1, "nodePool: nowhere"));
+        InferenceJob stuck = E2e.await(ns, "nowhere", Duration.ofSeconds(90), "marked unschedulable",
+                j -> j.getStatus() != null && j.getStatus().conditions() != null && j.getStatus().conditions().stream()
+                        .anyMatch(c -> "WorkersUnschedulable".equals(c.getType()) && "True".equals(c.getStatus())));
+        assertTrue(stuck.getStatus().message().contains("spec.nodePool ('nowhere'"), stuck.getStatus().message());
+        assertTrue(stuck.getStatus().message().contains("node(s) didn't match Pod's node affinity/selector"),
+                stuck.getStatus().message());
+        String events = E2e.kubectlOk(List.of("get", "events", "-n", ns, "--field-selector", "reason=WorkersUnschedulable"));
+        assertTrue(events.contains("workers cannot be scheduled"), events);
+        E2e.kubectlOk(List.of("delete", "inferencejob", "nowhere", "-n", ns));
+    }
+
+    static List<Pod> workers(String ns) {
+        return E2e.admin().pods().inNamespace(ns).withLabel("dataparallel.io/role", "worker").list().getItems();
+    }
+}
