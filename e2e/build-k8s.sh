@@ -20,6 +20,7 @@ complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done;
 if [[ "${1:-}" == "--print" ]]; then complete && echo "$bin" && exit 0; exit 1; fi
 if complete; then echo "$bin"; exit 0; fi
 
+export PATH="$PATH:/usr/local/go/bin"
 command -v go >/dev/null || { echo "e2e/build-k8s.sh: needs Go (the polyglot machine has it)" >&2; exit 1; }
 mkdir -p "$bin"
 log="$cache/build.log"

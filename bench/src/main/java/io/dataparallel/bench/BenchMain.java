@@ -35,6 +35,7 @@ public final class BenchMain {
         }
         if (!flags.contains("--skip-operator")) {
             OperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator")));
+            ClusterOperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator-cluster")));
         }
         Files.createDirectories(out);
         for (String png : new String[] {"batch-sweep.png", "data-sweep.png"}) {

@@ -33,16 +33,16 @@ abstract class ChartContract {
     static final String OPERATOR = "dataparallel-operator";
     /** The keys OperatorConfig reads; it refuses any other. */
     static final Set<String> CONFIG_KEYS = Set.of("watchNamespaces", "workerImage", "gpuWorkerImage", "workerImagePullPolicy",
-            "workerServiceAccount", "maxWorkers", "pollIntervalSeconds", "defaultNodePool", "nodePools",
+            "workerServiceAccount", "workerServiceAccountAnnotations", "maxWorkers", "pollIntervalSeconds", "defaultNodePool", "nodePools",
             "defaultWorkerResources", "metricsPort", "leaderElection");
     /** What the operator does in each namespace it watches. */
     static final Set<String> NAMESPACE_GRANTS = Stream.of(
-            grants("dataparallel.io/inferencejobs", "get list watch"),
+            grants("dataparallel.io/inferencejobs", "list watch"),
             grants("dataparallel.io/inferencejobs/status", "patch update"),
             grants("dataparallel.io/inferencejobs/finalizers", "update"),
             grants("batch/jobs", "get list watch create patch"),
             grants("/pods", "list"),
-            grants("/configmaps", "get list watch create"),
+            grants("/configmaps", "get create"),
             grants("/secrets", "get"),
             grants("/serviceaccounts", "get create"),
             grants("/events", "create get patch"))

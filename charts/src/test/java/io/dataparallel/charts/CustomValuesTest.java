@@ -106,6 +106,7 @@ class CustomValuesTest extends ChartContract {
                 gpuWorkerImage: registry.example.com/dp/worker-gpu:0.2.0-cuda12
                 workerImagePullPolicy: Always
                 workerServiceAccount: batch-worker
+                workerServiceAccountAnnotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/dp-worker"}
                 maxWorkers: 64
                 pollIntervalSeconds: 30
                 defaultNodePool: spot

@@ -85,6 +85,7 @@ class DefaultValuesTest extends ChartContract {
                 gpuWorkerImage: ghcr.io/dataparallel/worker-gpu:0.1.0
                 workerImagePullPolicy: IfNotPresent
                 workerServiceAccount: dataparallel-worker
+                workerServiceAccountAnnotations: {}
                 maxWorkers: 1000
                 pollIntervalSeconds: 10
                 defaultNodePool: cpu-default

@@ -97,7 +97,8 @@ final class LocalRun {
             InferenceJobStatus status = new InferenceJobStatus(phase, message, null, null, plan.partitionCount(), plan.totalBytes(),
                     plan.worldSize(), summary.partitionsDone() + "/" + plan.partitionCount(), null, started,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null, null, null, output.toString(),
-                    summary.failedPartitions().isEmpty() ? null : summary.failedPartitions(), JobMetrics.of(summary));
+                    InferenceJobStatus.listed(summary.failedPartitions()), JobMetrics.of(summary),
+                    InferenceJobStatus.count(summary.failedPartitions()));
             out.print(Cli.yaml(Map.of("status", status)));
             out.println("predictions: " + layout.root().resolve(OutputLayout.PREDICTIONS)
                     + (local.localPath(output) == null ? "" : " (folder " + local.localPath(output).resolve(OutputLayout.PREDICTIONS) + ")"));

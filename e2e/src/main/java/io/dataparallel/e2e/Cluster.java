@@ -27,14 +27,21 @@ public final class Cluster implements AutoCloseable {
     public static final String CREDENTIALS_SECRET = "s3-creds";
     public static final String ACCESS_KEY = "e2e-access";
     public static final String SECRET_KEY = "e2e-secret-key";
+    /** An IRSA-style annotation the chart puts on the worker ServiceAccount, wherever it is made. */
+    public static final String WORKER_ACCOUNT_ANNOTATION = "eks.amazonaws.com/role-arn";
+    public static final String WORKER_ACCOUNT_ROLE = "arn:aws:iam::000000000000:role/dataparallel-e2e-worker";
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
     /**
      * @param repo  the repository root (the chart, the built modules, e2e/build-k8s.sh)
      * @param state where the cluster keeps its certificates, etcd data, logs and pod folders
      * @param store the S3 endpoint's folder ({@code store/bucket/key})
+     * @param pollSeconds the operator's polling interval (the chart's default is 10; tests poll every 2)
      */
-    public record Options(Path repo, Path state, Path store) {
+    public record Options(Path repo, Path state, Path store, int pollSeconds) {
+        public Options(Path repo, Path state, Path store) {
+            this(repo, state, store, 2);
+        }
     }
 
     private final Options options;
@@ -87,18 +94,20 @@ public final class Cluster implements AutoCloseable {
         Files.writeString(values, """
                 # the e2e cluster's values: only what a host without containers needs, and quick polling
                 metrics: {port: %d}
-                pollIntervalSeconds: 2
+                pollIntervalSeconds: %d
                 worker:
                   defaultResources:
                     requests: {cpu: "1", memory: 1Gi}
                     limits: {memory: 4Gi}
+                  serviceAccount:
+                    annotations: {%s: "%s"}
                 # a pool no node of the cluster matches: what a user sees when workers cannot be placed
                 nodePools:
                   nowhere:
                     nodeSelector: {dataparallel.io/e2e-pool: none}
                     tolerations: []
                     gpu: false
-                """.formatted(metricsPort));
+                """.formatted(metricsPort, options.pollSeconds(), WORKER_ACCOUNT_ANNOTATION, WORKER_ACCOUNT_ROLE));
         tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
                 "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
         LOG.info("chart installed, operator ready ({} s)", seconds(t0));
@@ -152,6 +161,11 @@ public final class Cluster implements AutoCloseable {
 
     public Path state() {
         return options.state();
+    }
+
+    /** The process id of the operator pod's container (for heap measurements), or -1 when none runs. */
+    public long operatorPid() {
+        return kubelet.pid(RELEASE_NAMESPACE, RELEASE + "-operator-");
     }
 
     /** SIGKILLs the container of a running pod of the harness's nodes; false if none runs. */

@@ -157,7 +157,7 @@ final class PodRun implements Runnable {
                         liveFailures = httpOk(container, liveness) ? 0 : liveFailures + 1;
                         if (liveFailures >= or(liveness.getFailureThreshold(), 3)) {
                             LOG.info("pod {}/{}: liveness probe failed {} times, killing the container", ns, name, liveFailures);
-                            p.destroy();
+                            terminate(p, pod.getSpec().getTerminationGracePeriodSeconds());
                             return;
                         }
                     }
@@ -208,12 +208,17 @@ final class PodRun implements Runnable {
     void stop(long graceSeconds) {
         stopped = true;
         Process p = process;
-        if (p == null) {
-            return;
+        if (p != null) {
+            terminate(p, graceSeconds);
         }
+    }
+
+    /** As a kubelet kills a container: SIGTERM, and SIGKILL if it is still there after the grace period. */
+    private static void terminate(Process p, Long graceSeconds) {
         p.destroy();
         try {
-            if (!p.waitFor(Math.max(1, Math.min(graceSeconds, 30)), TimeUnit.SECONDS)) {
+            long grace = graceSeconds == null ? 30 : graceSeconds;
+            if (!p.waitFor(Math.max(1, Math.min(grace, 30)), TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -223,6 +228,15 @@ final class PodRun implements Runnable {
 
     boolean is(String namespace, String podName) {
         return ns.equals(namespace) && name.equals(podName);
+    }
+
+    boolean startsWith(String namespace, String prefix) {
+        return ns.equals(namespace) && name.startsWith(prefix);
+    }
+
+    long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
     }
 
     boolean alive() {

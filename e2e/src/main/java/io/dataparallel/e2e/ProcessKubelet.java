@@ -129,6 +129,16 @@ final class ProcessKubelet implements AutoCloseable {
         return false;
     }
 
+    /** The pid of the running container of a pod whose name starts with {@code podPrefix}; -1 if none. */
+    long pid(String namespace, String podPrefix) {
+        for (PodRun run : runs.values()) {
+            if (run.startsWith(namespace, podPrefix) && run.alive()) {
+                return run.pid();
+            }
+        }
+        return -1;
+    }
+
     Set<String> nodeNames() {
         return nodes.keySet();
     }

@@ -29,6 +29,7 @@ class BadPartitionE2eTest {
         assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
         List<FailedPartition> failed = done.getStatus().failedPartitions();
         assertEquals(1, failed.size(), () -> "failed partitions: " + failed);
+        assertEquals(1, done.getStatus().failedPartitionCount());
         assertEquals("partition-00003.npz", failed.get(0).partition().replaceFirst(".*/", ""));
         assertTrue(done.getStatus().message().contains("within spec.maxFailedWorkers"), done.getStatus().message());
         assertIndexFailedOnceWithoutRetry(ns, done, failed.get(0).rank());

@@ -176,6 +176,21 @@ final class E2e {
                 + what + "; its status: " + (last == null ? "(no such job)" : last.getStatus()) + "\npods: " + pods(namespace));
     }
 
+    /** A job run to its end in a namespace of its own, over the example model and data. */
+    record Ran(String namespace, InferenceJob job) {
+        Phase phase() {
+            return job.getStatus().phase();
+        }
+    }
+
+    /** New namespace {@code prefix-N}, {@code partitions} example partitions, the job applied with kubectl and awaited. */
+    static Ran run(String prefix, String name, int partitions, int samples, int workers, String... extra) {
+        String ns = namespace(prefix);
+        exampleData("e2e", ns, partitions, samples);
+        apply(manifest(ns, name, "e2e", ns, workers, extra));
+        return new Ran(ns, awaitFinal(ns, name, Duration.ofMinutes(5)));
+    }
+
     static InferenceJob awaitPhase(String namespace, String name, Phase phase, Duration timeout) {
         return await(namespace, name, timeout, phase.name(), j -> phase(j) == phase);
     }

@@ -7,7 +7,6 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.operator.resources.Children;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,11 +16,10 @@ import org.junit.jupiter.api.Test;
 class OwnedChildrenE2eTest {
     @Test
     void deletingTheInferenceJobGarbageCollectsItsChildrenAndKeepsTheOutputs() {
-        String ns = E2e.namespace("gc");
-        E2e.exampleData("e2e", ns, 2, 100);
-        E2e.apply(E2e.manifest(ns, "gc", "e2e", ns, 1));
-        InferenceJob done = E2e.awaitFinal(ns, "gc", Duration.ofMinutes(4));
-        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        E2e.Ran ran = E2e.run("gc", "gc", 2, 100, 1);
+        String ns = ran.namespace();
+        InferenceJob done = ran.job();
+        assertEquals(Phase.Succeeded, ran.phase(), () -> "status: " + done.getStatus());
         String label = Children.jobLabel(done);
         assertEquals(2, E2e.admin().batch().v1().jobs().inNamespace(ns).withLabel(Children.LABEL_JOB, label).list().getItems().size());
 
@@ -38,11 +36,10 @@ class OwnedChildrenE2eTest {
 
     @Test
     void jobsRemovedByTheTtlControllerAreNotCreatedAgain() {
-        String ns = E2e.namespace("ttl");
-        E2e.exampleData("e2e", ns, 2, 100);
-        E2e.apply(E2e.manifest(ns, "ttl", "e2e", ns, 2, "ttlSecondsAfterFinished: 0"));
-        InferenceJob done = E2e.awaitFinal(ns, "ttl", Duration.ofMinutes(4));
-        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        E2e.Ran ran = E2e.run("ttl", "ttl", 2, 100, 2, "ttlSecondsAfterFinished: 0");
+        String ns = ran.namespace();
+        InferenceJob done = ran.job();
+        assertEquals(Phase.Succeeded, ran.phase(), () -> "status: " + done.getStatus());
         Cluster.awaitQuietly("the TTL controller to remove the finished Jobs", 60, () ->
                 E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty());
         // the operator polls every 2 s here: several passes, and not one new Job

@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
 class PlacementE2eTest {
     @Test
     void gpuWorkersLandOnTheGpuNodeAndFailClearlyWithoutCuda() {
-        String ns = E2e.namespace("gpu");
-        E2e.exampleData("e2e", ns, 2, 50);
-        E2e.apply(E2e.manifest(ns, "gpu", "e2e", ns, 2, "device: gpu", "nodePool: gpu"));
-        InferenceJob done = E2e.awaitFinal(ns, "gpu", Duration.ofMinutes(4));
+        E2e.Ran ran = E2e.run("gpu", "gpu", 2, 50, 2, "device: gpu", "nodePool: gpu");
+        String ns = ran.namespace();
+        InferenceJob done = ran.job();
         // there is no CUDA here: the worker's clear spec.device message is the expected outcome
         assertEquals(Phase.Failed, done.getStatus().phase(), () -> "status: " + done.getStatus());
         assertTrue(done.getStatus().failedPartitions().stream().allMatch(f -> f.reason().contains("spec.device")),
@@ -40,10 +39,9 @@ class PlacementE2eTest {
 
     @Test
     void cpuWorkersLandOnTheCpuNodeAndRestrictedPodSecurityAdmitsThem() {
-        String ns = E2e.namespace("cpu");
-        E2e.exampleData("e2e", ns, 2, 50);
-        E2e.apply(E2e.manifest(ns, "cpu", "e2e", ns, 2));
-        InferenceJob done = E2e.awaitFinal(ns, "cpu", Duration.ofMinutes(4));
+        E2e.Ran ran = E2e.run("cpu", "cpu", 2, 50, 2);
+        String ns = ran.namespace();
+        InferenceJob done = ran.job();
         assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
         List<Pod> pods = E2e.admin().pods().inNamespace(ns).list().getItems();
         assertEquals(3, pods.size(), "two workers and the summarizer, each admitted under restricted");

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link OperatorMain} runs it in a pod; tests run it against the Fabric8 mock server.
  */
 public final class DataparallelOperator implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataparallelOperator.class);
     private final Operator operator;
     private final InferenceJobReconciler reconciler;
     private final StoreAccess stores;
@@ -61,8 +62,8 @@ public final class DataparallelOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaderElection().leaseName(),
                         options.leaseNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        null, new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), leader -> { }),
-                        options.exitOnLostLeadership()));
+                        null, new LeaderCallbacks(() -> leading.set(true), () -> lostLeadership(options), leader -> { }),
+                        false));
             }
         });
         this.stores = stores;
@@ -81,6 +82,21 @@ public final class DataparallelOperator implements AutoCloseable {
                 : config.watchNamespaces().stream()
                         .map(ns -> client.resources(InferenceJob.class).inNamespace(ns).runnableInformer(0)).toList();
         OperatorMetrics.register(registry, () -> metricsCaches.stream().flatMap(i -> i.getStore().list().stream()).toList());
+    }
+
+    /**
+     * Called on the leader elector's thread while it holds the elector's lock. Exiting right here
+     * (what JOSDK's exitOnStopLeading does) deadlocks: the shutdown hook stops the operator, which
+     * waits for that lock, and the pod hangs unready forever (found on the real control plane).
+     * So the exit happens on a thread of its own, once the elector has let go.
+     */
+    private void lostLeadership(Options options) {
+        leading.set(false);
+        if (options.exitOnLostLeadership()) {
+            LOG.warn("lost the leader Lease; exiting so the pod restarts and campaigns again");
+            Thread exit = new Thread(() -> System.exit(1), "lost-leadership-exit");
+            exit.start();
+        }
     }
 
     public void start() {

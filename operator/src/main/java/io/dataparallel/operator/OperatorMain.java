@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperatorMain {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+    private static final long STOP_TIMEOUT_MS = 20_000;
 
     private OperatorMain() {
     }
@@ -38,8 +39,22 @@ public final class OperatorMain {
         http.createContext("/readyz", ex -> probe(ex, operator::isReady));
         http.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            operator.close();
-            http.stop(1);
+            // a stop that hangs must not keep a pod that is going away alive: give it 20 s
+            Thread stop = new Thread(() -> {
+                operator.close();
+                http.stop(1);
+            }, "stop");
+            stop.setDaemon(true);
+            stop.start();
+            try {
+                stop.join(STOP_TIMEOUT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (stop.isAlive()) {
+                LOG.warn("the operator did not stop within {} ms; halting", STOP_TIMEOUT_MS);
+                Runtime.getRuntime().halt(1);
+            }
         }, "shutdown"));
         operator.start();
         LOG.info("dataparallel operator started; watching {}; metrics on :{}",

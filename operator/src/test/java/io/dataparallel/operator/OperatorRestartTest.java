@@ -51,7 +51,7 @@ class OperatorRestartTest {
         InferenceJob job = f.get("restart-plan");
         InferenceJobStatus s = job.getStatus(); // null when the operator stopped before its first status write
         job.setStatus(new InferenceJobStatus(Phase.Planning, "listing partitions", s == null ? null : s.observedGeneration(), null,
-                null, null, null, null, null, s == null ? null : s.startTime(), null, null, null, null, null, null, null));
+                null, null, null, null, null, s == null ? null : s.startTime(), null, null, null, null, null, null, null, null));
         f.client().resource(job).updateStatus();
         f.startOperator();
         f.jobs.release();

@@ -1,6 +1,15 @@
 package io.dataparallel.worker;
 
+import io.dataparallel.api.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * DJL settings that must be in place before the PyTorch engine first loads: offline
@@ -13,6 +22,7 @@ final class DjlSetup {
     }
 
     static void configure(int threads, Map<String, String> env) {
+        checkNatives(env.getOrDefault("PYTORCH_FLAVOR", "cpu"), DjlSetup.class.getClassLoader());
         // offline unless an image build asks for the download (DATAPARALLEL_OFFLINE=false, GPU natives)
         setIfAbsent("ai.djl.offline", env.getOrDefault("DATAPARALLEL_OFFLINE", "true"));
         setIfAbsent("OPT_OUT_TRACKING", "true");
@@ -23,6 +33,34 @@ final class DjlSetup {
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         if (env.containsKey("DJL_CACHE_DIR")) {
             setIfAbsent("DJL_CACHE_DIR", env.get("DJL_CACHE_DIR"));
+        }
+    }
+
+    /**
+     * DJL prefers libtorch bundled on the classpath over the flavour asked for: an image that asks
+     * for a CUDA flavour but still carries the CPU natives jar would silently run on the CPU and
+     * every GPU job would fail with "no CUDA GPU is visible". Refuse to start instead (the GPU
+     * image's build runs {@code warmup}, so such an image fails to build).
+     */
+    static void checkNatives(String flavor, ClassLoader loader) {
+        if ("cpu".equals(flavor)) {
+            return;
+        }
+        Set<String> bundled = new TreeSet<>();
+        try {
+            for (URL url : Collections.list(loader.getResources("native/lib/pytorch.properties"))) {
+                Properties p = new Properties();
+                try (InputStream in = url.openStream()) {
+                    p.load(in);
+                }
+                bundled.add(p.getProperty("flavor", "?"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (bundled.contains("cpu")) {
+            throw new BadInputException("image", "PYTORCH_FLAVOR is " + flavor + " but the CPU libtorch (the pytorch-native-cpu jar)"
+                    + " is on the classpath, and DJL would load it instead of CUDA: remove it from the GPU image's /app/lib");
         }
     }
 

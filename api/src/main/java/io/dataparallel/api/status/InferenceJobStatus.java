@@ -24,8 +24,10 @@ import java.util.List;
  * @param workerJob          the Indexed Job running the workers
  * @param summarizerJob      the Job running the summarizer
  * @param resultUri          the output prefix
- * @param failedPartitions   partitions with no prediction, and why
+ * @param failedPartitions   partitions with no prediction, and why: the first {@link #LISTED_FAILED_PARTITIONS};
+ *                           summary.json in the output prefix lists them all
  * @param metrics            the summary's figures, once summarized (samples/s from progress while running)
+ * @param failedPartitionCount how many partitions have no prediction (all of them, listed or not)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InferenceJobStatus(
@@ -45,5 +47,22 @@ public record InferenceJobStatus(
         String summarizerJob,
         String resultUri,
         List<FailedPartition> failedPartitions,
-        JobMetrics metrics) {
+        JobMetrics metrics,
+        Integer failedPartitionCount) {
+
+    /**
+     * Status lists at most this many failed partitions: thousands of entries would take the
+     * resource past etcd's object size limit and every status write would be refused.
+     */
+    public static final int LISTED_FAILED_PARTITIONS = 100;
+
+    /** The failed partitions status lists: the first {@link #LISTED_FAILED_PARTITIONS}, null for none. */
+    public static List<FailedPartition> listed(List<FailedPartition> all) {
+        return all == null || all.isEmpty() ? null : List.copyOf(all.subList(0, Math.min(all.size(), LISTED_FAILED_PARTITIONS)));
+    }
+
+    /** The count status shows beside the list, null for none. */
+    public static Integer count(List<FailedPartition> all) {
+        return all == null || all.isEmpty() ? null : all.size();
+    }
 }

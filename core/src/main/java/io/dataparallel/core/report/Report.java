@@ -145,7 +145,7 @@ public final class Report {
                 rows.add(new String[] {"NMAD / outlier fraction", fmt(q.nmad()) + " / " + fmt(q.outlierFraction())});
             }
             if (q.nonFinite() != null && q.nonFinite() > 0) {
-                rows.add(new String[] {"non-finite", q.nonFinite() + " samples with a NaN or infinite prediction or label,"
+                rows.add(new String[] {"not finite", q.nonFinite() + " samples whose prediction or label is not a finite number,"
                         + " left out of the figures above"});
             }
         }

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param gpuWorkerImage         the worker image for {@code device: gpu}
  * @param workerImagePullPolicy  pull policy of worker pods
  * @param workerServiceAccount   the service account worker pods run as (no API permissions)
+ * @param workerServiceAccountAnnotations annotations of that account where the operator creates it
+ *                               (all-namespaces mode), e.g. an IRSA role or a workload identity
  * @param maxWorkers             cap on workers when {@code spec.workers} is not given
  * @param pollIntervalSeconds    how often a running job's progress is read from S3
  * @param defaultNodePool        the pool used when {@code spec.nodePool} is empty
@@ -37,6 +39,7 @@ public record OperatorConfig(
         String gpuWorkerImage,
         String workerImagePullPolicy,
         String workerServiceAccount,
+        Map<String, String> workerServiceAccountAnnotations,
         Integer maxWorkers,
         Integer pollIntervalSeconds,
         String defaultNodePool,
@@ -59,6 +62,7 @@ public record OperatorConfig(
         gpuWorkerImage = or(gpuWorkerImage, "ghcr.io/dataparallel/worker-gpu:0.1.0");
         workerImagePullPolicy = or(workerImagePullPolicy, "IfNotPresent");
         workerServiceAccount = or(workerServiceAccount, "dataparallel-worker");
+        workerServiceAccountAnnotations = workerServiceAccountAnnotations == null ? Map.of() : Map.copyOf(workerServiceAccountAnnotations);
         maxWorkers = maxWorkers == null ? 1000 : maxWorkers;
         pollIntervalSeconds = pollIntervalSeconds == null ? 10 : pollIntervalSeconds;
         defaultNodePool = or(defaultNodePool, DEFAULT_POOL);
@@ -73,7 +77,7 @@ public record OperatorConfig(
 
     /** Defaults only: what tests start from. */
     public static OperatorConfig defaults() {
-        return new OperatorConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new OperatorConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The file named by DATAPARALLEL_CONFIG (if any), then DATAPARALLEL_* variables. */
@@ -95,6 +99,7 @@ public record OperatorConfig(
                 env.getOrDefault("DATAPARALLEL_GPU_WORKER_IMAGE", base.gpuWorkerImage()),
                 base.workerImagePullPolicy(),
                 env.getOrDefault("DATAPARALLEL_WORKER_SERVICE_ACCOUNT", base.workerServiceAccount()),
+                base.workerServiceAccountAnnotations(),
                 base.maxWorkers(),
                 env.containsKey("DATAPARALLEL_POLL_INTERVAL_SECONDS")
                         ? Integer.valueOf(env.get("DATAPARALLEL_POLL_INTERVAL_SECONDS")) : base.pollIntervalSeconds(),
@@ -112,7 +117,7 @@ public record OperatorConfig(
     /** This config with another polling interval (tests poll fast). */
     public OperatorConfig withPollInterval(int seconds) {
         return new OperatorConfig(watchNamespaces, workerImage, gpuWorkerImage, workerImagePullPolicy, workerServiceAccount,
-                maxWorkers, seconds, defaultNodePool, nodePools, defaultWorkerResources, metricsPort, leaderElection);
+                workerServiceAccountAnnotations, maxWorkers, seconds, defaultNodePool, nodePools, defaultWorkerResources, metricsPort, leaderElection);
     }
 
     private static String or(String value, String fallback) {

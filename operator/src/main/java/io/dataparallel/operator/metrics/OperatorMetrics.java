@@ -23,7 +23,7 @@ public final class OperatorMetrics {
         for (Phase phase : Phase.values()) {
             Gauge.builder("dataparallel_jobs", jobs, s -> s.get().stream()
                             .filter(j -> j.getStatus() != null && j.getStatus().phase() == phase).count())
-                    .tag("phase", phase.name()).description("InferenceJobs by phase").register(registry);
+                    .tag("phase", phase.name()).description("InferenceJobs by phase").strongReference(true).register(registry);
         }
         gauge(registry, "dataparallel_partitions_done", "partitions with a prediction, over all jobs", jobs, j -> {
             String progress = j.getStatus() == null ? null : j.getStatus().progress();
@@ -36,6 +36,8 @@ public final class OperatorMetrics {
 
     private static void gauge(MeterRegistry registry, String name, String help, Supplier<List<InferenceJob>> jobs,
                               ToDoubleFunction<InferenceJob> value) {
-        Gauge.builder(name, jobs, s -> s.get().stream().mapToDouble(value).sum()).description(help).register(registry);
+        // strong: the supplier is a lambda nothing else holds, and a gauge's state is weak by default
+        Gauge.builder(name, jobs, s -> s.get().stream().mapToDouble(value).sum()).description(help).strongReference(true)
+                .register(registry);
     }
 }

@@ -7,7 +7,6 @@ import io.dataparallel.operator.config.OperatorConfig;
 import io.dataparallel.operator.events.EventRecorder;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.s3.StoreAccess;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -51,6 +50,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private final EventRecorder events;
     private final ProgressTracker progress = new ProgressTracker();
     private final ServiceAccounts serviceAccounts = new ServiceAccounts();
+    private final PlanCache plans = new PlanCache();
     private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
     private final ValidateStep validate = new ValidateStep();
     private final PlanStep plan = new PlanStep();
@@ -63,13 +63,15 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         this.events = events;
     }
 
-    /** Child Jobs and ConfigMaps map back to their InferenceJob through owner references. */
+    /**
+     * Child Jobs map back to their InferenceJob through owner references. Plan ConfigMaps are not
+     * watched: an informer would keep every plan (up to 1 MiB each) in the heap, and a plan never
+     * changes, so it is read once when needed and kept in {@link PlanCache}.
+     */
     @Override
     public List<EventSource<?, InferenceJob>> prepareEventSources(EventSourceContext<InferenceJob> context) {
         return List.of(
                 new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, InferenceJob.class)
-                        .withLabelSelector(SELECTOR).build(), context),
-                new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, InferenceJob.class)
                         .withLabelSelector(SELECTOR).build(), context));
     }
 
@@ -79,7 +81,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         try {
             reconciles.computeIfAbsent(job.getMetadata().getUid(), k -> new AtomicInteger()).incrementAndGet();
             StatusDraft status = StatusDraft.of(job.getStatus());
-            JobRun run = new JobRun(job, status, context, config, events, stores, progress, serviceAccounts);
+            JobRun run = new JobRun(job, status, context, config, events, stores, progress, serviceAccounts, plans);
             retryAfterSpecFix(run);
             StepResult result = StepResult.PROCEED;
             for (int i = 0; i < MAX_STEPS && result.proceed(); i++) {

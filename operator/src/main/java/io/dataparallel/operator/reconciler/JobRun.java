@@ -33,10 +33,12 @@ final class JobRun {
     final ProgressTracker progress;
     private final Context<InferenceJob> context;
     private final ServiceAccounts serviceAccounts;
+    private final PlanCache plans;
     private Plan plan;
 
     JobRun(InferenceJob job, StatusDraft status, Context<InferenceJob> context, OperatorConfig config, EventRecorder events,
-           StoreAccess stores, ProgressTracker progress, ServiceAccounts serviceAccounts) {
+           StoreAccess stores, ProgressTracker progress, ServiceAccounts serviceAccounts, PlanCache plans) {
+        this.plans = plans;
         this.job = job;
         this.status = status;
         this.context = context;
@@ -59,8 +61,16 @@ final class JobRun {
     /** The stored plan; null when the job is not planned (or its ConfigMap was deleted). */
     Plan plan() {
         if (plan == null) {
-            ConfigMap cm = child(ConfigMap.class, Children.planConfigMap(job), status.planConfigMap != null);
+            plan = plans.get(job.getMetadata().getUid());
+        }
+        if (plan == null) {
+            // not watched (see InferenceJobReconciler#prepareEventSources): read it if status says it exists
+            ConfigMap cm = status.planConfigMap == null ? null
+                    : client.configMaps().inNamespace(namespace()).withName(Children.planConfigMap(job)).get();
             plan = cm == null ? null : PlanConfigMap.read(cm);
+            if (plan != null) {
+                plans.put(job.getMetadata().getUid(), plan);
+            }
         }
         return plan;
     }
@@ -68,6 +78,7 @@ final class JobRun {
     /** The plan this pass stored. */
     void planned(Plan stored) {
         plan = stored;
+        plans.put(job.getMetadata().getUid(), stored);
     }
 
     /**
@@ -108,6 +119,8 @@ final class JobRun {
             createOrGet(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
                     .withNewMetadata().withName(name).withNamespace(namespace())
                     .addToLabels("app.kubernetes.io/name", "dataparallel").addToLabels("app.kubernetes.io/component", "worker")
+                    // the chart's worker.serviceAccount.annotations (IRSA, workload identity), as on the accounts it creates
+                    .withAnnotations(config.workerServiceAccountAnnotations().isEmpty() ? null : config.workerServiceAccountAnnotations())
                     .endMetadata()
                     .withAutomountServiceAccountToken(false)
                     .build());

@@ -33,9 +33,10 @@ final class PlanStep {
             try (ObjectStore store = run.stores.open(run.job)) {
                 JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), run.job.getMetadata().getUid());
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
+                var configMap = PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
                 OutputClaim.claim(store, OutputLayout.of(run.job.getSpec().output().uri()), ref, PlanCodec.hash(plan));
                 // a pass that died after storing its plan left it behind: that plan is the one that holds
-                plan = PlanConfigMap.read(run.createOrGet(PlanConfigMap.build(run.job, plan)));
+                plan = PlanConfigMap.read(run.createOrGet(configMap));
                 run.planned(plan);
             } catch (BadInputException e) {
                 return run.fail(Reason.PlanFailed, e.getMessage());

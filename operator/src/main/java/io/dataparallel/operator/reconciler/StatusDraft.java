@@ -41,6 +41,7 @@ final class StatusDraft {
     String summarizerJob;
     String resultUri;
     List<FailedPartition> failedPartitions;
+    Integer failedPartitionCount;
     JobMetrics metrics;
 
     static StatusDraft of(InferenceJobStatus s) {
@@ -66,6 +67,7 @@ final class StatusDraft {
         d.summarizerJob = s.summarizerJob();
         d.resultUri = s.resultUri();
         d.failedPartitions = s.failedPartitions();
+        d.failedPartitionCount = s.failedPartitionCount();
         d.metrics = s.metrics();
         return d;
     }
@@ -73,7 +75,7 @@ final class StatusDraft {
     InferenceJobStatus build() {
         return new InferenceJobStatus(phase, message, observedGeneration, conditions.isEmpty() ? null : List.copyOf(conditions),
                 partitions, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob,
-                resultUri, failedPartitions, metrics);
+                resultUri, failedPartitions, metrics, failedPartitionCount);
     }
 
     /** Sets a condition; returns true when its status changed (a transition worth an Event). */

@@ -3,6 +3,7 @@ package io.dataparallel.operator.reconciler;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.status.InferenceJobStatus;
 import io.dataparallel.api.status.JobMetrics;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
@@ -68,13 +69,15 @@ final class SummarizeStep {
         StatusDraft s = run.status;
         s.metrics = JobMetrics.of(summary);
         s.progress = summary.partitionsDone() + "/" + plan.partitionCount();
-        s.failedPartitions = summary.failedPartitions().isEmpty() ? null : summary.failedPartitions();
+        s.failedPartitions = InferenceJobStatus.listed(summary.failedPartitions());
+        s.failedPartitionCount = InferenceJobStatus.count(summary.failedPartitions());
         s.eta = null;
         int failed = summary.failedWorkers().size();
         int allowed = plan.spec().maxFailedWorkersOrDefault();
         if (failed > allowed) {
             return run.fail(Reason.Failed, failed + " of " + plan.worldSize() + " workers failed, more than spec.maxFailedWorkers ("
-                    + allowed + "); " + summary.failedPartitions().size() + " partitions have no prediction (status.failedPartitions)");
+                    + allowed + "); " + summary.failedPartitions().size() + " partitions have no prediction (status.failedPartitions lists the first "
+                    + InferenceJobStatus.LISTED_FAILED_PARTITIONS + ", summary.json all)");
         }
         String message = failed == 0 ? "all " + plan.partitionCount() + " partitions done"
                 : summary.partitionsDone() + "/" + plan.partitionCount() + " partitions done; " + failed

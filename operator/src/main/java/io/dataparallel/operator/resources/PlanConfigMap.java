@@ -1,5 +1,6 @@
 package io.dataparallel.operator.resources;
 
+import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.core.plan.PlanCodec;
@@ -19,7 +20,20 @@ public final class PlanConfigMap {
     private PlanConfigMap() {
     }
 
+    /**
+     * The ConfigMap holding {@code plan}; a plan larger than a ConfigMap may hold is a bad spec
+     * (the API server would refuse the create and the job would stay in Planning), refused here,
+     * before anything is created or claimed, with how many partitions would fit.
+     */
     public static ConfigMap build(InferenceJob job, Plan plan) {
+        byte[] encoded = PlanCodec.encode(plan);
+        if (encoded.length > PlanCodec.CONFIGMAP_LIMIT) {
+            long fits = (long) (plan.partitionCount() * 0.95 * PlanCodec.CONFIGMAP_LIMIT / encoded.length);
+            throw new BadInputException("spec.data.fileLimit", "the plan of " + plan.partitionCount() + " partitions is "
+                    + encoded.length + " bytes compressed, more than the " + PlanCodec.CONFIGMAP_LIMIT
+                    + " bytes a ConfigMap holds: set spec.data.fileLimit to about " + fits
+                    + " or less, or split the partitions under several prefixes into several InferenceJobs");
+        }
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Children.planConfigMap(job))
@@ -29,7 +43,7 @@ public final class PlanConfigMap {
                 .withOwnerReferences(Children.owner(job))
                 .endMetadata()
                 .withImmutable(true)
-                .withBinaryData(Map.of(PlanCodec.FILE_NAME, Base64.getEncoder().encodeToString(PlanCodec.encode(plan))))
+                .withBinaryData(Map.of(PlanCodec.FILE_NAME, Base64.getEncoder().encodeToString(encoded)))
                 .build();
     }
 

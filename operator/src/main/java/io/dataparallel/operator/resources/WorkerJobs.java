@@ -47,11 +47,16 @@ public final class WorkerJobs {
     public static Job workers(InferenceJob job, Plan plan, OperatorConfig config, boolean suspend) {
         InferenceJobSpec spec = plan.spec();
         int world = plan.worldSize();
-        PodSpec pod = pod(job, spec, config, "worker", List.of(
+        ResourceRequirements resources = WorkerSizing.withScratch(resources(spec, config), plan);
+        List<EnvVar> env = new ArrayList<>(List.of(
                 env("WORLD_SIZE", Integer.toString(world)),
                 new EnvVarBuilder().withName("RANK").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
-                        .endFieldRef().endValueFrom().build()), resources(spec, config));
+                        .endFieldRef().endValueFrom().build()));
+        env.addAll(WorkerSizing.env(resources, plan));
+        PodSpec pod = pod(job, spec, config, "worker", env, resources);
+        pod.getVolumes().stream().filter(v -> "tmp".equals(v.getName())).findFirst()
+                .ifPresent(v -> v.getEmptyDir().setSizeLimit(WorkerSizing.scratch(plan)));
         io.fabric8.kubernetes.api.model.ObjectMeta meta = metadata(job, Children.workerJob(job), Children.ROLE_WORKER);
         Map<String, String> own = job.getMetadata().getLabels() == null ? Map.of() : job.getMetadata().getLabels();
         Map<String, String> labels = new java.util.LinkedHashMap<>(meta.getLabels());
@@ -88,7 +93,9 @@ public final class WorkerJobs {
         ResourceRequirements small = new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("memory", new Quantity("2Gi")).build();
+        // the summarizer reads JSON and small arrays: the CPU image and no GPU, whatever the device
         PodSpec pod = pod(job, spec, config, "summarize", List.of(), small);
+        pod.getContainers().get(0).setImage(image(spec, config, false));
         pod.setNodeSelector(null);
         pod.setTolerations(null);
         return new JobBuilder()
