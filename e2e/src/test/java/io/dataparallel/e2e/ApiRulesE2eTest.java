@@ -56,4 +56,14 @@ class ApiRulesE2eTest {
         assertFalse(spec.containsKey("worker"), "the API server pruned spec.worker: " + spec);
         assertEquals(1, spec.get("workers"));
     }
+
+    /** Issue 10 item 7: more failures allowed than workers once workers are clamped to partitions; the Job is still accepted. */
+    @Test
+    void maxFailedWorkersBeyondTheClampedWorkersIsAccepted() {
+        E2e.Ran ran = E2e.run("clamp", "clamp", 2, 20, 4, "maxFailedWorkers: 3");
+        assertEquals(io.dataparallel.api.status.Phase.Succeeded, ran.phase(), () -> "status: " + ran.job().getStatus());
+        var workers = E2e.admin().batch().v1().jobs().inNamespace(ran.namespace()).withName(ran.job().getStatus().workerJob()).get();
+        assertEquals(2, workers.getSpec().getCompletions(), "one worker per partition");
+        assertEquals(2, workers.getSpec().getMaxFailedIndexes(), "clamped to the completions the API server allows");
+    }
 }

@@ -29,8 +29,6 @@ class RbacAuditE2eTest {
     static final Map<String, String> NOT_CALLED = Map.of(
             "dataparallel.io/inferencejobs/finalizers:update",
             "checked by OwnerReferencesPermissionEnforcement when a child with blockOwnerDeletion is created; never a request",
-            "/events:get", "only when the same Event repeats (its count is then read and patched)",
-            "/events:patch", "only when the same Event repeats",
             "dataparallel.io/inferencejobs/status:patch", "JOSDK's error-status patch, only when a reconcile throws",
             "coordination.k8s.io/leases/dataparallel-operator:update",
             "JOSDK checks for get, create and update on leases (a SelfSubjectRulesReview) before it campaigns; Fabric8 renews with patch");

@@ -33,6 +33,18 @@ class SuspendE2eTest {
         assertEquals(true, workers.getSpec().getSuspend());
         E2e.sleep(3000);
         assertEquals(List.of(), PlacementE2eTest.workers(ns), "no worker pod while suspended");
+        // issue 10 item 11: the same Warning twice counts 2 on one Event (get + patch under the chart's RBAC)
+        for (String batch : List.of("128", "256", "128")) {
+            E2e.kubectlOk(List.of("patch", "inferencejob", "held", "-n", ns, "--type", "merge", "-p",
+                    "{\"spec\":{\"batchSize\":" + batch + "}}"));
+            String expected = batch.equals("128") ? "True" : "False";
+            Cluster.awaitQuietly("SpecChangeRefused " + expected, 30, () -> E2e.get(ns, "held").getStatus().conditions().stream()
+                    .anyMatch(c -> "SpecChangeRefused".equals(c.getType()) && expected.equals(c.getStatus())));
+        }
+        Cluster.awaitQuietly("the repeated SpecChangeRefused Event to count 2", 30, () -> E2e.admin().v1().events().inNamespace(ns)
+                .list().getItems().stream().anyMatch(e -> "SpecChangeRefused".equals(e.getReason())
+                        && e.getCount() != null && e.getCount() == 2));
+        E2e.kubectlOk(List.of("patch", "inferencejob", "held", "-n", ns, "--type", "merge", "-p", "{\"spec\":{\"batchSize\":256}}"));
         E2e.kubectlOk(List.of("patch", "inferencejob", "held", "-n", ns, "--type", "merge", "-p", "{\"spec\":{\"suspend\":false}}"));
         InferenceJob done = E2e.awaitFinal(ns, "held", Duration.ofMinutes(4));
         assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
