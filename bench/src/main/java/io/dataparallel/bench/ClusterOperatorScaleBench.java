@@ -7,11 +7,8 @@ import io.dataparallel.core.example.CaiDataGenerator;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.e2e.Cluster;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,37 +60,25 @@ public final class ClusterOperatorScaleBench {
             }
             Map<String, Long> created = new ConcurrentHashMap<>();
             Map<String, Long> seen = new ConcurrentHashMap<>();
-            Watch watch = client.batch().v1().jobs().inNamespace(ns).watch(new Watcher<Job>() {
-                @Override
-                public void eventReceived(Action action, Job job) {
-                    String name = job.getMetadata().getName();
-                    if (action != Action.DELETED && name.endsWith("-workers")) {
-                        seen.putIfAbsent(name.substring(0, name.length() - "-workers".length()), System.nanoTime());
-                    }
-                }
-
-                @Override
-                public void onClose(WatcherException cause) {
-                }
-            });
+            Watch watch = OperatorScaleBench.watchWorkerJobs(client, ns, seen);
             ExecutorService clients = Executors.newFixedThreadPool(4);
             try {
                 double baseline = usedHeapMb(cluster.operatorPid());
                 int next = 0;
                 next = create(client, clients, cluster, ns, next, next + 1, created); // warm-up: first S3 client, Jackson models
-                await(seen, names(0, 1));
+                OperatorScaleBench.awaitAll(seen, OperatorScaleBench.names(0, 1), System.nanoTime() + WAIT_NANOS);
                 double[] p50s = new double[bursts];
                 double[] p99s = new double[bursts];
                 for (int b = 0; b < bursts; b++) {
                     long start = System.nanoTime();
                     int from = next;
                     next = create(client, clients, cluster, ns, next, next + burst, created);
-                    List<String> these = names(from, next);
-                    await(seen, these);
+                    List<String> these = OperatorScaleBench.names(from, next);
+                    OperatorScaleBench.awaitAll(seen, these, System.nanoTime() + WAIT_NANOS);
                     double[] ms = these.stream().filter(seen::containsKey)
                             .mapToDouble(n -> (seen.get(n) - created.get(n)) / 1e6).sorted().toArray();
-                    p50s[b] = percentile(ms, 0.50);
-                    p99s[b] = ms.length < these.size() ? Double.POSITIVE_INFINITY : percentile(ms, 0.99);
+                    p50s[b] = OperatorScaleBench.percentile(ms, 0.50);
+                    p99s[b] = ms.length < these.size() ? Double.POSITIVE_INFINITY : OperatorScaleBench.percentile(ms, 0.99);
                     results.note(String.format(Locale.ROOT, "operator on the real API server, burst %d of %d: %d InferenceJobs created"
                             + " from 4 client threads; from just before each create to the watch event of its worker Job: min %.0f,"
                             + " p50 %.0f, p99 %.0f, max %.0f ms; all worker Jobs there %.1f s after the first create. Upstream"
@@ -109,8 +94,8 @@ public final class ClusterOperatorScaleBench {
                         + " CR created -> worker Job created, p99 (%d jobs at once, %d bursts)", burst, bursts), "ms",
                         Figure.median(p99s), p99s, Double.NaN, "", "p99 <= 1000 ms", Figure.median(p99s) <= 1000));
                 next = create(client, clients, cluster, ns, next, total, created);
-                await(seen, names(0, total));
-                long withJob = names(0, total).stream().filter(seen::containsKey).count();
+                OperatorScaleBench.awaitAll(seen, OperatorScaleBench.names(0, total), System.nanoTime() + WAIT_NANOS);
+                long withJob = OperatorScaleBench.names(0, total).stream().filter(seen::containsKey).count();
                 double used = usedHeapMb(cluster.operatorPid());
                 results.add(new Figure(OperatorScaleBench.SECTION, String.format(Locale.ROOT,
                         "operator on the real API server: heap with %d InferenceJobs", total), "MB", used, new double[] {used},
@@ -131,7 +116,7 @@ public final class ClusterOperatorScaleBench {
     private static int create(KubernetesClient client, ExecutorService clients, Cluster cluster, String ns, int from, int to,
                               Map<String, Long> created) throws Exception {
         List<Future<?>> done = new ArrayList<>();
-        for (String name : names(from, to)) {
+        for (String name : OperatorScaleBench.names(from, to)) {
             String yaml = """
                     apiVersion: dataparallel.io/v1alpha1
                     kind: InferenceJob
@@ -156,13 +141,6 @@ public final class ClusterOperatorScaleBench {
         return Math.max(from, to);
     }
 
-    private static void await(Map<String, Long> seen, List<String> names) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!seen.keySet().containsAll(names) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-    }
-
     /** Used heap of a JVM after a full GC, from jcmd (the operator runs the serial collector). */
     static double usedHeapMb(long pid) throws IOException, InterruptedException {
         if (pid < 0) {
@@ -181,20 +159,5 @@ public final class ClusterOperatorScaleBench {
             any = true;
         }
         return any ? kb / 1024.0 : Double.NaN;
-    }
-
-    private static List<String> names(int from, int to) {
-        List<String> names = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            names.add(String.format(Locale.ROOT, "scale-%04d", i));
-        }
-        return names;
-    }
-
-    private static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 }

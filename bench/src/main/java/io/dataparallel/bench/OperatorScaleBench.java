@@ -7,6 +7,7 @@ import io.dataparallel.operator.DataparallelOperator;
 import io.dataparallel.operator.harness.MockCluster;
 import io.dataparallel.operator.harness.OperatorFixture;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -64,19 +65,7 @@ public final class OperatorScaleBench {
         Map<String, Long> created = new ConcurrentHashMap<>();   // CR name -> nanoTime just before create
         Map<String, Long> jobSeen = new ConcurrentHashMap<>();   // CR name -> nanoTime its worker Job was first seen
         Map<String, String> uids = new ConcurrentHashMap<>();
-        Watch watch = f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).watch(new Watcher<Job>() {
-            @Override
-            public void eventReceived(Action action, Job job) {
-                String name = job.getMetadata().getName();
-                if (action != Action.DELETED && name.endsWith("-workers")) {
-                    jobSeen.putIfAbsent(name.substring(0, name.length() - "-workers".length()), System.nanoTime());
-                }
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        });
+        Watch watch = watchWorkerJobs(f.client(), OperatorFixture.NAMESPACE, jobSeen);
         ExecutorService clients = Executors.newFixedThreadPool(4);
         DataparallelOperator operator = null;
         var operatorClient = f.cluster.newClient(); // as in f.startOperator(): a client of its own
@@ -228,7 +217,24 @@ public final class OperatorScaleBench {
         }
     }
 
-    private static List<String> names(int from, int to) {
+    /** Records in {@code seen} when each InferenceJob's worker Job ({@code <name>-workers}) is first seen. */
+    static Watch watchWorkerJobs(KubernetesClient client, String namespace, Map<String, Long> seen) {
+        return client.batch().v1().jobs().inNamespace(namespace).watch(new Watcher<Job>() {
+            @Override
+            public void eventReceived(Action action, Job job) {
+                String name = job.getMetadata().getName();
+                if (action != Action.DELETED && name.endsWith("-workers")) {
+                    seen.putIfAbsent(name.substring(0, name.length() - "-workers".length()), System.nanoTime());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    static List<String> names(int from, int to) {
         List<String> names = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             names.add(String.format(Locale.ROOT, "scale-%04d", i));
@@ -236,7 +242,7 @@ public final class OperatorScaleBench {
         return names;
     }
 
-    private static void awaitAll(Map<String, Long> seen, List<String> names, long deadline) throws InterruptedException {
+    static void awaitAll(Map<String, Long> seen, List<String> names, long deadline) throws InterruptedException {
         while (System.nanoTime() < deadline && !names.stream().allMatch(seen::containsKey)) {
             Thread.sleep(20);
         }

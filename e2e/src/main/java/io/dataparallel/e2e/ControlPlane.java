@@ -127,11 +127,7 @@ final class ControlPlane implements AutoCloseable {
         long deadline = System.nanoTime() + 120_000_000_000L;
         try (KubernetesClient client = adminClient()) {
             while (true) {
-                for (Daemon d : daemons) {
-                    if (!d.alive()) {
-                        throw new IOException(d.name + " exited; its log ends:\n" + d.tail());
-                    }
-                }
+                checkAlive();
                 try {
                     if ("ok".equals(client.raw("/readyz"))) {
                         return;

@@ -50,29 +50,14 @@ final class PodFiles {
     }
 
     void materialise(Container container) throws IOException, NotReady {
-        String ns = pod.getMetadata().getNamespace();
         List<VolumeMount> volumeMounts = container.getVolumeMounts() == null ? List.of() : container.getVolumeMounts();
         Map<String, Path> byName = new LinkedHashMap<>();
         for (Volume v : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
             Path dir = Files.createDirectories(root.resolve("volumes").resolve(v.getName()));
             if (v.getConfigMap() != null) {
-                ConfigMap cm = client.configMaps().inNamespace(ns).withName(v.getConfigMap().getName()).get();
-                if (cm == null) {
-                    if (Boolean.TRUE.equals(v.getConfigMap().getOptional())) {
-                        continue;
-                    }
-                    throw new NotReady("configmap \"" + v.getConfigMap().getName() + "\" not found");
-                }
-                writeKeys(dir, text(cm.getData()), binary(cm.getBinaryData()), v.getConfigMap().getItems());
+                writeKeys(dir, configMap(v.getConfigMap().getName(), v.getConfigMap().getOptional()), v.getConfigMap().getItems());
             } else if (v.getSecret() != null) {
-                Secret s = client.secrets().inNamespace(ns).withName(v.getSecret().getSecretName()).get();
-                if (s == null) {
-                    if (Boolean.TRUE.equals(v.getSecret().getOptional())) {
-                        continue;
-                    }
-                    throw new NotReady("secret \"" + v.getSecret().getSecretName() + "\" not found");
-                }
-                writeKeys(dir, Map.of(), binary(s.getData()), v.getSecret().getItems());
+                writeKeys(dir, secret(v.getSecret().getSecretName(), v.getSecret().getOptional()), v.getSecret().getItems());
             } else if (v.getProjected() != null) {
                 for (VolumeProjection source : v.getProjected().getSources()) {
                     project(dir, source);
@@ -124,29 +109,43 @@ final class PodFiles {
             TokenRequest token = client.serviceAccounts().inNamespace(ns).withName(account).tokenRequest(request);
             Files.writeString(dir.resolve(spec.getPath()), token.getStatus().getToken());
         } else if (source.getConfigMap() != null) {
-            ConfigMap cm = client.configMaps().inNamespace(ns).withName(source.getConfigMap().getName()).get();
-            if (cm == null) {
-                throw new NotReady("configmap \"" + source.getConfigMap().getName() + "\" not found");
-            }
-            writeKeys(dir, text(cm.getData()), binary(cm.getBinaryData()), source.getConfigMap().getItems());
+            writeKeys(dir, configMap(source.getConfigMap().getName(), source.getConfigMap().getOptional()),
+                    source.getConfigMap().getItems());
         } else if (source.getDownwardAPI() != null) {
             for (var item : source.getDownwardAPI().getItems()) {
                 String value = item.getFieldRef() != null ? PodEnv.field(pod, item.getFieldRef().getFieldPath()) : "";
                 Files.writeString(dir.resolve(item.getPath()), value == null ? "" : value);
             }
         } else if (source.getSecret() != null) {
-            Secret s = client.secrets().inNamespace(ns).withName(source.getSecret().getName()).get();
-            if (s == null) {
-                throw new NotReady("secret \"" + source.getSecret().getName() + "\" not found");
-            }
-            writeKeys(dir, Map.of(), binary(s.getData()), source.getSecret().getItems());
+            writeKeys(dir, secret(source.getSecret().getName(), source.getSecret().getOptional()), source.getSecret().getItems());
         }
     }
 
-    private static void writeKeys(Path dir, Map<String, byte[]> text, Map<String, byte[]> binary, List<KeyToPath> items)
-            throws IOException {
-        Map<String, byte[]> all = new LinkedHashMap<>(text);
-        all.putAll(binary);
+    /** A ConfigMap's keys (data and binaryData); empty when it is missing and optional, NotReady when required. */
+    private Map<String, byte[]> configMap(String name, Boolean optional) throws NotReady {
+        ConfigMap cm = client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
+        if (cm == null) {
+            return missing("configmap", name, optional);
+        }
+        Map<String, byte[]> all = new LinkedHashMap<>(text(cm.getData()));
+        all.putAll(binary(cm.getBinaryData()));
+        return all;
+    }
+
+    /** A Secret's keys; empty when it is missing and optional, NotReady when required. */
+    private Map<String, byte[]> secret(String name, Boolean optional) throws NotReady {
+        Secret s = client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
+        return s == null ? missing("secret", name, optional) : binary(s.getData());
+    }
+
+    private static Map<String, byte[]> missing(String kind, String name, Boolean optional) throws NotReady {
+        if (Boolean.TRUE.equals(optional)) {
+            return Map.of();
+        }
+        throw new NotReady(kind + " \"" + name + "\" not found");
+    }
+
+    private static void writeKeys(Path dir, Map<String, byte[]> all, List<KeyToPath> items) throws IOException {
         if (items == null || items.isEmpty()) {
             for (var e : all.entrySet()) {
                 Files.write(dir.resolve(e.getKey()), e.getValue());

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -296,11 +295,5 @@ final class PodRun implements Runnable {
 
     private static String now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    Path logFile() throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".log")).findFirst().orElse(null);
-        }
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -137,10 +136,6 @@ final class ProcessKubelet implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    Set<String> nodeNames() {
-        return nodes.keySet();
     }
 
     @Override
