@@ -80,6 +80,7 @@ public final class Cluster implements AutoCloseable {
         FakeNodes nodes = new FakeNodes(admin).register();
         started.add(nodes);
         Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
+        images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"));
         kubelet = new ProcessKubelet(admin, nodes.nodes(), images, Files.createDirectories(options.state().resolve("pods")),
                 controlPlane.pki.caCert(), controlPlane.apiPort).start();
         started.add(kubelet);

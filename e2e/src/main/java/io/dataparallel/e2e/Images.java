@@ -1,9 +1,12 @@
 package io.dataparallel.e2e;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the process kubelet runs for an image: what the project's Dockerfiles put in it (the
@@ -27,6 +30,25 @@ final class Images {
     private String contents(String module) {
         Path target = repo.resolve(module).resolve("target");
         return target + "/*:" + target + "/lib/*";
+    }
+
+    /**
+     * What the worker image's build does once ({@code RUN ... WorkerMain warmup}): extract libtorch
+     * into the DJL cache. Without it the first workers of a job, started together, all extract into
+     * the shared cache at once and fail ("Failed to extract PyTorch native library").
+     */
+    void warmUp(Path log) throws IOException, InterruptedException {
+        Image worker = resolve("worker").orElseThrow();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of("-cp", worker.classpath(), worker.mainClass(), "warmup"));
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        b.environment().putAll(worker.env());
+        b.environment().put("TMPDIR", djlCache.toString());
+        Process p = b.start();
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("the worker image's warmup (libtorch extraction) failed; see " + log);
+        }
     }
 
     Optional<Image> resolve(String image) {
