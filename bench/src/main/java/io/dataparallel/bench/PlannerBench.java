@@ -137,10 +137,10 @@ public final class PlannerBench {
     }
 
     private static InferenceJobSpec spec(String endpoint, int workers) {
-        return new InferenceJobSpec(
+        return InferenceJobSpec.of(
                 new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"), List.of("redshift_pred")),
-                new DataSpec("s3://" + BUCKET + "/" + PREFIX, null, null), new OutputSpec("s3://" + BUCKET + "/results/bench/"),
-                null, workers, null, null, null, new S3Spec(endpoint, "us-east-1", true, "s3-creds"), null, null, null, null, null);
+                new DataSpec("s3://" + BUCKET + "/" + PREFIX, null, null), new OutputSpec("s3://" + BUCKET + "/results/bench/"))
+                .withWorkers(workers).withS3(new S3Spec(endpoint, "us-east-1", true, "s3-creds"));
     }
 
     /** Writes the partitions with 8 threads. */

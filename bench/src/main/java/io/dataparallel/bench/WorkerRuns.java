@@ -71,9 +71,9 @@ final class WorkerRuns {
     Run worker(String endpoint, String model, String data, int batch, int threads, boolean overlap, Integer fileLimit)
             throws IOException, InterruptedException {
         String output = "s3://bench/out/run-" + (++runs) + "/";
-        InferenceJobSpec spec = new InferenceJobSpec(new ModelSpec(model, List.of("images", "magnitudes"), null),
-                new DataSpec(data, fileLimit, null), new OutputSpec(output), batch, 1, null, null, null,
-                new S3Spec(endpoint, "us-east-1", true, null), null, null, null, null, null);
+        InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec(model, List.of("images", "magnitudes"), null),
+                new DataSpec(data, fileLimit, null), new OutputSpec(output)).withBatchSize(batch).withWorkers(1)
+                .withS3(new S3Spec(endpoint, "us-east-1", true, null));
         JobRef job = new JobRef("bench", "run-" + runs, "");
         Plan plan = new Planner(store, 1).plan(job, spec);
         OutputClaim.claim(store, OutputLayout.of(output), job, PlanCodec.hash(plan));

@@ -94,11 +94,12 @@ final class LocalRun {
                        : failedWorkers + " workers failed, within spec.maxFailedWorkers")
                     : failedWorkers + " of " + plan.worldSize() + " workers failed; spec.maxFailedWorkers allows "
                       + effective.maxFailedWorkersOrDefault() + " (logs: " + runDir + ")";
-            InferenceJobStatus status = new InferenceJobStatus(phase, message, null, null, plan.partitionCount(), plan.totalBytes(),
-                    plan.worldSize(), summary.partitionsDone() + "/" + plan.partitionCount(), null, started,
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null, null, null, output.toString(),
-                    InferenceJobStatus.listed(summary.failedPartitions()), JobMetrics.of(summary),
-                    InferenceJobStatus.count(summary.failedPartitions()));
+            InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(phase).withMessage(message)
+                    .withPartitions(plan.partitionCount()).withPartitionsDone(summary.partitionsDone()).withBytes(plan.totalBytes())
+                    .withWorkers(plan.worldSize()).withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
+                    .withStartTime(started).withCompletionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                    .withOutputUri(output.toString()).withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
+                    .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withMetrics(JobMetrics.of(summary));
             out.print(Cli.yaml(Map.of("status", status)));
             out.println("predictions: " + layout.root().resolve(OutputLayout.PREDICTIONS)
                     + (local.localPath(output) == null ? "" : " (folder " + local.localPath(output).resolve(OutputLayout.PREDICTIONS) + ")"));

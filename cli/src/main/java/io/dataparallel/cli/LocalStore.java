@@ -52,9 +52,7 @@ final class LocalStore implements AutoCloseable {
 
     /** {@code spec} with {@code spec.s3} pointing at this store, as workers must see it. */
     InferenceJobSpec effective(InferenceJobSpec spec) {
-        return new InferenceJobSpec(spec.model(), spec.data(), spec.output(), spec.batchSize(), spec.workers(), spec.device(),
-                spec.nodePool(), spec.resources(), s3, spec.retries(), spec.maxFailedWorkers(),
-                spec.ttlSecondsAfterFinished(), spec.suspend(), spec.image());
+        return spec.withS3(s3);
     }
 
     /** In the embedded store a bucket is a folder: create the output's so a first run just works. */

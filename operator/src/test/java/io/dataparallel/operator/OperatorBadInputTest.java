@@ -80,8 +80,7 @@ class OperatorBadInputTest {
 
     static InferenceJobSpec with(InferenceJobSpec s, ModelSpec model, DataSpec data, Integer workers, S3Spec s3, String pool,
                                  Integer maxFailed) {
-        return new InferenceJobSpec(model, data, s.output(), s.batchSize(), workers, s.device(), pool, s.resources(), s3,
-                s.retries(), maxFailed, s.ttlSecondsAfterFinished(), s.suspend(), s.image());
+        return s.withModel(model).withData(data).withWorkers(workers).withNodePool(pool).withS3(s3).withMaxFailedWorkers(maxFailed);
     }
 
     static InferenceJobSpec data(InferenceJobSpec s, String uri, Integer fileLimit) {
@@ -168,6 +167,6 @@ class OperatorBadInputTest {
         InferenceJob failed = failsNaming(s -> with(s, s.model(), new DataSpec("s3://data/mixed/", null, null), 4, s.s3(), null, 0),
                 "more than spec.maxFailedWorkers");
         assertEquals("b.npz", failed.getStatus().failedPartitions().get(0).partition());
-        assertEquals(new S3Uri("out", "bad-" + jobs + "/").toString(), failed.getStatus().resultUri());
+        assertEquals(new S3Uri("out", "bad-" + jobs + "/").toString(), failed.getStatus().outputUri());
     }
 }

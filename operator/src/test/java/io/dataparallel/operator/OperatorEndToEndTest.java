@@ -62,7 +62,7 @@ class OperatorEndToEndTest {
         assertEquals(OperatorFixture.PARTITIONS + "/" + OperatorFixture.PARTITIONS, status.progress());
         assertEquals(3, status.workers());
         assertEquals(done.getMetadata().getGeneration(), status.observedGeneration());
-        assertEquals("s3://out/e2e/", status.resultUri());
+        assertEquals("s3://out/e2e/", status.outputUri());
         assertNotNull(status.completionTime());
         assertTrue(status.conditions().stream().anyMatch(c -> c.getType().equals("Complete") && c.getStatus().equals("True")));
         assertEquals("regression", status.metrics().quality().task());

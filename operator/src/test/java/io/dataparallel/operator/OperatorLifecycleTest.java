@@ -44,8 +44,7 @@ class OperatorLifecycleTest {
     }
 
     static InferenceJobSpec suspended(InferenceJobSpec s, Boolean suspend, Integer ttl) {
-        return new InferenceJobSpec(s.model(), s.data(), s.output(), s.batchSize(), s.workers(), s.device(), s.nodePool(),
-                s.resources(), s.s3(), s.retries(), s.maxFailedWorkers(), ttl, suspend, s.image());
+        return s.withTtlSecondsAfterFinished(ttl).withSuspend(suspend);
     }
 
     /** What kubectl edit does: read, change the spec, write; again when the operator wrote status in between. */
@@ -108,8 +107,7 @@ class OperatorLifecycleTest {
         f.jobs.hold(j -> j.getMetadata().getName().equals("frozen-workers"));
         f.apply("frozen", f.spec("s3://out/frozen/", 2));
         f.await("frozen", j -> workers("frozen") != null, "worker Job");
-        edit("frozen", s -> new InferenceJobSpec(s.model(), s.data(), s.output(), 64, s.workers(), s.device(), s.nodePool(),
-                s.resources(), s.s3(), s.retries(), s.maxFailedWorkers(), s.ttlSecondsAfterFinished(), s.suspend(), s.image()));
+        edit("frozen", s -> s.withBatchSize(64));
         InferenceJob refused = f.await("frozen", j -> j.getStatus() != null && j.getStatus().conditions().stream()
                 .anyMatch(c -> c.getType().equals("SpecChangeRefused") && c.getStatus().equals("True")), "SpecChangeRefused");
         assertEquals(refused.getMetadata().getGeneration(), refused.getStatus().observedGeneration());

@@ -50,8 +50,8 @@ class OperatorRestartTest {
         f.client().batch().v1().jobs().resource(first).delete();
         InferenceJob job = f.get("restart-plan");
         InferenceJobStatus s = job.getStatus(); // null when the operator stopped before its first status write
-        job.setStatus(new InferenceJobStatus(Phase.Planning, "listing partitions", s == null ? null : s.observedGeneration(), null,
-                null, null, null, null, null, s == null ? null : s.startTime(), null, null, null, null, null, null, null, null));
+        job.setStatus(InferenceJobStatus.EMPTY.withPhase(Phase.Planning).withMessage("listing partitions")
+                .withObservedGeneration(s == null ? null : s.observedGeneration()).withStartTime(s == null ? null : s.startTime()));
         f.client().resource(job).updateStatus();
         f.startOperator();
         f.jobs.release();

@@ -40,8 +40,8 @@ final class JobHarness {
 
     static InferenceJobSpec spec(S3Fixture s3, String model, List<String> inputs, List<String> outputs, String data,
                                  String labels, String output, Integer workers, int batchSize) {
-        return new InferenceJobSpec(new ModelSpec(model, inputs, outputs), new DataSpec(data, null, labels),
-                new OutputSpec(output), batchSize, workers, Device.cpu, null, null, s3.spec(), null, null, null, null, null);
+        return InferenceJobSpec.of(new ModelSpec(model, inputs, outputs), new DataSpec(data, null, labels), new OutputSpec(output))
+                .withBatchSize(batchSize).withWorkers(workers).withDevice(Device.cpu).withS3(s3.spec());
     }
 
     Plan plan(JobRef job, InferenceJobSpec spec) {

@@ -8,9 +8,11 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.example.CaiDataGenerator;
 import io.dataparallel.core.npz.DType;
@@ -175,8 +177,7 @@ class WorkerBadInputTest {
 
     @Test
     void gpuAskedForWhereThereIsNone() {
-        run(Map.of("p.npz", good(2)), s -> new InferenceJobSpec(s.model(), s.data(), s.output(), s.batchSize(), s.workers(),
-                Device.gpu, null, null, s.s3(), null, null, null, null, null)).failsWith("spec.device", "no CUDA GPU");
+        run(Map.of("p.npz", good(2)), s -> s.withDevice(Device.gpu)).failsWith("spec.device", "no CUDA GPU");
     }
 
     @Test
@@ -201,9 +202,7 @@ class WorkerBadInputTest {
     void aStoreThatIsDownMeansRetryNotBadInput() {
         Outcome ok = run(Map.of("p.npz", good(2)), s -> s);
         InferenceJobSpec s = ok.plan().spec();
-        InferenceJobSpec unreachable = new InferenceJobSpec(s.model(), s.data(), s.output(), s.batchSize(), s.workers(),
-                s.device(), null, null, new io.dataparallel.api.spec.S3Spec("http://127.0.0.1:9", null, true, null),
-                null, null, null, null, null);
+        InferenceJobSpec unreachable = s.withS3(new S3Spec("http://127.0.0.1:9", null, true, null));
         Plan p = ok.plan();
         Plan down = new Plan(p.version(), p.job(), unreachable, p.worldSize(), p.keys(), p.sizes(), p.etags(), p.rankStarts(), p.notes());
         assertEquals(WorkerMain.RETRY, harness.runWorkers(down).get(0));
@@ -241,13 +240,11 @@ class WorkerBadInputTest {
     }
 
     static InferenceJobSpec withModel(InferenceJobSpec s, String uri, List<String> inputs, List<String> outputs) {
-        return new InferenceJobSpec(new ModelSpec(uri, inputs, outputs), s.data(), s.output(), s.batchSize(), s.workers(),
-                s.device(), null, null, s.s3(), null, null, null, null, null);
+        return s.withModel(new ModelSpec(uri, inputs, outputs));
     }
 
     static InferenceJobSpec withLabels(InferenceJobSpec s, String labels) {
-        return new InferenceJobSpec(s.model(), new io.dataparallel.api.spec.DataSpec(s.data().uri(), null, labels),
-                s.output(), s.batchSize(), s.workers(), s.device(), null, null, s.s3(), null, null, null, null, null);
+        return s.withData(new DataSpec(s.data().uri(), null, labels));
     }
 
 }

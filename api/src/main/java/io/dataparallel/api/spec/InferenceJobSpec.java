@@ -2,9 +2,12 @@ package io.dataparallel.api.spec;
 
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What an InferenceJob asks for: run {@link ModelSpec a model} over {@link DataSpec the
@@ -23,7 +26,12 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
  * @param maxFailedWorkers        workers allowed to fail before the job fails (default 0)
  * @param ttlSecondsAfterFinished how long child Jobs stay after the job finished
  * @param suspend                 suspend the workers (Kueue-compatible)
+ * @param timeout                 the longest the workers may run, e.g. {@code 2h} or {@code 1h30m} (the worker
+ *                                Job's activeDeadlineSeconds: time suspended or queued does not count)
  * @param image                   worker image override
+ *
+ * <p>Copies are made with the {@code with…} methods, so a new field touches this file and the
+ * code that reads it, not every place that changes one field.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InferenceJobSpec(
@@ -40,11 +48,98 @@ public record InferenceJobSpec(
         @Min(0) @Max(MAX_WORKERS) Integer maxFailedWorkers,
         @Min(0) Integer ttlSecondsAfterFinished,
         Boolean suspend,
+        @Pattern(DurationText.PATTERN) String timeout,
         String image) {
 
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final int MAX_WORKERS = 10_000;
     public static final int DEFAULT_RETRIES = 2;
+
+    /** The required fields; every optional one unset (its default applies). Set the rest with the {@code with…} methods. */
+    public static InferenceJobSpec of(ModelSpec model, DataSpec data, OutputSpec output) {
+        return new InferenceJobSpec(model, data, output, null, null, null, null, null, null, null, null, null, null,
+                null, null);
+    }
+
+    public InferenceJobSpec withModel(ModelSpec value) {
+        return new InferenceJobSpec(value, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withData(DataSpec value) {
+        return new InferenceJobSpec(model, value, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withOutput(OutputSpec value) {
+        return new InferenceJobSpec(model, data, value, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withBatchSize(Integer value) {
+        return new InferenceJobSpec(model, data, output, value, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withWorkers(Integer value) {
+        return new InferenceJobSpec(model, data, output, batchSize, value, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withDevice(Device value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, value, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withNodePool(String value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, value, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withResources(ResourceRequirements value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, value, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withS3(S3Spec value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, value,
+                retries, maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withRetries(Integer value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, value,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withMaxFailedWorkers(Integer value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                value, ttlSecondsAfterFinished, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withTtlSecondsAfterFinished(Integer value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, value, suspend, timeout, image);
+    }
+
+    public InferenceJobSpec withSuspend(Boolean value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, value, timeout, image);
+    }
+
+    public InferenceJobSpec withTimeout(String value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, value, image);
+    }
+
+    public InferenceJobSpec withImage(String value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, value);
+    }
+
+    /** {@code spec.timeout} read, or empty for none (the validator has refused text it cannot read). */
+    public Optional<Duration> timeoutDuration() {
+        return DurationText.parse(timeout);
+    }
 
     public int batchSizeOrDefault() {
         return batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;

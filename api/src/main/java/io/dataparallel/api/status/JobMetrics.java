@@ -29,9 +29,78 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
                          Double cpuSeconds, Double gpuSeconds, Worker slowestWorker, Worker fastestWorker,
                          QualityMetrics quality) {
 
+    /** No figure known yet; the {@code with…} methods set them, so a new figure touches only this file and its users. */
+    public static final JobMetrics NONE = new JobMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null);
+
     /** While workers run only these are known (from their progress files); the rest come with the summary. */
     public static JobMetrics running(long samples, double samplesPerSecond) {
-        return new JobMetrics(samples, rounded(samplesPerSecond), null, null, null, null, null, null, null, null, null, null, null);
+        return NONE.withSamples(samples).withSamplesPerSecond(rounded(samplesPerSecond));
+    }
+
+    public JobMetrics withSamples(Long value) {
+        return new JobMetrics(value, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker,
+                quality);
+    }
+
+    public JobMetrics withSamplesPerSecond(Double value) {
+        return new JobMetrics(samples, value, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds,
+                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withComputeSamplesPerSecond(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, value, throughputBps, meanSecondsPerBatch, seconds,
+                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withThroughputBps(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, value, meanSecondsPerBatch, seconds,
+                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withMeanSecondsPerBatch(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, value, seconds,
+                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withSeconds(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                value, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withDownloadSeconds(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, value, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withModelLoadSeconds(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, value, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withCpuSeconds(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, modelLoadSeconds, value, gpuSeconds, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withGpuSeconds(Double value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, value, slowestWorker, fastestWorker, quality);
+    }
+
+    public JobMetrics withSlowestWorker(Worker value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, value, fastestWorker, quality);
+    }
+
+    public JobMetrics withFastestWorker(Worker value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, value, quality);
+    }
+
+    public JobMetrics withQuality(QualityMetrics value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
+                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, value);
     }
 
     /** One worker's headline figures. */

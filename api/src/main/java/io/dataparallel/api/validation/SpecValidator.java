@@ -2,12 +2,15 @@ package io.dataparallel.api.validation;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.spec.DataSpec;
+import io.dataparallel.api.spec.DurationText;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
 import io.dataparallel.api.spec.S3Uri;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -80,6 +83,7 @@ public final class SpecValidator {
             out.add(new FieldError("spec.maxFailedWorkers", "is " + spec.maxFailedWorkers() + " but spec.workers is " + spec.workers()
                     + ": allow fewer failed workers than workers (0.." + (spec.workers() - 1) + ")"));
         }
+        timeout(out, spec.timeout());
         if (spec.s3() != null && spec.s3().hasEndpoint()
                 && !spec.s3().endpoint().matches("https?://[^\\s/]+(/.*)?")) {
             out.add(new FieldError("spec.s3.endpoint", "'" + spec.s3().endpoint() + "' is not a URL: write it as http://host:port or https://host"));
@@ -130,6 +134,19 @@ public final class SpecValidator {
     private static void range(List<FieldError> out, String field, Integer value, int min, int max) {
         if (value != null && (value < min || value > max)) {
             out.add(new FieldError(field, "is " + value + ": use a value from " + min + " to " + max));
+        }
+    }
+
+    private static void timeout(List<FieldError> out, String text) {
+        if (text == null) {
+            return;
+        }
+        Optional<Duration> d = DurationText.parse(text);
+        if (d.isEmpty()) {
+            out.add(new FieldError("spec.timeout", "'" + text + "' is not a duration: write hours, minutes and seconds such as 2h, 45m, 1h30m or 90s"));
+        } else if (d.get().isZero() || d.get().compareTo(DurationText.MAX) > 0) {
+            out.add(new FieldError("spec.timeout", "is " + text + ": use a duration from 1s to " + DurationText.format(DurationText.MAX)
+                    + ", or leave it out for no limit"));
         }
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SpecValidatorTest {
     static InferenceJobSpec spec(ModelSpec model, DataSpec data, OutputSpec output, Integer batch, Integer workers,
                                  Integer maxFailed, S3Spec s3) {
-        return new InferenceJobSpec(model, data, output, batch, workers, null, null, null, s3, null, maxFailed, null, null, null);
+        return InferenceJobSpec.of(model, data, output).withBatchSize(batch).withWorkers(workers).withS3(s3).withMaxFailedWorkers(maxFailed);
     }
 
     static final ModelSpec MODEL = new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"), null);
@@ -63,5 +63,18 @@ class SpecValidatorTest {
         BadInputException uri = assertThrows(BadInputException.class,
                 () -> SpecValidator.requireValid(spec(MODEL, new DataSpec("https://bucket/x", null, null), OUT, null, null, null, null)));
         assertTrue(uri.getMessage().contains("s3://bucket/prefix"), uri.getMessage());
+    }
+
+    @Test
+    void aTimeoutIsADurationPeopleWrite() {
+        InferenceJobSpec ok = spec(MODEL, DATA, OUT, null, null, null, null);
+        for (String good : List.of("90s", "45m", "2h", "1h30m", "1h0m5s", "720h")) {
+            assertEquals(List.of(), fields(ok.withTimeout(good)), good);
+        }
+        for (String bad : List.of("", "0s", "10", "1.5h", "30m1h", "-5m", "1d", "721h", "99999999999999999999h")) {
+            assertEquals(List.of("spec.timeout"), fields(ok.withTimeout(bad)), bad);
+        }
+        BadInputException e = assertThrows(BadInputException.class, () -> SpecValidator.requireValid(ok.withTimeout("10")));
+        assertTrue(e.getMessage().contains("2h, 45m, 1h30m or 90s"), e.getMessage());
     }
 }

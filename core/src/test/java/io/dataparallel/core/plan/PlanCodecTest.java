@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PlanCodecTest {
-    static final InferenceJobSpec SPEC = new InferenceJobSpec(new ModelSpec("s3://models/astro/redshift.pt",
+    static final InferenceJobSpec SPEC = InferenceJobSpec.of(new ModelSpec("s3://models/astro/redshift.pt",
             List.of("images", "magnitudes"), List.of("redshift_pred")), new DataSpec("s3://cosmicai-data/100MB/", null, "redshift"),
-            new OutputSpec("s3://cosmicai-data/results/run-1/"), 512, null, null, null, null, null, null, null, null, null, null);
+            new OutputSpec("s3://cosmicai-data/results/run-1/")).withBatchSize(512);
 
     /**
      * The plan ConfigMap must hold 100,000 partitions: ConfigMap data is limited to 1 MiB.

@@ -70,8 +70,8 @@ class PlannerTest {
     }
 
     static InferenceJobSpec spec(String data, Integer fileLimit, Integer workers) {
-        return new InferenceJobSpec(new ModelSpec("s3://models/model.pt", List.of("x"), null), new DataSpec(data, fileLimit, null),
-                new OutputSpec("s3://out/x/"), null, workers, null, null, null, s3.spec(), null, null, null, null, null);
+        return InferenceJobSpec.of(new ModelSpec("s3://models/model.pt", List.of("x"), null), new DataSpec(data, fileLimit, null),
+                new OutputSpec("s3://out/x/")).withWorkers(workers).withS3(s3.spec());
     }
 
     @Test

@@ -39,9 +39,8 @@ class SummarizerTest {
     void onlyThisPlansRanksCountAndMissingOnesAreExplained() throws Exception {
         try (S3Fixture s3 = new S3Fixture(tmp)) {
             s3.createBucket("out");
-            InferenceJobSpec spec = new InferenceJobSpec(new ModelSpec("s3://models/m.pt", List.of("x"), null),
-                    new DataSpec("s3://data/in/", null, null), new OutputSpec("s3://out/run/"), null, null, null, null, null,
-                    s3.spec(), null, null, null, null, null);
+            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://models/m.pt", List.of("x"), null),
+                    new DataSpec("s3://data/in/", null, null), new OutputSpec("s3://out/run/")).withS3(s3.spec());
             Plan plan = new Plan(1, new JobRef("ns", "job", "u"), spec, 3, List.of("p0.npz", "p1.npz", "p2.npz"),
                     List.of(1000L, 1000L, 1000L), List.of("a", "b", "c"), List.of(0, 1, 2, 3), List.of());
             String hash = PlanCodec.hash(plan);

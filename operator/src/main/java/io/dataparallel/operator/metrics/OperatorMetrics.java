@@ -25,10 +25,8 @@ public final class OperatorMetrics {
                             .filter(j -> j.getStatus() != null && j.getStatus().phase() == phase).count())
                     .tag("phase", phase.name()).description("InferenceJobs by phase").strongReference(true).register(registry);
         }
-        gauge(registry, "dataparallel_partitions_done", "partitions with a prediction, over all jobs", jobs, j -> {
-            String progress = j.getStatus() == null ? null : j.getStatus().progress();
-            return progress == null || progress.indexOf('/') < 0 ? 0 : Double.parseDouble(progress.substring(0, progress.indexOf('/')));
-        });
+        gauge(registry, "dataparallel_partitions_done", "partitions with a prediction, over all jobs", jobs, j ->
+                j.getStatus() == null || j.getStatus().partitionsDone() == null ? 0 : j.getStatus().partitionsDone());
         gauge(registry, "dataparallel_samples_per_second", "samples/s of running jobs, summed", jobs, j ->
                 j.getStatus() != null && j.getStatus().phase() == Phase.Running && j.getStatus().metrics() != null
                         && j.getStatus().metrics().samplesPerSecond() != null ? j.getStatus().metrics().samplesPerSecond() : 0);

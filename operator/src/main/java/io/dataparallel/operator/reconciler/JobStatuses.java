@@ -27,6 +27,12 @@ final class JobStatuses {
         return hasCondition(job, "Complete") || hasCondition(job, "Failed");
     }
 
+    /** The Job controller stopped the Job at spec.activeDeadlineSeconds. */
+    static boolean timedOut(Job job) {
+        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions().stream()
+                .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()) && "DeadlineExceeded".equals(c.getReason()));
+    }
+
     static String failedReason(Job job) {
         for (JobCondition c : job.getStatus().getConditions()) {
             if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {

@@ -54,9 +54,10 @@ final class PlanStep {
         s.partitions = plan.partitionCount();
         s.bytes = plan.totalBytes();
         s.workers = plan.worldSize();
+        s.partitionsDone = 0;
         s.progress = "0/" + plan.partitionCount();
         s.planConfigMap = Children.planConfigMap(run.job);
-        s.resultUri = S3Uri.parse("spec.output.uri", plan.spec().output().uri()).asPrefix().toString();
+        s.outputUri = S3Uri.parse("spec.output.uri", plan.spec().output().uri()).asPrefix().toString();
         String message = plan.partitionCount() + " partitions (" + plan.totalBytes() + " bytes) on " + plan.worldSize() + " workers"
                 + (plan.notes().isEmpty() ? "" : "; " + String.join("; ", plan.notes()));
         if (s.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {

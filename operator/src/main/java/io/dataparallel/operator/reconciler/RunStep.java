@@ -64,10 +64,13 @@ final class RunStep {
         updateProgress(run, plan, workers);
         if (JobStatuses.finished(workers)) {
             List<Integer> failed = JobStatuses.failedIndexes(workers);
-            String message = failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
+            String message = JobStatuses.timedOut(workers) ? timedOutMessage(plan, s)
+                    : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
                       + JobStatuses.failedReason(workers);
-            if (failed.isEmpty()) {
+            if (JobStatuses.timedOut(workers)) {
+                run.events.warning(run.job, Reason.WorkersTimedOut, message);
+            } else if (failed.isEmpty()) {
                 run.events.normal(run.job, Reason.WorkersFinished, message);
             } else {
                 run.events.warning(run.job, Reason.WorkersFailed, message);
@@ -84,6 +87,12 @@ final class RunStep {
         return StepResult.after(run.config.pollInterval());
     }
 
+    /** What spec.timeout stopped: the summary still collects every partition finished before it. */
+    static String timedOutMessage(Plan plan, StatusDraft s) {
+        return "the workers ran past spec.timeout (" + plan.spec().timeout() + ") and were stopped with "
+                + (s.partitionsDone == null ? 0 : s.partitionsDone) + " of " + plan.partitionCount() + " partitions done";
+    }
+
     private void updateProgress(JobRun run, Plan plan, Job workers) {
         Optional<ProgressTracker.Snapshot> snapshot;
         try {
@@ -97,6 +106,7 @@ final class RunStep {
         }
         ProgressTracker.Snapshot p = snapshot.get();
         StatusDraft s = run.status;
+        s.partitionsDone = p.partitionsDone();
         s.progress = p.partitionsDone() + "/" + plan.partitionCount();
         double seconds = s.startTime == null ? 0 : Duration.between(Instant.parse(s.startTime), Instant.now()).toMillis() / 1000.0;
         s.metrics = JobMetrics.running(p.samplesDone(), seconds > 0 ? p.computedSamples() / seconds : 0);
@@ -152,7 +162,6 @@ final class RunStep {
     }
 
     static InferenceJobSpec withSuspend(InferenceJobSpec s, Boolean suspend) {
-        return new InferenceJobSpec(s.model(), s.data(), s.output(), s.batchSize(), s.workers(), s.device(), s.nodePool(),
-                s.resources(), s.s3(), s.retries(), s.maxFailedWorkers(), s.ttlSecondsAfterFinished(), suspend, s.image());
+        return s.withSuspend(suspend);
     }
 }

@@ -30,6 +30,7 @@ final class StatusDraft {
     Long observedGeneration;
     final List<Condition> conditions = new ArrayList<>();
     Integer partitions;
+    Integer partitionsDone;
     Long bytes;
     Integer workers;
     String progress;
@@ -39,7 +40,7 @@ final class StatusDraft {
     String planConfigMap;
     String workerJob;
     String summarizerJob;
-    String resultUri;
+    String outputUri;
     List<FailedPartition> failedPartitions;
     Integer failedPartitionCount;
     JobMetrics metrics;
@@ -56,6 +57,7 @@ final class StatusDraft {
             d.conditions.addAll(s.conditions());
         }
         d.partitions = s.partitions();
+        d.partitionsDone = s.partitionsDone();
         d.bytes = s.bytes();
         d.workers = s.workers();
         d.progress = s.progress();
@@ -65,7 +67,7 @@ final class StatusDraft {
         d.planConfigMap = s.planConfigMap();
         d.workerJob = s.workerJob();
         d.summarizerJob = s.summarizerJob();
-        d.resultUri = s.resultUri();
+        d.outputUri = s.outputUri();
         d.failedPartitions = s.failedPartitions();
         d.failedPartitionCount = s.failedPartitionCount();
         d.metrics = s.metrics();
@@ -74,8 +76,8 @@ final class StatusDraft {
 
     InferenceJobStatus build() {
         return new InferenceJobStatus(phase, message, observedGeneration, conditions.isEmpty() ? null : List.copyOf(conditions),
-                partitions, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob,
-                resultUri, failedPartitions, metrics, failedPartitionCount);
+                partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob,
+                summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics);
     }
 
     /** Sets a condition; returns true when its status changed (a transition worth an Event). */

@@ -60,7 +60,7 @@ final class SummarizeStep {
             return StepResult.after(PlanStep.STORE_RETRY);
         }
         if (summary.isEmpty()) {
-            return run.fail(Reason.SummarizerFailed, "the summarizer finished but wrote no summary.json under " + run.status.resultUri);
+            return run.fail(Reason.SummarizerFailed, "the summarizer finished but wrote no summary.json under " + run.status.outputUri);
         }
         return finish(run, plan, summary.get());
     }
@@ -68,6 +68,7 @@ final class SummarizeStep {
     private static StepResult finish(JobRun run, Plan plan, Summary summary) {
         StatusDraft s = run.status;
         s.metrics = JobMetrics.of(summary);
+        s.partitionsDone = summary.partitionsDone();
         s.progress = summary.partitionsDone() + "/" + plan.partitionCount();
         s.failedPartitions = InferenceJobStatus.listed(summary.failedPartitions());
         s.failedPartitionCount = InferenceJobStatus.count(summary.failedPartitions());

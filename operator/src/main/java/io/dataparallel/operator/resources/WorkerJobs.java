@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,9 @@ public final class WorkerJobs {
                 .withMaxFailedIndexes(Math.min(spec.maxFailedWorkersOrDefault(), world)) // the API server refuses more than completions
                 .withSuspend(suspend)
                 .withTtlSecondsAfterFinished(spec.ttlSecondsAfterFinished())
+                // the Job controller stops the workers and fails the Job (reason DeadlineExceeded); its clock
+                // restarts when the Job is resumed, so time suspended or queued does not count
+                .withActiveDeadlineSeconds(spec.timeoutDuration().map(Duration::getSeconds).orElse(null))
                 .withNewPodFailurePolicy()
                 .addNewRule().withAction("FailIndex").withNewOnExitCodes().withOperator("In").withValues(BAD_INPUT)
                 .endOnExitCodes().endRule()

@@ -87,9 +87,9 @@ public final class OperatorFixture implements AutoCloseable {
 
     /** The example job: the CAI-shaped model over the partitions, with labels. */
     public InferenceJobSpec spec(String output, Integer workers) {
-        return new InferenceJobSpec(new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"),
-                List.of("redshift_pred")), new DataSpec("s3://data/cai/", null, "redshift"), new OutputSpec(output), 8, workers,
-                null, null, null, new S3Spec(s3.spec().endpoint(), "us-east-1", true, SECRET), 1, null, null, null, null);
+        return InferenceJobSpec.of(new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"),
+                List.of("redshift_pred")), new DataSpec("s3://data/cai/", null, "redshift"), new OutputSpec(output))
+                .withBatchSize(8).withWorkers(workers).withS3(new S3Spec(s3.spec().endpoint(), "us-east-1", true, SECRET)).withRetries(1);
     }
 
     public InferenceJob apply(String name, InferenceJobSpec spec) {

@@ -21,9 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 10 item 9: a plan a ConfigMap cannot hold is refused naming spec.data.fileLimit, not left for the API server to refuse. */
 class PlanConfigMapTest {
-    static final InferenceJobSpec SPEC = new InferenceJobSpec(new ModelSpec("s3://m/model.pt", List.of("x"), null),
-            new DataSpec("s3://d/in/", null, null), new OutputSpec("s3://d/out/"), 512, null, null, null, null, null, null, null,
-            null, null, null);
+    static final InferenceJobSpec SPEC = InferenceJobSpec.of(new ModelSpec("s3://m/model.pt", List.of("x"), null),
+            new DataSpec("s3://d/in/", null, null), new OutputSpec("s3://d/out/")).withBatchSize(512);
 
     @Test
     void aPlanPastTheConfigMapLimitIsABadSpecNamingFileLimit() {
