@@ -1,16 +1,15 @@
 package io.dataparallel.api;
 
+import io.dataparallel.api.launch.WorkerExit;
+
 /**
  * Input a user can fix and that retrying cannot: a bad manifest, a missing array, a
  * corrupt partition, an output owned by another job. The message names the field by its
  * spec path (for example {@code spec.data.fileLimit}) and says what would be valid.
- * Workers exit with {@link #EXIT_CODE} on it so that Kubernetes fails the index at once
- * instead of retrying.
+ * Workers exit with {@link WorkerExit#BAD_INPUT} on it so that Kubernetes fails the index at
+ * once instead of retrying.
  */
 public class BadInputException extends RuntimeException {
-    /** The worker exit code that the Job's podFailurePolicy maps to FailIndex. */
-    public static final int EXIT_CODE = 3;
-
     private final String field;
 
     public BadInputException(String field, String message) {

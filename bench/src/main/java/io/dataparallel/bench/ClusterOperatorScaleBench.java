@@ -1,6 +1,7 @@
 package io.dataparallel.bench;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.example.CaiDataGenerator;
@@ -53,7 +54,7 @@ public final class ClusterOperatorScaleBench {
             cluster.namespace(ns);
             Files.createDirectories(state.resolve("store/scale"));
             try (ObjectStore store = new ObjectStore(S3Clients.create(new S3Spec(cluster.s3Endpoint().toString(), null, true, null),
-                    Map.of("AWS_ACCESS_KEY_ID", Cluster.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", Cluster.SECRET_KEY)))) {
+                    Map.of(WorkerLaunch.ACCESS_KEY_ID, Cluster.ACCESS_KEY, WorkerLaunch.SECRET_ACCESS_KEY, Cluster.SECRET_KEY)))) {
                 store.put(S3Uri.parse("m", "s3://scale/model.pt"), Files.readAllBytes(repo.resolve("examples/models/astro-redshift.pt")),
                         "application/octet-stream", Map.of(), false, "m");
                 CaiDataGenerator.upload(store, S3Uri.parse("d", "s3://scale/data/"), 1, 2, 8);

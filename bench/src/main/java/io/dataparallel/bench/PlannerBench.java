@@ -1,6 +1,7 @@
 package io.dataparallel.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.DataSpec;
@@ -52,7 +53,7 @@ public final class PlannerBench {
     private static final String PREFIX = "survey/band-all/";
     private static final String ACCESS_KEY = "bench-access-key";
     private static final String SECRET_KEY = "bench-secret-key";
-    private static final Map<String, String> ENV = Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    private static final Map<String, String> ENV = Map.of(WorkerLaunch.ACCESS_KEY_ID, ACCESS_KEY, WorkerLaunch.SECRET_ACCESS_KEY, SECRET_KEY);
     private static final JobRef JOB = new JobRef("bench", "planner-bench", "uid-planner-bench");
 
     /** One synthetic partition: its key, its (tiny, uneven) body and the MD5 ETag S3 gives it. */

@@ -1,5 +1,6 @@
 package io.dataparallel.bench;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.example.CaiDataGenerator;
 import io.dataparallel.core.s3.EmbeddedS3;
@@ -58,6 +59,11 @@ public final class WorkerBench {
     static final int OVERLAP_PARTITIONS = 12;
     /** Rounds of each paired compute run (PairedCompute); the figure is the median over every round of every repeat. */
     static final int PAIRED_ROUNDS = 5;
+    private static final String ACCESS_KEY = "bench";
+    private static final String SECRET_KEY = "bench-secret";
+    /** The embedded store's credentials, for this process, the worker and the Python reference alike. */
+    private static final Map<String, String> CREDENTIALS =
+            Map.of(WorkerLaunch.ACCESS_KEY_ID, ACCESS_KEY, WorkerLaunch.SECRET_ACCESS_KEY, SECRET_KEY);
 
     public static void run(Results results, boolean smoke, Path work, Path repo, Set<String> flags) throws Exception {
         int partitions = smoke ? 2 : 4;
@@ -73,12 +79,10 @@ public final class WorkerBench {
         if (!smoke && !flags.contains("--skip-resnet")) {
             models.add(new Model("ResNet-like", repo.resolve("bench/models/astro-resnet.pt"), 512, 128, 32));
         }
-        try (EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("store"), "bench", "bench-secret");
-             ObjectStore store = new ObjectStore(S3Clients.create(new S3Spec(s3.endpoint().toString(), null, true, null),
-                     Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret")))) {
+        try (EmbeddedS3 s3 = EmbeddedS3.start(work.resolve("store"), ACCESS_KEY, SECRET_KEY);
+             ObjectStore store = new ObjectStore(S3Clients.create(new S3Spec(s3.endpoint().toString(), null, true, null), CREDENTIALS))) {
             store.client().createBucket(b -> b.bucket("bench"));
-            Map<String, String> creds = Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret");
-            WorkerRuns runs = new WorkerRuns(store, creds, work);
+            WorkerRuns runs = new WorkerRuns(store, CREDENTIALS, work);
             String endpoint = s3.endpoint().toString();
             for (Model m : models) {
                 CaiDataGenerator.upload(store, new S3Uri("bench", m.data()), 2026, partitions, m.samples());
@@ -166,7 +170,7 @@ public final class WorkerBench {
         long t0 = System.nanoTime();
         WorkerRuns.run(List.of(PY, "bench/python/cai_worker.py", endpoint, "bench", m.data(), String.join(",", keys), m.key(),
                 "out/python-" + System.nanoTime() + "/", Integer.toString(m.batch()), Integer.toString(THREADS)),
-                Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench-secret"));
+                CREDENTIALS);
         return (double) partitions * m.samples() / ((System.nanoTime() - t0) / 1e9);
     }
 

@@ -1,5 +1,6 @@
 package io.dataparallel.bench;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
@@ -80,14 +81,14 @@ final class WorkerRuns {
         Path planFile = work.resolve("plan-" + runs + ".json.gz");
         PlanCodec.write(plan, planFile);
         Map<String, String> env = new HashMap<>(credentials);
-        env.put("RANK", "0");
-        env.put("WORLD_SIZE", "1");
-        env.put("DATAPARALLEL_PLAN", planFile.toString());
-        env.put("DATAPARALLEL_THREADS", Integer.toString(threads));
-        env.put("DATAPARALLEL_OVERLAP", Boolean.toString(overlap));
-        env.put("TMPDIR", work.toString());
+        env.put(WorkerLaunch.RANK, "0");
+        env.put(WorkerLaunch.WORLD_SIZE, "1");
+        env.put(WorkerLaunch.PLAN, planFile.toString());
+        env.put(WorkerLaunch.THREADS, Integer.toString(threads));
+        env.put(WorkerLaunch.OVERLAP, Boolean.toString(overlap));
+        env.put(WorkerLaunch.TMPDIR, work.toString());
         long t0 = System.nanoTime();
-        String out = run(java("io.dataparallel.worker.WorkerMain", "worker"), env);
+        String out = run(java("io.dataparallel.worker.WorkerMain", WorkerLaunch.WORKER), env);
         double wall = (System.nanoTime() - t0) / 1e9;
         byte[] rank = store.getIfExists(S3Uri.parse("o", output + "ranks/0.json"), "bench")
                 .orElseThrow(() -> new IllegalStateException("the worker wrote no rank result:\n" + out));

@@ -1,5 +1,6 @@
 package io.dataparallel.cli;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
@@ -64,12 +65,12 @@ final class LocalRun {
             plan.notes().forEach(n -> out.println("note: " + n));
 
             Path runDir = runDir(manifest);
-            Path planFile = runDir.resolve(PlanCodec.FILE_NAME);
+            Path planFile = runDir.resolve(WorkerLaunch.PLAN_FILE);
             PlanCodec.write(plan, planFile);
             Map<String, String> env = new HashMap<>(local.env());
-            env.put("DATAPARALLEL_PLAN", planFile.toString());
-            env.put("DATAPARALLEL_THREADS", Integer.toString(threads));
-            env.put("TMPDIR", runDir.resolve("tmp").toString());
+            env.put(WorkerLaunch.PLAN, planFile.toString());
+            env.put(WorkerLaunch.THREADS, Integer.toString(threads));
+            env.put(WorkerLaunch.TMPDIR, runDir.resolve("tmp").toString());
 
             WorkerPool pool = new WorkerPool();
             Thread stopper = new Thread(pool::stopAll, "stop-workers");

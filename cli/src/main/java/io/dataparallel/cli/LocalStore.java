@@ -1,5 +1,6 @@
 package io.dataparallel.cli;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
@@ -43,9 +44,9 @@ final class LocalStore implements AutoCloseable {
         String key = "local-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = UUID.randomUUID().toString();
         EmbeddedS3 server = EmbeddedS3.start(dir, key, secret);
-        env.put("AWS_ACCESS_KEY_ID", key);
-        env.put("AWS_SECRET_ACCESS_KEY", secret);
-        env.remove("AWS_SESSION_TOKEN");
+        env.put(WorkerLaunch.ACCESS_KEY_ID, key);
+        env.put(WorkerLaunch.SECRET_ACCESS_KEY, secret);
+        env.remove(WorkerLaunch.SESSION_TOKEN);
         S3Spec local = new S3Spec(server.endpoint().toString(), given.regionOrDefault(), true, null);
         return new LocalStore(server, new ObjectStore(S3Clients.create(local, env)), local, env, dir);
     }

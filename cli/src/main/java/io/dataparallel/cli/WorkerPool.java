@@ -1,6 +1,7 @@
 package io.dataparallel.cli;
 
-import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.launch.WorkerExit;
+import io.dataparallel.api.launch.WorkerLaunch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs the ranks of a plan as local worker processes, like the pods of an Indexed Job:
  * at most {@code parallel} at once, each with RANK and WORLD_SIZE, a rank that exits with
- * a retryable code is started again up to {@code retries} times (backoffLimitPerIndex),
- * and exit code 3 fails the rank at once (the podFailurePolicy). Logs go to one file per
- * rank.
+ * a retryable code ({@link WorkerExit}) is started again up to {@code retries} times
+ * (backoffLimitPerIndex), and exit code 3 fails the rank at once (the podFailurePolicy).
+ * Logs go to one file per rank.
  */
 final class WorkerPool {
     /** How one rank ended. */
     record Outcome(int rank, int exitCode, int attempts, String lastError) {
         boolean succeeded() {
-            return exitCode == 0;
+            return WorkerExit.of(exitCode) == WorkerExit.OK;
         }
     }
 
@@ -54,10 +55,10 @@ final class WorkerPool {
                 active.remove(s);
                 running.remove(s.process);
                 int code = s.process.exitValue();
-                if (code != 0 && code != BadInputException.EXIT_CODE && s.attempt <= retries) {
+                if (WorkerExit.of(code).retryable() && s.attempt <= retries) {
                     queue.add(new int[] {s.rank, s.attempt + 1});
                 } else {
-                    outcomes[s.rank] = new Outcome(s.rank, code, s.attempt, code == 0 ? null : lastError(s.log));
+                    outcomes[s.rank] = new Outcome(s.rank, code, s.attempt, code == WorkerExit.OK.code() ? null : lastError(s.log));
                 }
             }
         }
@@ -69,11 +70,11 @@ final class WorkerPool {
 
     private Started start(int rank, int attempt, int worldSize, Map<String, String> baseEnv, Path logs) {
         Path log = logs.resolve("rank-" + rank + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Java.command("io.dataparallel.worker.WorkerMain", "worker"));
+        ProcessBuilder pb = new ProcessBuilder(Java.command("io.dataparallel.worker.WorkerMain", WorkerLaunch.WORKER));
         pb.environment().clear();
         pb.environment().putAll(baseEnv);
-        pb.environment().put("RANK", Integer.toString(rank));
-        pb.environment().put("WORLD_SIZE", Integer.toString(worldSize));
+        pb.environment().put(WorkerLaunch.RANK, Integer.toString(rank));
+        pb.environment().put(WorkerLaunch.WORLD_SIZE, Integer.toString(worldSize));
         pb.redirectErrorStream(true);
         pb.redirectOutput(attempt == 1 ? ProcessBuilder.Redirect.to(log.toFile()) : ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.core.s3.EmbeddedS3;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -121,7 +122,7 @@ public final class Cluster implements AutoCloseable {
                 .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
                 .endMetadata().build()).serverSideApply();
         admin.secrets().inNamespace(name).resource(new SecretBuilder().withNewMetadata().withName(CREDENTIALS_SECRET).endMetadata()
-                .withStringData(Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY)).build())
+                .withStringData(Map.of(WorkerLaunch.ACCESS_KEY_ID, ACCESS_KEY, WorkerLaunch.SECRET_ACCESS_KEY, SECRET_KEY)).build())
                 .serverSideApply();
     }
 

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,10 +41,10 @@ final class Images {
     void warmUp(Path log) throws IOException, InterruptedException {
         Image worker = resolve("worker").orElseThrow();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of("-cp", worker.classpath(), worker.mainClass(), "warmup"));
+        command.addAll(List.of("-cp", worker.classpath(), worker.mainClass(), WorkerLaunch.WARMUP));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         b.environment().putAll(worker.env());
-        b.environment().put("TMPDIR", djlCache.toString());
+        b.environment().put(WorkerLaunch.TMPDIR, djlCache.toString());
         Process p = b.start();
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
@@ -64,8 +65,8 @@ final class Images {
             case "worker", "worker-gpu" -> Optional.of(new Image(contents("worker-image"), "io.dataparallel.worker.WorkerMain",
                     List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50"),
                     Map.of("PYTORCH_VERSION", "2.7.1", "PYTORCH_FLAVOR", "cpu", "OPT_OUT_TRACKING", "true",
-                            "DJL_CACHE_DIR", djlCache.toString(), "TMPDIR", "/tmp"),
-                    List.of("worker")));
+                            "DJL_CACHE_DIR", djlCache.toString(), WorkerLaunch.TMPDIR, "/tmp"),
+                    List.of(WorkerLaunch.WORKER)));
             default -> Optional.empty();
         };
     }

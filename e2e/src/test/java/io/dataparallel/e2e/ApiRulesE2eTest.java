@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.core.plan.PlanCodec;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -30,11 +31,11 @@ class ApiRulesE2eTest {
         byte[] over = new byte[PlanCodec.CONFIGMAP_LIMIT + 1];
         KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> E2e.admin().configMaps().inNamespace(ns)
                 .resource(new ConfigMapBuilder().withNewMetadata().withName("over").endMetadata()
-                        .withBinaryData(Map.of("plan.json.gz", Base64.getEncoder().encodeToString(over))).build()).create());
+                        .withBinaryData(Map.of(WorkerLaunch.PLAN_FILE, Base64.getEncoder().encodeToString(over))).build()).create());
         assertEquals(422, e.getCode(), e.getMessage());
         byte[] at = new byte[PlanCodec.CONFIGMAP_LIMIT - 64];
         E2e.admin().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("at").endMetadata()
-                .withBinaryData(Map.of("plan.json.gz", Base64.getEncoder().encodeToString(at))).build()).create();
+                .withBinaryData(Map.of(WorkerLaunch.PLAN_FILE, Base64.getEncoder().encodeToString(at))).build()).create();
     }
 
     @Test

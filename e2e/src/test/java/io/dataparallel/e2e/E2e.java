@@ -1,6 +1,7 @@
 package io.dataparallel.e2e;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
@@ -64,8 +65,8 @@ final class E2e {
     static synchronized ObjectStore store() {
         if (store == null) {
             S3Spec spec = new S3Spec(cluster().s3Endpoint().toString(), null, true, null);
-            store = new ObjectStore(S3Clients.create(spec, Map.of("AWS_ACCESS_KEY_ID", Cluster.ACCESS_KEY,
-                    "AWS_SECRET_ACCESS_KEY", Cluster.SECRET_KEY)));
+            store = new ObjectStore(S3Clients.create(spec, Map.of(WorkerLaunch.ACCESS_KEY_ID, Cluster.ACCESS_KEY,
+                    WorkerLaunch.SECRET_ACCESS_KEY, Cluster.SECRET_KEY)));
         }
         return store;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.spec.DataSpec;
@@ -50,7 +51,8 @@ class OperatorBadInputTest {
         f.s3.put("s3://models/broken.pt", "not torchscript".getBytes());
         f.client().secrets().inNamespace(OperatorFixture.NAMESPACE).resource(new SecretBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName("wrong-creds").build())
-                .addToStringData("AWS_ACCESS_KEY_ID", "nobody").addToStringData("AWS_SECRET_ACCESS_KEY", "nothing").build()).create();
+                .addToStringData(WorkerLaunch.ACCESS_KEY_ID, "nobody")
+                .addToStringData(WorkerLaunch.SECRET_ACCESS_KEY, "nothing").build()).create();
         f.startOperator();
     }
 

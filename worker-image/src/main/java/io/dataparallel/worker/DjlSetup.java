@@ -1,6 +1,7 @@
 package io.dataparallel.worker;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.launch.WorkerLaunch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ final class DjlSetup {
     static void configure(int threads, Map<String, String> env) {
         checkNatives(env.getOrDefault("PYTORCH_FLAVOR", "cpu"), DjlSetup.class.getClassLoader());
         // offline unless an image build asks for the download (DATAPARALLEL_OFFLINE=false, GPU natives)
-        setIfAbsent("ai.djl.offline", env.getOrDefault("DATAPARALLEL_OFFLINE", "true"));
+        setIfAbsent("ai.djl.offline", env.getOrDefault(WorkerLaunch.OFFLINE, "true"));
         setIfAbsent("OPT_OUT_TRACKING", "true");
         setIfAbsent("PYTORCH_VERSION", env.getOrDefault("PYTORCH_VERSION", "2.7.1"));
         setIfAbsent("PYTORCH_FLAVOR", env.getOrDefault("PYTORCH_FLAVOR", "cpu"));

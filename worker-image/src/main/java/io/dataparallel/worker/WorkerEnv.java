@@ -1,14 +1,15 @@
 package io.dataparallel.worker;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.launch.WorkerLaunch;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * What a worker pod is given, read from its environment: RANK (or the Indexed Job's
  * JOB_COMPLETION_INDEX), WORLD_SIZE, where the plan is mounted, a writable temp folder and
- * the intra-op thread count. Credentials stay in {@link #env()} for the S3 client and are
- * never logged.
+ * the intra-op thread count, by the names of {@link WorkerLaunch}. Credentials stay in
+ * {@link #env()} for the S3 client and are never logged.
  *
  * @param rank      this worker's rank
  * @param worldSize the number of ranks
@@ -20,29 +21,21 @@ import java.util.Map;
  * @param env       the whole environment
  */
 public record WorkerEnv(int rank, int worldSize, Path plan, Path tempDir, int threads, boolean overlap, Map<String, String> env) {
-    public static final String RANK = "RANK";
-    public static final String COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
-    public static final String WORLD_SIZE = "WORLD_SIZE";
-    public static final String PLAN = "DATAPARALLEL_PLAN";
-    public static final String THREADS = "DATAPARALLEL_THREADS";
-    public static final String TMPDIR = "TMPDIR";
-    public static final String OVERLAP = "DATAPARALLEL_OVERLAP";
-    public static final String DEFAULT_PLAN = "/etc/dataparallel/plan/plan.json.gz";
-
     /** Reads the environment; a missing or malformed RANK or WORLD_SIZE is a bad input. */
     public static WorkerEnv from(Map<String, String> env) {
-        String rankText = env.getOrDefault(RANK, env.get(COMPLETION_INDEX));
-        int rank = number(rankText, RANK, "set RANK (or JOB_COMPLETION_INDEX) to this worker's index, 0..WORLD_SIZE-1");
-        int worldSize = number(env.get(WORLD_SIZE), WORLD_SIZE, "set WORLD_SIZE to the number of workers");
+        String rankText = env.getOrDefault(WorkerLaunch.RANK, env.get(WorkerLaunch.COMPLETION_INDEX));
+        int rank = number(rankText, WorkerLaunch.RANK, "set RANK (or JOB_COMPLETION_INDEX) to this worker's index, 0..WORLD_SIZE-1");
+        int worldSize = number(env.get(WorkerLaunch.WORLD_SIZE), WorkerLaunch.WORLD_SIZE, "set WORLD_SIZE to the number of workers");
         if (worldSize < 1 || rank < 0 || rank >= worldSize) {
-            throw new BadInputException(RANK, "is " + rank + " with WORLD_SIZE " + worldSize + ": RANK must be in 0.." + (worldSize - 1));
+            throw new BadInputException(WorkerLaunch.RANK,
+                    "is " + rank + " with WORLD_SIZE " + worldSize + ": RANK must be in 0.." + (worldSize - 1));
         }
-        Path plan = Path.of(env.getOrDefault(PLAN, DEFAULT_PLAN));
-        Path temp = Path.of(env.getOrDefault(TMPDIR, System.getProperty("java.io.tmpdir")));
-        int threads = env.containsKey(THREADS)
-                ? number(env.get(THREADS), THREADS, "set it to a positive number of intra-op threads")
+        Path plan = Path.of(env.getOrDefault(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN));
+        Path temp = Path.of(env.getOrDefault(WorkerLaunch.TMPDIR, System.getProperty("java.io.tmpdir")));
+        int threads = env.containsKey(WorkerLaunch.THREADS)
+                ? number(env.get(WorkerLaunch.THREADS), WorkerLaunch.THREADS, "set it to a positive number of intra-op threads")
                 : Runtime.getRuntime().availableProcessors(); // follows the cgroup CPU quota on JDK 17
-        boolean overlap = !"false".equalsIgnoreCase(env.getOrDefault(OVERLAP, "true").trim());
+        boolean overlap = !"false".equalsIgnoreCase(env.getOrDefault(WorkerLaunch.OVERLAP, "true").trim());
         return new WorkerEnv(rank, worldSize, plan, temp, Math.max(1, threads), overlap, env);
     }
 

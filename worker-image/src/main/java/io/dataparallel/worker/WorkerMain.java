@@ -1,6 +1,8 @@
 package io.dataparallel.worker;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.launch.WorkerExit;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
@@ -18,20 +20,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker image's entry point. {@code worker} (the default) runs one rank;
- * {@code summarize} runs the summarizer; {@code warmup} loads the engine (image builds). Exit codes are the contract with the Job's
- * podFailurePolicy: 0 done, 3 bad input (fail the index, do not retry), anything else
- * retry. Every failure is one log line that names the field and the fix; no stack trace.
+ * {@code summarize} runs the summarizer; {@code warmup} loads the engine (image builds). The
+ * exit code is a {@link WorkerExit}, the contract with the Job's podFailurePolicy: bad input
+ * fails the index, anything else but success is retried. Every failure is one log line that
+ * names the field and the fix; no stack trace.
  */
 public final class WorkerMain {
-    public static final int OK = 0;
-    public static final int RETRY = 1;
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
     private WorkerMain() {
     }
 
     public static void main(String[] args) {
-        String command = args.length == 0 ? "worker" : args[0];
+        String command = args.length == 0 ? WorkerLaunch.WORKER : args[0];
         long started = ManagementFactory.getRuntimeMXBean().getStartTime(); // JVM start: end to end includes it
         System.exit(run(command, System.getenv(), started));
     }
@@ -40,22 +41,23 @@ public final class WorkerMain {
     public static int run(String command, Map<String, String> env, long startedMs) {
         try {
             switch (command) {
-                case "worker" -> runWorker(env, startedMs);
-                case "summarize" -> runSummarizer(env);
-                case "warmup" -> warmup(env);
-                default -> throw new BadInputException("command", "'" + command + "' is not a command: use worker, summarize or warmup");
+                case WorkerLaunch.WORKER -> runWorker(env, startedMs);
+                case WorkerLaunch.SUMMARIZE -> runSummarizer(env);
+                case WorkerLaunch.WARMUP -> warmup(env);
+                default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
+                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZE + " or " + WorkerLaunch.WARMUP);
             }
-            return OK;
+            return WorkerExit.OK.code();
         } catch (BadInputException e) {
             LOG.error("bad input, not retrying: {}", e.getMessage());
-            return BadInputException.EXIT_CODE;
+            return WorkerExit.BAD_INPUT.code();
         } catch (StoreUnavailableException e) {
             LOG.error("store unavailable, will be retried: {}", e.getMessage());
-            return RETRY;
+            return WorkerExit.RETRY.code();
         } catch (RuntimeException | Error e) {
             LOG.error("failed, will be retried: {}", ModelRunner.firstLine(e));
             LOG.debug("failure detail", e);
-            return RETRY;
+            return WorkerExit.RETRY.code();
         }
     }
 
@@ -63,7 +65,7 @@ public final class WorkerMain {
         WorkerEnv we = WorkerEnv.from(env);
         Plan plan = readPlan(we.plan().toString(), env);
         if (plan.worldSize() != we.worldSize()) {
-            throw new BadInputException(WorkerEnv.WORLD_SIZE, "is " + we.worldSize() + " but the plan has " + plan.worldSize()
+            throw new BadInputException(WorkerLaunch.WORLD_SIZE, "is " + we.worldSize() + " but the plan has " + plan.worldSize()
                     + " ranks: run the Job with completions = parallelism = " + plan.worldSize());
         }
         DjlSetup.configure(we.threads(), env);
@@ -73,7 +75,7 @@ public final class WorkerMain {
     }
 
     private static void runSummarizer(Map<String, String> env) {
-        Plan plan = readPlan(env.getOrDefault(WorkerEnv.PLAN, WorkerEnv.DEFAULT_PLAN), env);
+        Plan plan = readPlan(env.getOrDefault(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN), env);
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
             Summary summary = new Summarizer(store).summarize(plan);
             LOG.info("summary: {}", new String(Json.write(summary), StandardCharsets.UTF_8));
@@ -94,7 +96,7 @@ public final class WorkerMain {
         try {
             return PlanCodec.read(java.nio.file.Path.of(path));
         } catch (UncheckedIOException e) {
-            throw new BadInputException(WorkerEnv.PLAN, "cannot read the plan at " + path + " (" + e.getMessage()
+            throw new BadInputException(WorkerLaunch.PLAN, "cannot read the plan at " + path + " (" + e.getMessage()
                     + "): mount the job's plan ConfigMap there or set DATAPARALLEL_PLAN");
         }
     }

@@ -1,5 +1,6 @@
 package io.dataparallel.worker;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.RankResult;
@@ -62,11 +63,11 @@ final class JobHarness {
 
     Map<String, String> env(Path planFile, int rank, int worldSize) {
         Map<String, String> env = new HashMap<>(s3.env());
-        env.put(WorkerEnv.COMPLETION_INDEX, Integer.toString(rank));
-        env.put(WorkerEnv.WORLD_SIZE, Integer.toString(worldSize));
-        env.put(WorkerEnv.PLAN, planFile.toString());
-        env.put(WorkerEnv.TMPDIR, dir.toString());
-        env.put(WorkerEnv.THREADS, "2");
+        env.put(WorkerLaunch.COMPLETION_INDEX, Integer.toString(rank));
+        env.put(WorkerLaunch.WORLD_SIZE, Integer.toString(worldSize));
+        env.put(WorkerLaunch.PLAN, planFile.toString());
+        env.put(WorkerLaunch.TMPDIR, dir.toString());
+        env.put(WorkerLaunch.THREADS, "2");
         return env;
     }
 
@@ -75,15 +76,15 @@ final class JobHarness {
         Path file = writePlan(plan);
         List<Integer> codes = new ArrayList<>();
         for (int rank = 0; rank < plan.worldSize(); rank++) {
-            codes.add(WorkerMain.run("worker", env(file, rank, plan.worldSize()), System.currentTimeMillis()));
+            codes.add(WorkerMain.run(WorkerLaunch.WORKER, env(file, rank, plan.worldSize()), System.currentTimeMillis()));
         }
         return codes;
     }
 
     int summarize(Plan plan) {
         Map<String, String> env = new HashMap<>(s3.env());
-        env.put(WorkerEnv.PLAN, writePlan(plan).toString());
-        return WorkerMain.run("summarize", env, System.currentTimeMillis());
+        env.put(WorkerLaunch.PLAN, writePlan(plan).toString());
+        return WorkerMain.run(WorkerLaunch.SUMMARIZE, env, System.currentTimeMillis());
     }
 
     Summary summary(Plan plan) {

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.launch.WorkerExit;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.Summary;
@@ -70,7 +71,7 @@ class WorkerBadInputTest {
 
     record Outcome(int code, Progress progress, Plan plan, String out) {
         void failsWith(String... parts) {
-            assertEquals(BadInputException.EXIT_CODE, code, "exit code");
+            assertEquals(WorkerExit.BAD_INPUT.code(), code, "exit code");
             assertEquals(Progress.FAILED, progress.state());
             for (String part : parts) {
                 assertTrue(progress.error().contains(part), "'" + progress.error() + "' should mention '" + part + "'");
@@ -101,7 +102,7 @@ class WorkerBadInputTest {
         first.failsWith("b.npz", "cannot be read as .npz", "numpy.savez");
         assertEquals("b.npz", first.progress().failedPartition());
         byte[] a = s3.require(first.out() + "predictions/a.npz");
-        assertEquals(BadInputException.EXIT_CODE, harness.runWorkers(first.plan()).get(0));
+        assertEquals(WorkerExit.BAD_INPUT.code(), harness.runWorkers(first.plan()).get(0));
         assertArrayEquals(a, s3.require(first.out() + "predictions/a.npz"));
         assertTrue(s3.get(first.out() + "predictions/b.npz").isEmpty());
         assertTrue(s3.get(first.out() + "ranks/0.json").isEmpty());
@@ -187,15 +188,15 @@ class WorkerBadInputTest {
         Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         Map<String, String> env = harness.env(harness.writePlan(plan), 0, 1);
-        env.put("AWS_SECRET_ACCESS_KEY", "wrong");
-        assertEquals(BadInputException.EXIT_CODE, WorkerMain.run("worker", env, System.currentTimeMillis()));
+        env.put(WorkerLaunch.SECRET_ACCESS_KEY, "wrong");
+        assertEquals(WorkerExit.BAD_INPUT.code(), WorkerMain.run(WorkerLaunch.WORKER, env, System.currentTimeMillis()));
     }
 
     @Test
     void worldSizeThatDoesNotMatchThePlan() {
         Outcome ok = run(Map.of("p.npz", good(2)), s -> s);
         Map<String, String> env = harness.env(harness.writePlan(ok.plan()), 0, 2);
-        assertEquals(BadInputException.EXIT_CODE, WorkerMain.run("worker", env, System.currentTimeMillis()));
+        assertEquals(WorkerExit.BAD_INPUT.code(), WorkerMain.run(WorkerLaunch.WORKER, env, System.currentTimeMillis()));
     }
 
     @Test
@@ -205,7 +206,7 @@ class WorkerBadInputTest {
         InferenceJobSpec unreachable = s.withS3(new S3Spec("http://127.0.0.1:9", null, true, null));
         Plan p = ok.plan();
         Plan down = new Plan(p.version(), p.job(), unreachable, p.worldSize(), p.keys(), p.sizes(), p.etags(), p.rankStarts(), p.notes());
-        assertEquals(WorkerMain.RETRY, harness.runWorkers(down).get(0));
+        assertEquals(WorkerExit.RETRY.code(), harness.runWorkers(down).get(0));
     }
 
     @Test
@@ -215,7 +216,7 @@ class WorkerBadInputTest {
         Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         s3.put("s3://bad/" + name + "/data/p.npz", good(3));
-        assertEquals(BadInputException.EXIT_CODE, harness.runWorkers(plan).get(0));
+        assertEquals(WorkerExit.BAD_INPUT.code(), harness.runWorkers(plan).get(0));
         Progress progress = Json.read(s3.require("s3://bad/" + name + "/out/progress/0.json"), Progress.class);
         assertTrue(progress.error().contains("changed under spec.data.uri since the job was planned"), progress.error());
     }

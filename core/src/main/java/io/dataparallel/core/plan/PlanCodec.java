@@ -1,5 +1,6 @@
 package io.dataparallel.core.plan;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
@@ -21,14 +22,12 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The plan on the wire: gzip-compressed JSON, the form stored in the plan ConfigMap
- * ({@link #FILE_NAME}) and read by every worker. Keys are front-coded (each as the length
+ * ({@link WorkerLaunch#PLAN_FILE}) and read by every worker. Keys are front-coded (each as the length
  * it shares with the previous key, a colon, and the rest) and ETag fingerprints are joined
  * into one fixed-width string: gzip alone cannot squeeze per-key overhead out of a JSON
  * list, and this takes 100,000 partitions from 1.1 MB to about 0.75 MB.
  */
 public final class PlanCodec {
-    /** The ConfigMap key and file name of a stored plan. */
-    public static final String FILE_NAME = "plan.json.gz";
     /** Kubernetes refuses ConfigMaps whose data exceeds this. */
     public static final int CONFIGMAP_LIMIT = 1 << 20;
 

@@ -1,5 +1,6 @@
 package io.dataparallel.core.s3;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
 import java.net.URI;
 import java.time.Duration;
@@ -18,8 +19,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Builds the S3 client every part uses from {@code spec.s3}. Credentials come only from
- * the environment given (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) or,
- * when those are absent, the SDK's default chain (profile files, web identity, container
+ * the environment given (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: the
+ * credential keys of {@link WorkerLaunch}) or, when those are absent, the SDK's default chain (profile files, web identity, container
  * credentials): never from the spec or the command line.
  */
 public final class S3Clients {
@@ -50,10 +51,10 @@ public final class S3Clients {
     }
 
     private static AwsCredentialsProvider credentials(Map<String, String> env) {
-        String key = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        String key = env.get(WorkerLaunch.ACCESS_KEY_ID);
+        String secret = env.get(WorkerLaunch.SECRET_ACCESS_KEY);
         if (key != null && !key.isEmpty() && secret != null) {
-            String token = env.get("AWS_SESSION_TOKEN");
+            String token = env.get(WorkerLaunch.SESSION_TOKEN);
             return StaticCredentialsProvider.create(token == null || token.isEmpty()
                     ? AwsBasicCredentials.create(key, secret)
                     : AwsSessionCredentials.create(key, secret, token));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.DataSpec;
@@ -144,7 +145,7 @@ class PlannerTest {
     @Test
     void wrongCredentialsAreNamed() {
         Map<String, String> env = new HashMap<>(s3.env());
-        env.put("AWS_SECRET_ACCESS_KEY", "nope");
+        env.put(WorkerLaunch.SECRET_ACCESS_KEY, "nope");
         S3Spec s3spec = s3.spec();
         try (ObjectStore wrong = new ObjectStore(S3Clients.create(s3spec, env))) {
             BadInputException e = assertThrows(BadInputException.class,

@@ -1,5 +1,6 @@
 package io.dataparallel.core.testing;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.s3.EmbeddedS3;
@@ -37,8 +38,8 @@ public final class S3Fixture implements AutoCloseable {
     /** The environment a worker pod would get from the credentials Secret. */
     public Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put(WorkerLaunch.ACCESS_KEY_ID, ACCESS_KEY);
+        env.put(WorkerLaunch.SECRET_ACCESS_KEY, SECRET_KEY);
         return env;
     }
 

@@ -2,6 +2,7 @@ package io.dataparallel.operator.resources;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -43,15 +44,15 @@ public final class PlanConfigMap {
                 .withOwnerReferences(Children.owner(job))
                 .endMetadata()
                 .withImmutable(true)
-                .withBinaryData(Map.of(PlanCodec.FILE_NAME, Base64.getEncoder().encodeToString(encoded)))
+                .withBinaryData(Map.of(WorkerLaunch.PLAN_FILE, Base64.getEncoder().encodeToString(encoded)))
                 .build();
     }
 
     /** The plan a ConfigMap holds. */
     public static Plan read(ConfigMap configMap) {
-        String data = configMap.getBinaryData() == null ? null : configMap.getBinaryData().get(PlanCodec.FILE_NAME);
+        String data = configMap.getBinaryData() == null ? null : configMap.getBinaryData().get(WorkerLaunch.PLAN_FILE);
         if (data == null) {
-            throw new IllegalStateException("ConfigMap " + configMap.getMetadata().getName() + " holds no " + PlanCodec.FILE_NAME);
+            throw new IllegalStateException("ConfigMap " + configMap.getMetadata().getName() + " holds no " + WorkerLaunch.PLAN_FILE);
         }
         return PlanCodec.decode(Base64.getDecoder().decode(data));
     }

@@ -2,10 +2,11 @@ package io.dataparallel.operator.resources;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerExit;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
-import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.operator.config.NodePool;
 import io.dataparallel.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,17 +28,16 @@ import java.util.Map;
 /**
  * The Jobs of an InferenceJob. Workers: one Indexed Job, completions = parallelism =
  * WORLD_SIZE, RANK from the completion index, retries per index, exit code 3 fails an
- * index at once (bad input), the plan mounted read-only. Summarizer: one pod, same image.
- * Pods run as non-root with a read-only root filesystem; /tmp is an emptyDir.
+ * index at once (bad input), the plan mounted read-only: the {@link WorkerLaunch} contract.
+ * Summarizer: one pod, same image. Pods run as non-root with a read-only root filesystem;
+ * /tmp is an emptyDir.
  */
 public final class WorkerJobs {
-    public static final String PLAN_DIR = "/etc/dataparallel/plan";
     public static final String GPU = "nvidia.com/gpu";
     /** On a worker Job the operator suspended (spec.suspend): the only suspension it may undo. */
     public static final String SUSPENDED_BY_OPERATOR = "dataparallel.io/suspended-by-operator";
     /** Kueue's labels, copied from the InferenceJob to the worker Job so Kueue queues and ranks it. */
     static final List<String> QUEUE_LABELS = List.of("kueue.x-k8s.io/queue-name", "kueue.x-k8s.io/priority-class");
-    static final int BAD_INPUT = BadInputException.EXIT_CODE;
 
     private WorkerJobs() {
     }
@@ -50,12 +50,12 @@ public final class WorkerJobs {
         int world = plan.worldSize();
         ResourceRequirements resources = WorkerSizing.withScratch(resources(spec, config), plan);
         List<EnvVar> env = new ArrayList<>(List.of(
-                env("WORLD_SIZE", Integer.toString(world)),
-                new EnvVarBuilder().withName("RANK").withNewValueFrom().withNewFieldRef()
+                env(WorkerLaunch.WORLD_SIZE, Integer.toString(world)),
+                new EnvVarBuilder().withName(WorkerLaunch.RANK).withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
                         .endFieldRef().endValueFrom().build()));
         env.addAll(WorkerSizing.env(resources, plan));
-        PodSpec pod = pod(job, spec, config, "worker", env, resources);
+        PodSpec pod = pod(job, spec, config, WorkerLaunch.WORKER, env, resources);
         pod.getVolumes().stream().filter(v -> "tmp".equals(v.getName())).findFirst()
                 .ifPresent(v -> v.getEmptyDir().setSizeLimit(WorkerSizing.scratch(plan)));
         io.fabric8.kubernetes.api.model.ObjectMeta meta = metadata(job, Children.workerJob(job), Children.ROLE_WORKER);
@@ -80,7 +80,7 @@ public final class WorkerJobs {
                 // restarts when the Job is resumed, so time suspended or queued does not count
                 .withActiveDeadlineSeconds(spec.timeoutDuration().map(Duration::getSeconds).orElse(null))
                 .withNewPodFailurePolicy()
-                .addNewRule().withAction("FailIndex").withNewOnExitCodes().withOperator("In").withValues(BAD_INPUT)
+                .addNewRule().withAction("FailIndex").withNewOnExitCodes().withOperator("In").withValues(WorkerExit.BAD_INPUT.code())
                 .endOnExitCodes().endRule()
                 // an evicted or preempted pod is not the worker's fault: retry without counting it
                 .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget").withStatus("True")
@@ -98,7 +98,7 @@ public final class WorkerJobs {
                 .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("memory", new Quantity("2Gi")).build();
         // the summarizer reads JSON and small arrays: the CPU image and no GPU, whatever the device
-        PodSpec pod = pod(job, spec, config, "summarize", List.of(), small);
+        PodSpec pod = pod(job, spec, config, WorkerLaunch.SUMMARIZE, List.of(), small);
         pod.getContainers().get(0).setImage(image(spec, config, false));
         pod.setNodeSelector(null);
         pod.setTolerations(null);
@@ -129,24 +129,24 @@ public final class WorkerJobs {
         boolean gpu = spec.deviceOrDefault() == Device.gpu;
         NodePool pool = pool(spec, config);
         List<EnvVar> env = new ArrayList<>(extraEnv);
-        env.add(env("DATAPARALLEL_PLAN", PLAN_DIR + "/" + PlanCodec.FILE_NAME));
-        env.add(env("TMPDIR", "/tmp"));
+        env.add(env(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN));
+        env.add(env(WorkerLaunch.TMPDIR, "/tmp"));
         String secret = spec.s3OrDefault().credentialsSecret();
         if (secret != null && !secret.isBlank()) {
-            for (String key : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
+            for (String key : WorkerLaunch.CREDENTIAL_KEYS) {
                 env.add(new EnvVarBuilder().withName(key).withNewValueFrom().withNewSecretKeyRef()
-                        .withName(secret).withKey(key).withOptional(key.equals("AWS_SESSION_TOKEN"))
+                        .withName(secret).withKey(key).withOptional(key.equals(WorkerLaunch.SESSION_TOKEN))
                         .endSecretKeyRef().endValueFrom().build());
             }
         }
         Container container = new ContainerBuilder()
-                .withName(command.equals("worker") ? "worker" : "summarizer")
+                .withName(command.equals(WorkerLaunch.WORKER) ? "worker" : "summarizer")
                 .withImage(image(spec, config, gpu))
                 .withImagePullPolicy(config.workerImagePullPolicy())
                 .withArgs(command)
                 .withEnv(env)
                 .withResources(resources)
-                .addNewVolumeMount().withName("plan").withMountPath(PLAN_DIR).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("plan").withMountPath(WorkerLaunch.PLAN_DIR).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .withNewSecurityContext()
                 .withReadOnlyRootFilesystem(true)

@@ -1,5 +1,6 @@
 package io.dataparallel.operator.resources;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -51,7 +52,7 @@ final class WorkerSizing {
     static List<EnvVar> env(ResourceRequirements resources, Plan plan) {
         List<EnvVar> env = new ArrayList<>();
         if (has(resources.getRequests(), "cpu") || has(resources.getLimits(), "cpu")) {
-            env.add(new EnvVarBuilder().withName("DATAPARALLEL_THREADS").withNewValueFrom().withNewResourceFieldRef()
+            env.add(new EnvVarBuilder().withName(WorkerLaunch.THREADS).withNewValueFrom().withNewResourceFieldRef()
                     .withContainerName("worker").withResource("requests.cpu").withDivisor(new Quantity("1"))
                     .endResourceFieldRef().endValueFrom().build());
         }

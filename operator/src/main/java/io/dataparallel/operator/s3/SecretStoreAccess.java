@@ -2,6 +2,7 @@ package io.dataparallel.operator.s3;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +19,6 @@ import java.util.Map;
  * ({@link ClientCache}): callers close the store they open, which leaves the client open.
  */
 public final class SecretStoreAccess implements StoreAccess, AutoCloseable {
-    static final List<String> KEYS = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
     private final ClientCache clients = new ClientCache();
     private final SecretCache secrets;
 
@@ -40,13 +39,13 @@ public final class SecretStoreAccess implements StoreAccess, AutoCloseable {
                         + namespace + ": kubectl create secret generic " + name
                         + " --from-literal=AWS_ACCESS_KEY_ID=... --from-literal=AWS_SECRET_ACCESS_KEY=...");
             }
-            for (String key : KEYS) {
+            for (String key : WorkerLaunch.CREDENTIAL_KEYS) {
                 String value = value(secret, key);
                 if (value != null) {
                     env.put(key, value);
                 }
             }
-            if (!env.containsKey("AWS_ACCESS_KEY_ID") || !env.containsKey("AWS_SECRET_ACCESS_KEY")) {
+            if (!env.containsKey(WorkerLaunch.ACCESS_KEY_ID) || !env.containsKey(WorkerLaunch.SECRET_ACCESS_KEY)) {
                 throw new BadInputException("spec.s3.credentialsSecret", "Secret '" + name
                         + "' needs the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
             }

@@ -1,5 +1,7 @@
 package io.dataparallel.operator.harness;
 
+import io.dataparallel.api.launch.WorkerExit;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.worker.WorkerMain;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -178,7 +180,7 @@ public final class FakeJobController implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 LOG.warn("pod {} of {} failed in the harness: {}", index, name, e.toString());
-                finish(index, 1);
+                finish(index, WorkerExit.RETRY.code());
             }
         }
 
@@ -284,7 +286,7 @@ public final class FakeJobController implements AutoCloseable {
                 }
             }
             if (indexed) {
-                env.put("JOB_COMPLETION_INDEX", Integer.toString(index));
+                env.put(WorkerLaunch.COMPLETION_INDEX, Integer.toString(index));
             }
             Map<String, String> mapped = new HashMap<>(env);
             for (VolumeMount m : c.getVolumeMounts()) {
@@ -298,7 +300,7 @@ public final class FakeJobController implements AutoCloseable {
             }
             env = mapped;
             env.remove("DJL_CACHE_DIR"); // the image's cache folder; this JVM already has libtorch loaded
-            env.put("DATAPARALLEL_THREADS", "1");
+            env.put(WorkerLaunch.THREADS, "1");
             return env;
         }
 

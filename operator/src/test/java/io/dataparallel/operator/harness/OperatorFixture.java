@@ -3,6 +3,7 @@ package io.dataparallel.operator.harness;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
@@ -52,8 +53,8 @@ public final class OperatorFixture implements AutoCloseable {
         cluster.createNamespace(NAMESPACE);
         cluster.client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName(SECRET).build())
-                .addToStringData("AWS_ACCESS_KEY_ID", S3Fixture.ACCESS_KEY)
-                .addToStringData("AWS_SECRET_ACCESS_KEY", S3Fixture.SECRET_KEY).build()).create();
+                .addToStringData(WorkerLaunch.ACCESS_KEY_ID, S3Fixture.ACCESS_KEY)
+                .addToStringData(WorkerLaunch.SECRET_ACCESS_KEY, S3Fixture.SECRET_KEY).build()).create();
         jobs = new FakeJobController(cluster.newClient(), Files.createDirectories(tmp.resolve("pods"))).start();
         config = OperatorConfig.defaults().withPollInterval(1);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.DataSpec;
@@ -37,7 +38,7 @@ class PlanConfigMapTest {
         Plan plan = plan(50_000);
         var cm = PlanConfigMap.build(job(), plan);
         assertEquals(plan, PlanConfigMap.read(cm));
-        assertTrue(java.util.Base64.getDecoder().decode(cm.getBinaryData().get(PlanCodec.FILE_NAME)).length <= PlanCodec.CONFIGMAP_LIMIT);
+        assertTrue(java.util.Base64.getDecoder().decode(cm.getBinaryData().get(WorkerLaunch.PLAN_FILE)).length <= PlanCodec.CONFIGMAP_LIMIT);
     }
 
     private static Plan plan(int n) {
