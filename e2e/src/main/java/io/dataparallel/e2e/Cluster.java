@@ -31,6 +31,11 @@ public final class Cluster implements AutoCloseable {
     /** An IRSA-style annotation the chart puts on the worker ServiceAccount, wherever it is made. */
     public static final String WORKER_ACCOUNT_ANNOTATION = "eks.amazonaws.com/role-arn";
     public static final String WORKER_ACCOUNT_ROLE = "arn:aws:iam::000000000000:role/dataparallel-e2e-worker";
+    /**
+     * Set to {@code true} (environment variable, or system property {@code e2e.keepPods}) to keep
+     * the pods' folders when the cluster stops, for debugging; by default they go with the cluster.
+     */
+    public static final String KEEP_PODS_ENV = "E2E_KEEP_PODS";
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
     /**
@@ -83,7 +88,7 @@ public final class Cluster implements AutoCloseable {
         Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
         images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"));
         kubelet = new ProcessKubelet(admin, nodes.nodes(), images, Files.createDirectories(options.state().resolve("pods")),
-                controlPlane.pki.caCert(), controlPlane.apiPort).start();
+                controlPlane.pki.caCert(), controlPlane.apiPort, keepPodFolders()).start();
         started.add(kubelet);
         s3 = EmbeddedS3.start(options.store(), ACCESS_KEY, SECRET_KEY);
         started.add(s3);
@@ -113,6 +118,10 @@ public final class Cluster implements AutoCloseable {
         tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
                 "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
         LOG.info("chart installed, operator ready ({} s)", seconds(t0));
+    }
+
+    private static boolean keepPodFolders() {
+        return Boolean.parseBoolean(System.getenv(KEEP_PODS_ENV)) || Boolean.getBoolean("e2e.keepPods");
     }
 
     /** A namespace as the e2e suite wants it: Pod Security {@code restricted} enforced, the S3 Secret in it. */

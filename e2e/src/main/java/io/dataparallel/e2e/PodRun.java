@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ final class PodRun implements Runnable {
     private volatile Process process;
     private volatile boolean stopped;
     private volatile boolean ready;
+    /** Counted down when {@link #run} returns: nothing writes into the pod's folder after that. */
+    private final CountDownLatch ended = new CountDownLatch(1);
     /** Set once a delete was seen, so repeated update events do not stop it twice. */
     volatile boolean stopping;
     private int restarts;
@@ -68,7 +71,19 @@ final class PodRun implements Runnable {
             if (!stopped) {
                 LOG.warn("pod {}/{}: {}", ns, name, e.toString());
             }
+        } finally {
+            ended.countDown();
         }
+    }
+
+    /** Waits until {@link #run} has returned (the container exited and will not restart); false on timeout. */
+    boolean awaitEnd(long seconds) throws InterruptedException {
+        return ended.await(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The pod's folder: its volumes and container logs. */
+    Path dir() {
+        return dir;
     }
 
     private void runPod() throws Exception {
@@ -113,6 +128,10 @@ final class PodRun implements Runnable {
             builder.environment().putAll(env);
             String startedAt = now();
             process = builder.start();
+            if (stopped) {
+                // stopped between the loop's check and the start: stop() saw the previous process only
+                process.destroyForcibly();
+            }
             ready = container.getReadinessProbe() == null;
             writeStatus("Running", Map.of("running", Map.of("startedAt", startedAt)), ready);
             Thread probes = probes(container, process);

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * scheduler has bound it to one of them ({@code spec.nodeName}), so node selectors, taints and
  * extended resources are decided by the real scheduler. On deletion it stops the process and
  * removes the pod, as a kubelet confirms a graceful delete.
+ *
+ * <p>Each pod has a folder (its volumes, its remapped {@code /tmp} with the worker's downloads, its
+ * container log). As a kubelet removes a pod's volumes, the folder goes once the pod object is
+ * deleted and its process has ended; a finished pod keeps it until then, as a kubelet keeps its
+ * logs. When the kubelet stops, every pod folder goes, unless {@code keepFolders} (for debugging).
  */
 final class ProcessKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessKubelet.class);
@@ -29,6 +34,7 @@ final class ProcessKubelet implements AutoCloseable {
     private final Path podsDir;
     private final Path caCert;
     private final int apiPort;
+    private final boolean keepFolders;
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kubelet-pod");
@@ -37,13 +43,15 @@ final class ProcessKubelet implements AutoCloseable {
     });
     private SharedIndexInformer<Pod> informer;
 
-    ProcessKubelet(KubernetesClient client, Map<String, Node> nodes, Images images, Path podsDir, Path caCert, int apiPort) {
+    ProcessKubelet(KubernetesClient client, Map<String, Node> nodes, Images images, Path podsDir, Path caCert, int apiPort,
+                   boolean keepFolders) {
         this.client = client;
         this.nodes = nodes;
         this.images = images;
         this.podsDir = podsDir;
         this.caCert = caCert;
         this.apiPort = apiPort;
+        this.keepFolders = keepFolders;
     }
 
     ProcessKubelet start() {
@@ -62,7 +70,10 @@ final class ProcessKubelet implements AutoCloseable {
             public void onDelete(Pod pod, boolean unknownFinalState) {
                 PodRun run = runs.remove(pod.getMetadata().getUid());
                 if (run != null) {
-                    executor.submit(() -> run.stop(0));
+                    executor.submit(() -> {
+                        run.stop(0);
+                        removeFolder(run);
+                    });
                 }
             }
         }, 0);
@@ -117,6 +128,23 @@ final class ProcessKubelet implements AutoCloseable {
         }
     }
 
+    /** The pod object is gone: once its process has ended, nothing needs its volumes or its log. */
+    private void removeFolder(PodRun run) {
+        try {
+            if (!run.awaitEnd(60)) {
+                LOG.warn("pod folder {} kept: its process has not ended", run.dir());
+                return;
+            }
+            if (!keepFolders) {
+                ControlPlane.deleteTree(run.dir());
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot remove pod folder {}: {}", run.dir(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILLs the container of a running pod, as a crash or an OOM kill would. */
     boolean kill(String namespace, String podName) {
         for (PodRun run : runs.values()) {
@@ -143,7 +171,24 @@ final class ProcessKubelet implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        runs.values().forEach(r -> r.stop(0));
+        runs.values().parallelStream().forEach(r -> r.stop(0));
+        try {
+            for (PodRun run : runs.values()) {
+                run.awaitEnd(30);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runs.clear();
         executor.shutdownNow();
+        if (keepFolders) {
+            LOG.info("pod folders kept in {}", podsDir);
+            return;
+        }
+        try {
+            ControlPlane.deleteTree(podsDir);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", podsDir, e.toString());
+        }
     }
 }

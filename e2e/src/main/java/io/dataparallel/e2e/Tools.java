@@ -71,6 +71,8 @@ public record Tools(Path k8sBin, Path bin) {
         for (String xdg : List.of("CACHE", "CONFIG", "DATA")) {
             b.environment().put("XDG_" + xdg + "_HOME", home.resolve(xdg.toLowerCase()).toString());
         }
+        // helm's discovery and HTTP caches, else ~/.kube/cache/ gains a folder per cluster port (kubectl gets --cache-dir)
+        b.environment().put("KUBECACHEDIR", dir.resolve("kube-cache").toString());
         Process p = b.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

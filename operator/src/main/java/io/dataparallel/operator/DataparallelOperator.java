@@ -77,11 +77,8 @@ public final class DataparallelOperator implements AutoCloseable {
             }
         });
         this.electing = config.leaderElection().enabled() && options.leaseNamespace() != null;
-        this.metricsCaches = config.watchNamespaces().isEmpty()
-                ? List.of(client.resources(InferenceJob.class).inAnyNamespace().runnableInformer(0))
-                : config.watchNamespaces().stream()
-                        .map(ns -> client.resources(InferenceJob.class).inNamespace(ns).runnableInformer(0)).toList();
-        OperatorMetrics.register(registry, () -> metricsCaches.stream().flatMap(i -> i.getStore().list().stream()).toList());
+        this.metricsCaches = OperatorMetrics.caches(client, config.watchNamespaces());
+        OperatorMetrics.register(registry, OperatorMetrics.jobs(metricsCaches));
     }
 
     /**

@@ -2,6 +2,8 @@ package io.dataparallel.operator.metrics;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
@@ -17,6 +19,22 @@ import java.util.function.ToDoubleFunction;
  */
 public final class OperatorMetrics {
     private OperatorMetrics() {
+    }
+
+    /**
+     * The caches the gauges read: one InferenceJob informer per watched namespace, or one over all
+     * namespaces when none is listed. With a list the chart grants nothing cluster-wide, so a
+     * cluster-wide informer would be refused (403) and the gauges would stay at zero. Not started.
+     */
+    public static List<SharedIndexInformer<InferenceJob>> caches(KubernetesClient client, List<String> watchNamespaces) {
+        return watchNamespaces.isEmpty()
+                ? List.of(client.resources(InferenceJob.class).inAnyNamespace().runnableInformer(0))
+                : watchNamespaces.stream().map(ns -> client.resources(InferenceJob.class).inNamespace(ns).runnableInformer(0)).toList();
+    }
+
+    /** The InferenceJobs held by {@code caches}, read at each scrape. */
+    public static Supplier<List<InferenceJob>> jobs(List<SharedIndexInformer<InferenceJob>> caches) {
+        return () -> caches.stream().flatMap(i -> i.getStore().list().stream()).toList();
     }
 
     public static void register(MeterRegistry registry, Supplier<List<InferenceJob>> jobs) {
