@@ -87,7 +87,7 @@ final class RunStep {
     private void updateProgress(JobRun run, Plan plan, Job workers) {
         Optional<ProgressTracker.Snapshot> snapshot;
         try {
-            snapshot = run.progress.poll(run.job, plan, new HashSet<>(JobStatuses.completedIndexes(workers)), run.stores,
+            snapshot = run.progress.poll(run.job, plan, run.output(), new HashSet<>(JobStatuses.completedIndexes(workers)), run.stores,
                     run.config.pollInterval());
         } catch (StoreUnavailableException | io.dataparallel.api.BadInputException e) {
             return; // progress is informational; the workers themselves report store problems
