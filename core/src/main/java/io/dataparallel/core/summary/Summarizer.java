@@ -70,7 +70,7 @@ public final class Summarizer {
             }
         }
         Quality quality = plan.spec().data().labels() == null ? null : quality(layout, donePartitions);
-        Summary summary = Metrics.summarize(plan, planHash, results, samples, donePartitions.size(),
+        Summary summary = Summaries.of(plan, planHash, results, samples, donePartitions.size(),
                 failedWorkers, failedPartitions, quality);
         store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
         store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
