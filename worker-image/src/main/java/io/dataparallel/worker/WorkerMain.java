@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker image's entry point. {@code worker} (the default) runs one rank;
- * {@code summarize} runs the summarizer; {@code warmup} loads the engine (image builds). Exit codes are the contract with the Job's
+ * {@code summarizer} runs the summarizer; {@code warmup} loads the engine (image builds). Exit codes are the contract with the Job's
  * podFailurePolicy: 0 done, 3 bad input (fail the index, do not retry), anything else
  * retry. Every failure is one log line that names the field and the fix; no stack trace.
  */
@@ -41,9 +41,9 @@ public final class WorkerMain {
         try {
             switch (command) {
                 case "worker" -> runWorker(env, startedMs);
-                case "summarize" -> runSummarizer(env);
+                case "summarizer" -> runSummarizer(env);
                 case "warmup" -> warmup(env);
-                default -> throw new BadInputException("command", "'" + command + "' is not a command: use worker, summarize or warmup");
+                default -> throw new BadInputException("command", "'" + command + "' is not a command: use worker, summarizer or warmup");
             }
             return OK;
         } catch (BadInputException e) {

@@ -80,10 +80,10 @@ final class JobHarness {
         return codes;
     }
 
-    int summarize(Plan plan) {
+    int runSummarizer(Plan plan) {
         Map<String, String> env = new HashMap<>(s3.env());
         env.put(WorkerEnv.PLAN, writePlan(plan).toString());
-        return WorkerMain.run("summarize", env, System.currentTimeMillis());
+        return WorkerMain.run("summarizer", env, System.currentTimeMillis());
     }
 
     Summary summary(Plan plan) {

@@ -31,8 +31,11 @@ final class SummarizeStep {
             return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
         }
         RunStep.checkSpecUnchanged(run, plan);
-        boolean recorded = run.status.summarizerJob != null;
-        Job summarizer = run.child(Job.class, Children.summarizerJob(run.job), recorded);
+        // the name status recorded wins over today's: a job summarizing while the operator was upgraded finds the Job
+        // the earlier version started (then named <name>-summary), so no second summarizer starts
+        String recordedName = run.status.summarizerJob;
+        boolean recorded = recordedName != null;
+        Job summarizer = run.child(Job.class, recorded ? recordedName : Children.summarizerJob(run.job), recorded);
         if (summarizer == null && recorded && RunStep.removedAfterFinishing(plan)) {
             return readSummary(run, plan); // finished and removed by its TTL: its summary.json is what is left
         }

@@ -43,7 +43,7 @@ public final class Children {
     }
 
     public static String summarizerJob(InferenceJob job) {
-        return name(job, "summary");
+        return name(job, ROLE_SUMMARIZER);
     }
 
     /**

@@ -54,7 +54,7 @@ public final class WorkerJobs {
                         .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
                         .endFieldRef().endValueFrom().build()));
         env.addAll(WorkerSizing.env(resources, plan));
-        PodSpec pod = pod(job, spec, config, "worker", env, resources);
+        PodSpec pod = pod(job, spec, config, Children.ROLE_WORKER, env, resources);
         pod.getVolumes().stream().filter(v -> "tmp".equals(v.getName())).findFirst()
                 .ifPresent(v -> v.getEmptyDir().setSizeLimit(WorkerSizing.scratch(plan)));
         io.fabric8.kubernetes.api.model.ObjectMeta meta = metadata(job, Children.workerJob(job), Children.ROLE_WORKER);
@@ -94,7 +94,7 @@ public final class WorkerJobs {
                 .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("memory", new Quantity("2Gi")).build();
         // the summarizer reads JSON and small arrays: the CPU image and no GPU, whatever the device
-        PodSpec pod = pod(job, spec, config, "summarize", List.of(), small);
+        PodSpec pod = pod(job, spec, config, Children.ROLE_SUMMARIZER, List.of(), small);
         pod.getContainers().get(0).setImage(image(spec, config, false));
         pod.setNodeSelector(null);
         pod.setTolerations(null);
@@ -136,7 +136,7 @@ public final class WorkerJobs {
             }
         }
         Container container = new ContainerBuilder()
-                .withName(command.equals("worker") ? "worker" : "summarizer")
+                .withName(command) // worker or summarizer: the container, the command and the role share the name
                 .withImage(image(spec, config, gpu))
                 .withImagePullPolicy(config.workerImagePullPolicy())
                 .withArgs(command)
