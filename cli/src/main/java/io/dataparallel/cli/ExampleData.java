@@ -36,7 +36,8 @@ final class ExampleData {
                 : "example: " + model + " exists; kept it");
         int n = partitions != null ? partitions : spec.data().fileLimit() != null ? spec.data().fileLimit() : DEFAULT_PARTITIONS;
         int s = samples != null ? samples : DEFAULT_SAMPLES;
-        out.println(writePartitions(local.store(), data, n, s) ? "example: wrote " + n + " CAI-shaped partitions of " + s + " samples to " + data
+        out.println(writePartitions(local.store(), data, n, s)
+                ? "example: wrote " + n + " CAI-shaped partitions of " + s + " samples to " + data
                 : "example: " + data + " holds objects already; kept them");
     }
 
