@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
-import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.manifest.Manifests;
 import io.dataparallel.core.plan.PlanCodec;
@@ -125,18 +124,7 @@ public final class Cli {
     private static int example(Args a, PrintStream out) {
         Manifest m = Manifests.read(Path.of(a.positional().isEmpty() ? "examples/astro-redshift.yaml" : a.positional().get(0)));
         try (LocalStore local = LocalStore.open(m.spec(), a.store())) {
-            S3Uri model = S3Uri.parse("spec.model.uri", m.spec().model().uri());
-            S3Uri data = S3Uri.parse("spec.data.uri", m.spec().data().uri()).asPrefix();
-            local.ensureBucket(model);
-            local.ensureBucket(data);
-            out.println(ExampleData.writeModel(local.store(), model) ? "wrote " + model : model + " exists; kept it");
-            Integer partitions = a.intOption("--partitions");
-            Integer samples = a.intOption("--samples");
-            int n = partitions != null ? partitions : m.spec().data().fileLimit() != null ? m.spec().data().fileLimit() : ExampleData.DEFAULT_PARTITIONS;
-            int s = samples != null ? samples : ExampleData.DEFAULT_SAMPLES;
-            out.println(ExampleData.writePartitions(local.store(), data, n, s)
-                    ? "wrote " + n + " partitions of " + s + " samples under " + data
-                    : data + " holds objects already; kept them");
+            ExampleData.seed(local, m.spec(), a.intOption("--partitions"), a.intOption("--samples"), out);
             return 0;
         }
     }

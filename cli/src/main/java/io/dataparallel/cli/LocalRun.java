@@ -7,7 +7,6 @@ import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.dataparallel.api.status.JobMetrics;
-import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.output.OutputClaim;
@@ -15,6 +14,7 @@ import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.summary.Summarizer;
+import io.dataparallel.core.summary.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -47,13 +47,13 @@ final class LocalRun {
         String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try (LocalStore local = LocalStore.open(spec, options.store())) {
             if (options.exampleData()) {
-                seedExample(local, spec, out);
+                ExampleData.seed(local, spec, null, null, out);
             }
-            S3Uri output = S3Uri.parse("spec.output.uri", spec.output().uri()).asPrefix();
+            OutputLayout layout = OutputLayout.of(spec.output().uri());
+            S3Uri output = layout.root();
             local.ensureBucket(output);
             InferenceJobSpec effective = local.effective(spec);
             Plan plan = new Planner(local.store(), Cli.MAX_WORKERS).plan(manifest.job(), effective);
-            OutputLayout layout = OutputLayout.of(spec.output().uri());
             OutputClaim.claim(local.store(), layout, manifest.job(), PlanCodec.hash(plan));
 
             int cores = Runtime.getRuntime().availableProcessors();
@@ -83,19 +83,14 @@ final class LocalRun {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             }
             Summary summary = new Summarizer(local.store()).summarize(plan);
-            long failedWorkers = outcomes.stream().filter(o -> !o.succeeded()).count();
             for (WorkerPool.Outcome o : outcomes) {
                 if (!o.succeeded()) {
                     out.printf("worker %d failed (exit %d after %d attempts): %s%n", o.rank(), o.exitCode(), o.attempts(), o.lastError());
                 }
             }
-            Phase phase = failedWorkers > effective.maxFailedWorkersOrDefault() ? Phase.Failed : Phase.Succeeded;
-            String message = phase == Phase.Succeeded
-                    ? (failedWorkers == 0 ? "all " + plan.partitionCount() + " partitions done"
-                       : failedWorkers + " workers failed, within spec.maxFailedWorkers")
-                    : failedWorkers + " of " + plan.worldSize() + " workers failed; spec.maxFailedWorkers allows "
-                      + effective.maxFailedWorkersOrDefault() + " (logs: " + runDir + ")";
-            InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(phase).withMessage(message)
+            // the operator's verdict on the same summary: a worker counts as failed when its rank left no result
+            Verdict verdict = Verdict.of(summary, plan.spec());
+            InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(verdict.phase()).withMessage(verdict.message())
                     .withPartitions(plan.partitionCount()).withPartitionsDone(summary.partitionsDone()).withBytes(plan.totalBytes())
                     .withWorkers(plan.worldSize()).withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
                     .withStartTime(started).withCompletionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
@@ -107,21 +102,10 @@ final class LocalRun {
             out.println("summary:     " + layout.summary());
             out.println("report:      " + layout.report()
                     + (local.localPath(output) == null ? "" : " (file " + local.localPath(layout.report()) + ")"));
-            return phase == Phase.Succeeded ? 0 : 1;
-        }
-    }
-
-    private static void seedExample(LocalStore local, InferenceJobSpec spec, PrintStream out) {
-        S3Uri model = S3Uri.parse("spec.model.uri", spec.model().uri());
-        S3Uri data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
-        local.ensureBucket(model);
-        local.ensureBucket(data);
-        if (ExampleData.writeModel(local.store(), model)) {
-            out.println("example: wrote the example model to " + model);
-        }
-        int partitions = spec.data().fileLimit() != null ? spec.data().fileLimit() : ExampleData.DEFAULT_PARTITIONS;
-        if (ExampleData.writePartitions(local.store(), data, partitions, ExampleData.DEFAULT_SAMPLES)) {
-            out.printf("example: wrote %d CAI-shaped partitions of %d samples to %s%n", partitions, ExampleData.DEFAULT_SAMPLES, data);
+            if (!summary.failedWorkers().isEmpty()) {
+                out.println("logs:        " + runDir + " (rank-N.log of each worker)");
+            }
+            return verdict.succeeded() ? 0 : 1;
         }
     }
 

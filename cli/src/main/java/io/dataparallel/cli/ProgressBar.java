@@ -59,7 +59,7 @@ final class ProgressBar implements AutoCloseable {
         int done = 0;
         long computed = 0;
         for (int r = 0; r < worldSize; r++) {
-            Optional<Progress> p = store.getIfExists(layout.progress(r), "spec.output.uri").map(b -> Json.read(b, Progress.class));
+            Optional<Progress> p = store.getIfExists(layout.progress(r), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class));
             if (p.isPresent()) {
                 done += p.get().partitionsDone();
                 computed += p.get().computedSamples();

@@ -84,17 +84,45 @@ class OperatorRestartTest {
 
     @Test
     void afterTheSummarizerJobWasCreated() {
-        f.jobs.hold(j -> j.getMetadata().getName().endsWith("-summary"));
+        f.jobs.hold(j -> j.getMetadata().getName().endsWith("-summarizer"));
         f.startOperator();
         f.apply("restart-sum", f.spec("s3://out/restart-sum/", 2));
         Job summarizer = await(() -> f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE)
-                .withName("restart-sum-summary").get());
+                .withName("restart-sum-summarizer").get());
         f.stopOperator();
         f.startOperator();
         f.jobs.release();
         succeedsOnce("restart-sum");
         assertEquals(summarizer.getMetadata().getUid(), f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE)
-                .withName("restart-sum-summary").get().getMetadata().getUid());
+                .withName("restart-sum-summarizer").get().getMetadata().getUid());
+    }
+
+    @Test
+    void anUpgradeFindsTheSummarizerJobByTheNameStatusRecorded() {
+        f.jobs.hold(j -> j.getMetadata().getName().endsWith("-summarizer"));
+        f.startOperator();
+        f.apply("upgrade-sum", f.spec("s3://out/upgrade-sum/", 2));
+        Job current = await(() -> f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE)
+                .withName("upgrade-sum-summarizer").get());
+        f.await("upgrade-sum", j -> j.getStatus() != null && j.getStatus().summarizerJob() != null, "status records the summarizer Job");
+        f.stopOperator();
+        // what an earlier version left mid-summary: its summarizer Job under the old name, recorded in status
+        f.client().batch().v1().jobs().resource(current).delete();
+        await(() -> f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE)
+                .withName("upgrade-sum-summarizer").get() == null ? Boolean.TRUE : null);
+        current.getMetadata().setName("upgrade-sum-summary");
+        current.getMetadata().setUid(null);
+        current.getMetadata().setResourceVersion(null);
+        current.setStatus(null);
+        Job old = f.client().batch().v1().jobs().resource(current).create();
+        InferenceJob job = f.get("upgrade-sum");
+        job.setStatus(job.getStatus().withSummarizerJob("upgrade-sum-summary"));
+        f.client().resource(job).updateStatus();
+        f.startOperator();
+        f.jobs.release();
+        succeedsOnce("upgrade-sum");
+        assertEquals(old.getMetadata().getUid(), f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE)
+                .withName("upgrade-sum-summary").get().getMetadata().getUid(), "the recorded summarizer Job did the summary");
     }
 
     private void succeedsOnce(String name) {

@@ -33,9 +33,9 @@ final class PartitionLoader {
     private final String labels;
     private final Set<String> wanted = new LinkedHashSet<>();
 
-    PartitionLoader(ObjectStore store, InferenceJobSpec spec, JobRef job) {
+    PartitionLoader(ObjectStore store, OutputLayout layout, InferenceJobSpec spec, JobRef job) {
         this.store = store;
-        this.layout = OutputLayout.of(spec.output().uri());
+        this.layout = layout;
         this.data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
         this.job = job;
         this.inputs = spec.model().inputs();
@@ -69,14 +69,14 @@ final class PartitionLoader {
 
     /** Samples of the partition when its prediction exists and is this job's; empty when not done. */
     private Optional<Long> doneSamples(Partition p) {
-        Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), "spec.output.uri");
+        Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), OutputLayout.FIELD);
         if (prediction.isEmpty()) {
             return Optional.empty();
         }
         Map<String, String> meta = prediction.get().metadata();
         String owner = meta.get(OutputLayout.META_JOB);
         if (!job.id().equals(owner)) {
-            throw new BadInputException("spec.output.uri", layout.prediction(p.key()) + " was written by "
+            throw new BadInputException(OutputLayout.FIELD, layout.prediction(p.key()) + " was written by "
                     + (owner == null ? "something other than dataparallel" : "job " + owner)
                     + ", not " + job.id() + ": choose another spec.output.uri");
         }

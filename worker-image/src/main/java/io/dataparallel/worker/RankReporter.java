@@ -17,8 +17,6 @@ import java.util.List;
  * Thread-safe: partitions finish on the upload thread.
  */
 final class RankReporter {
-    private static final String FIELD = "spec.output.uri";
-
     private final ObjectStore store;
     private final OutputLayout layout;
     private final Plan plan;
@@ -27,9 +25,9 @@ final class RankReporter {
     private final List<PartitionResult> partitions = new ArrayList<>();
     private final long startedMs;
 
-    RankReporter(ObjectStore store, Plan plan, int rank, long startedMs) {
+    RankReporter(ObjectStore store, OutputLayout layout, Plan plan, int rank, long startedMs) {
         this.store = store;
-        this.layout = OutputLayout.of(plan.spec().output().uri());
+        this.layout = layout;
         this.plan = plan;
         this.rank = rank;
         this.partitionsTotal = plan.partitionsOf(rank).size();
@@ -101,7 +99,7 @@ final class RankReporter {
                 startedMs,
                 finishedMs,
                 List.copyOf(partitions));
-        store.putJson(layout.rankResult(rank), Json.writePretty(result), FIELD);
+        store.putJson(layout.rankResult(rank), Json.writePretty(result), OutputLayout.FIELD);
         writeProgress(Progress.DONE, null, null);
         return result;
     }
@@ -119,6 +117,6 @@ final class RankReporter {
         }
         Progress progress = new Progress(plan.job().id(), rank, state, partitionsTotal, partitions.size(), samples,
                 compute, computed, System.currentTimeMillis(), failedPartition, error);
-        store.putJson(layout.progress(rank), Json.write(progress), FIELD);
+        store.putJson(layout.progress(rank), Json.write(progress), OutputLayout.FIELD);
     }
 }

@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    private static final String FIELD = "spec.output.uri";
 
     private final Plan plan;
     private final int rank;
@@ -59,8 +58,8 @@ public final class Worker {
         this.threads = threads;
         this.overlap = overlap;
         this.startedMs = startedMs;
-        this.reporter = new RankReporter(store, plan, rank, startedMs);
-        this.layout = OutputLayout.of(plan.spec().output().uri());
+        this.layout = OutputLayout.of(plan.spec().output().uri()); // bound once; the reporter and the loader share it
+        this.reporter = new RankReporter(store, layout, plan, rank, startedMs);
     }
 
     /** Runs this rank to the end; throws {@link BadInputException} for input that retrying cannot fix. */
@@ -73,7 +72,7 @@ public final class Worker {
                 spec.deviceOrDefault());
         ExecutorService prefetch = Executors.newSingleThreadExecutor(daemon("prefetch-" + rank));
         ExecutorService upload = Executors.newSingleThreadExecutor(daemon("upload-" + rank));
-        PartitionLoader loader = new PartitionLoader(store, spec, plan.job());
+        PartitionLoader loader = new PartitionLoader(store, layout, spec, plan.job());
         try {
             // the first partition downloads while the model loads
             Future<LoadedPartition> next = mine.isEmpty() || !overlap ? null : prefetch.submit(() -> loader.load(mine.get(0)));
@@ -167,12 +166,12 @@ public final class Worker {
         Partition p = loaded.partition();
         long u0 = System.nanoTime();
         if (!quality.isEmpty()) {
-            store.put(layout.quality(p.key()), Npz.toBytes(quality), "application/octet-stream", Map.of(), false, FIELD);
+            store.put(layout.quality(p.key()), Npz.toBytes(quality), "application/octet-stream", Map.of(), false, OutputLayout.FIELD);
         }
         Map<String, String> meta = Map.of(OutputLayout.META_JOB, plan.job().id(),
                 OutputLayout.META_SAMPLES, Long.toString(loaded.rows()));
         boolean created = store.put(layout.prediction(p.key()), Npz.toBytes(outputs.arrays()), "application/octet-stream",
-                meta, true, FIELD);
+                meta, true, OutputLayout.FIELD);
         if (!created) {
             LOG.info("rank {}: prediction of {} was written meanwhile by another attempt; keeping it", rank, p.key());
         }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker image's entry point. {@code worker} (the default) runs one rank;
- * {@code summarize} runs the summarizer; {@code warmup} loads the engine (image builds). The
+ * {@code summarizer} runs the summarizer; {@code warmup} loads the engine (image builds). The
  * exit code is a {@link WorkerExit}, the contract with the Job's podFailurePolicy: bad input
  * fails the index, anything else but success is retried. Every failure is one log line that
  * names the field and the fix; no stack trace.
@@ -42,10 +42,10 @@ public final class WorkerMain {
         try {
             switch (command) {
                 case WorkerLaunch.WORKER -> runWorker(env, startedMs);
-                case WorkerLaunch.SUMMARIZE -> runSummarizer(env);
+                case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
                 case WorkerLaunch.WARMUP -> warmup(env);
                 default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
-                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZE + " or " + WorkerLaunch.WARMUP);
+                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + " or " + WorkerLaunch.WARMUP);
             }
             return WorkerExit.OK.code();
         } catch (BadInputException e) {

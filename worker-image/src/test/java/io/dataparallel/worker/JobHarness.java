@@ -81,10 +81,10 @@ final class JobHarness {
         return codes;
     }
 
-    int summarize(Plan plan) {
+    int runSummarizer(Plan plan) {
         Map<String, String> env = new HashMap<>(s3.env());
         env.put(WorkerLaunch.PLAN, writePlan(plan).toString());
-        return WorkerMain.run(WorkerLaunch.SUMMARIZE, env, System.currentTimeMillis());
+        return WorkerMain.run(WorkerLaunch.SUMMARIZER, env, System.currentTimeMillis());
     }
 
     Summary summary(Plan plan) {

@@ -107,7 +107,7 @@ class WorkerBadInputTest {
         assertTrue(s3.get(first.out() + "predictions/b.npz").isEmpty());
         assertTrue(s3.get(first.out() + "ranks/0.json").isEmpty());
 
-        assertEquals(0, harness.summarize(first.plan()));
+        assertEquals(0, harness.runSummarizer(first.plan()));
         Summary summary = harness.summary(first.plan());
         assertEquals(List.of(0), summary.failedWorkers());
         assertEquals(1, summary.failedPartitions().size());

@@ -54,7 +54,7 @@ class WorkerEndToEndTest {
                 List.of("images", "magnitudes"), List.of("redshift_pred"), "s3://data/astro/", "redshift",
                 "s3://results/astro/", 2, 16));
         assertEquals(List.of(0, 0), harness.runWorkers(plan));
-        assertEquals(0, harness.summarize(plan));
+        assertEquals(0, harness.runSummarizer(plan));
 
         Map<String, NpyArray> reference = read(Files.readAllBytes(EXAMPLES.resolve("reference/astro-small.predictions.npz")));
         for (String key : List.of("part-0.npz", "part-1.npz")) {
@@ -90,7 +90,7 @@ class WorkerEndToEndTest {
         Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/toy/classifier.pt",
                 List.of("features"), List.of("logits", "embedding"), "s3://data/toy/", "label", "s3://results/toy/", null, 7));
         assertEquals(List.of(0), harness.runWorkers(plan));
-        assertEquals(0, harness.summarize(plan));
+        assertEquals(0, harness.runSummarizer(plan));
         Map<String, NpyArray> reference = read(Files.readAllBytes(EXAMPLES.resolve("reference/toy-small.predictions.npz")));
         Map<String, NpyArray> ours = read(s3.require("s3://results/toy/predictions/only.npz"));
         assertEquals(List.of("logits", "embedding"), List.copyOf(ours.keySet()));

@@ -64,7 +64,7 @@ class WorkerResumeTest {
     void unevenPartitionsGiveOneRowPerSample() throws Exception {
         Plan plan = harness.plan(JobHarness.JOB, spec("s3://out/uneven/", 4));
         assertEquals(List.of(0, 0, 0, 0), harness.runWorkers(plan));
-        assertEquals(0, harness.summarize(plan));
+        assertEquals(0, harness.runSummarizer(plan));
         for (int i = 0; i < SAMPLES.length; i++) {
             NpyArray p = WorkerEndToEndTest.read(s3.require("s3://out/uneven/predictions/p" + i + ".npz")).get("predictions");
             assertEquals(SAMPLES[i], p.rows(), "rows of p" + i);
@@ -121,7 +121,7 @@ class WorkerResumeTest {
             assertEquals(0, result.computedSamples());
             assertTrue(result.partitions().stream().allMatch(PartitionResult::resumed));
         }
-        assertEquals(0, harness.summarize(plan));
+        assertEquals(0, harness.runSummarizer(plan));
         assertEquals(56, harness.summary(plan).samples());
     }
 
@@ -136,7 +136,7 @@ class WorkerResumeTest {
         assertEquals(0, idle.samples());
         assertEquals(0, idle.numBatches());
         assertTrue(idle.partitions().isEmpty());
-        assertEquals(0, harness.summarize(plan));
+        assertEquals(0, harness.runSummarizer(plan));
         assertEquals(56, harness.summary(plan).samples());
     }
 

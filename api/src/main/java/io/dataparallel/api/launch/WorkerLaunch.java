@@ -13,7 +13,7 @@ public final class WorkerLaunch {
     /** Command: run one rank of the plan (the default when no command is given). */
     public static final String WORKER = "worker";
     /** Command: combine the rank results of the plan into the job's summary. */
-    public static final String SUMMARIZE = "summarize";
+    public static final String SUMMARIZER = "summarizer";
     /** Command: load the PyTorch engine once so an image build caches its natives. */
     public static final String WARMUP = "warmup";
 

@@ -15,8 +15,6 @@ import java.util.Optional;
  * one job's outputs are never overwritten by another's.
  */
 public final class OutputClaim {
-    private static final String FIELD = "spec.output.uri";
-
     private OutputClaim() {
     }
 
@@ -25,7 +23,7 @@ public final class OutputClaim {
         Optional<OutputOwner> existing = read(store, layout);
         if (existing.isEmpty()) {
             OutputOwner mine = new OutputOwner(job.namespace(), job.name(), job.uid(), planHash, System.currentTimeMillis());
-            if (store.put(layout.owner(), Json.writePretty(mine), "application/json", Map.of(), true, FIELD)) {
+            if (store.put(layout.owner(), Json.writePretty(mine), "application/json", Map.of(), true, OutputLayout.FIELD)) {
                 return mine;
             }
             existing = read(store, layout); // another writer won the race: judge its claim
@@ -37,14 +35,14 @@ public final class OutputClaim {
 
     /** Fails unless the output is claimed by {@code job}: workers check before writing. */
     public static OutputOwner verify(ObjectStore store, OutputLayout layout, JobRef job) {
-        OutputOwner owner = read(store, layout).orElseThrow(() -> new BadInputException(FIELD,
+        OutputOwner owner = read(store, layout).orElseThrow(() -> new BadInputException(OutputLayout.FIELD,
                 layout.owner() + " does not exist: the planner claims the output before workers start; plan the job again"));
         requireSameJob(owner, job, layout);
         return owner;
     }
 
     public static Optional<OutputOwner> read(ObjectStore store, OutputLayout layout) {
-        Optional<byte[]> bytes = store.getIfExists(layout.owner(), FIELD);
+        Optional<byte[]> bytes = store.getIfExists(layout.owner(), OutputLayout.FIELD);
         if (bytes.isEmpty()) {
             return Optional.empty();
         }
@@ -55,14 +53,14 @@ public final class OutputClaim {
             }
             return Optional.of(owner);
         } catch (UncheckedIOException e) {
-            throw new BadInputException(FIELD, layout.owner() + " exists but is not a dataparallel owner file: "
+            throw new BadInputException(OutputLayout.FIELD, layout.owner() + " exists but is not a dataparallel owner file: "
                     + "choose an output prefix that no other tool writes to");
         }
     }
 
     private static void requireSameJob(OutputOwner owner, JobRef job, OutputLayout layout) {
         if (!owner.job().sameJob(job)) {
-            throw new BadInputException(FIELD, layout.root() + " belongs to job " + owner.job().id() + " (see "
+            throw new BadInputException(OutputLayout.FIELD, layout.root() + " belongs to job " + owner.job().id() + " (see "
                     + layout.owner() + "), not " + job.id() + ": choose another spec.output.uri, or remove that job's outputs first");
         }
     }

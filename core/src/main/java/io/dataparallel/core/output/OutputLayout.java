@@ -4,9 +4,12 @@ import io.dataparallel.api.spec.S3Uri;
 
 /**
  * Where everything lives under {@code spec.output.uri}. The one place that knows the
- * output layout; see DESIGN.md's table.
+ * output layout; see DESIGN.md's table. Built once where a job's plan or spec is read and
+ * handed to what reads and writes the outputs; every error about them names {@link #FIELD}.
  */
 public record OutputLayout(S3Uri root) {
+    /** The field a user fixes when the output cannot be read, written or claimed. */
+    public static final String FIELD = "spec.output.uri";
     public static final String PREDICTIONS = "predictions/";
     public static final String QUALITY = "quality/";
     public static final String PROGRESS = "progress/";
@@ -17,7 +20,7 @@ public record OutputLayout(S3Uri root) {
     public static final String META_SAMPLES = "dataparallel-samples";
 
     public static OutputLayout of(String outputUri) {
-        return new OutputLayout(S3Uri.parse("spec.output.uri", outputUri).asPrefix());
+        return new OutputLayout(S3Uri.parse(FIELD, outputUri).asPrefix());
     }
 
     /** {@code _job.json}: who owns this output. */

@@ -32,7 +32,6 @@ import java.util.concurrent.Future;
  * with the reason its progress file gives.
  */
 public final class Summarizer {
-    private static final String FIELD = "spec.output.uri";
     private static final int READERS = 8;
 
     private final ObjectStore store;
@@ -61,7 +60,7 @@ public final class Summarizer {
             failedWorkers.add(rank);
             String reason = failureReason(layout, rank);
             for (Partition p : plan.partitionsOf(rank)) {
-                Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), FIELD);
+                Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), OutputLayout.FIELD);
                 if (prediction.isPresent()) {
                     donePartitions.add(p.key());
                     samples += Long.parseLong(prediction.get().metadata().getOrDefault(OutputLayout.META_SAMPLES, "0"));
@@ -71,24 +70,24 @@ public final class Summarizer {
             }
         }
         Quality quality = plan.spec().data().labels() == null ? null : quality(layout, donePartitions);
-        Summary summary = Metrics.summarize(plan, planHash, results, samples, donePartitions.size(),
+        Summary summary = Summaries.of(plan, planHash, results, samples, donePartitions.size(),
                 failedWorkers, failedPartitions, quality);
-        store.putJson(layout.combined(), Json.writePretty(results), FIELD);
-        store.putJson(layout.summary(), Json.writePretty(summary), FIELD);
+        store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
+        store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
         store.put(layout.report(), Report.html(summary, results).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                "text/html; charset=utf-8", Map.of(), false, FIELD);
+                "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD);
         return summary;
     }
 
     private Optional<RankResult> readRank(OutputLayout layout, int rank, String planHash) {
-        return store.getIfExists(layout.rankResult(rank), FIELD)
+        return store.getIfExists(layout.rankResult(rank), OutputLayout.FIELD)
                 .map(bytes -> Json.read(bytes, RankResult.class))
                 // a result from an earlier plan of this output is stale, not this job's
                 .filter(r -> planHash.equals(r.planHash()));
     }
 
     private String failureReason(OutputLayout layout, int rank) {
-        Optional<Progress> progress = store.getIfExists(layout.progress(rank), FIELD).map(b -> Json.read(b, Progress.class));
+        Optional<Progress> progress = store.getIfExists(layout.progress(rank), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class));
         if (progress.isPresent() && progress.get().error() != null) {
             return progress.get().error();
         }
@@ -118,6 +117,6 @@ public final class Summarizer {
     }
 
     private Map<String, NpyArray> readQuality(OutputLayout layout, String key) {
-        return store.getIfExists(layout.quality(key), FIELD).map(Npz::read).orElse(Map.of());
+        return store.getIfExists(layout.quality(key), OutputLayout.FIELD).map(Npz::read).orElse(Map.of());
     }
 }

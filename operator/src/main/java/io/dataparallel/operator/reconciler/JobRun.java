@@ -3,6 +3,7 @@ package io.dataparallel.operator.reconciler;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.operator.config.OperatorConfig;
 import io.dataparallel.operator.events.EventRecorder;
 import io.dataparallel.operator.events.Reason;
@@ -35,6 +36,7 @@ final class JobRun {
     private final ServiceAccounts serviceAccounts;
     private final PlanCache plans;
     private Plan plan;
+    private OutputLayout output;
 
     JobRun(InferenceJob job, StatusDraft status, Context<InferenceJob> context, OperatorConfig config, EventRecorder events,
            StoreAccess stores, ProgressTracker progress, ServiceAccounts serviceAccounts, PlanCache plans) {
@@ -75,9 +77,18 @@ final class JobRun {
         return plan;
     }
 
+    /** Where the plan's outputs go, bound once per pass for every step that reads them; null when not planned. */
+    OutputLayout output() {
+        if (output == null && plan() != null) {
+            output = OutputLayout.of(plan.spec().output().uri());
+        }
+        return output;
+    }
+
     /** The plan this pass stored. */
     void planned(Plan stored) {
         plan = stored;
+        output = null;
         plans.put(job.getMetadata().getUid(), stored);
     }
 

@@ -42,11 +42,16 @@ final class JobStatuses {
         return "";
     }
 
-    static List<Integer> completedIndexes(Job job) {
+    /**
+     * The worker Job's completion index is the worker's rank (RANK = JOB_COMPLETION_INDEX), so
+     * its completed and failed indexes are the ranks that finished and failed.
+     */
+    static List<Integer> completedRanks(Job job) {
         return job.getStatus() == null ? List.of() : indexes(job.getStatus().getCompletedIndexes());
     }
 
-    static List<Integer> failedIndexes(Job job) {
+    /** See {@link #completedRanks}: index = rank. */
+    static List<Integer> failedRanks(Job job) {
         return job.getStatus() == null ? List.of() : indexes(job.getStatus().getFailedIndexes());
     }
 

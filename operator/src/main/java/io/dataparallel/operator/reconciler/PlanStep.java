@@ -4,7 +4,6 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.status.Phase;
-import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
@@ -34,7 +33,7 @@ final class PlanStep {
                 JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), run.job.getMetadata().getUid());
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
                 var configMap = PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
-                OutputClaim.claim(store, OutputLayout.of(run.job.getSpec().output().uri()), ref, PlanCodec.hash(plan));
+                OutputClaim.claim(store, OutputLayout.of(plan.spec().output().uri()), ref, PlanCodec.hash(plan));
                 // a pass that died after storing its plan left it behind: that plan is the one that holds
                 plan = PlanConfigMap.read(run.createOrGet(configMap));
                 run.planned(plan);
@@ -57,7 +56,7 @@ final class PlanStep {
         s.partitionsDone = 0;
         s.progress = "0/" + plan.partitionCount();
         s.planConfigMap = Children.planConfigMap(run.job);
-        s.outputUri = S3Uri.parse("spec.output.uri", plan.spec().output().uri()).asPrefix().toString();
+        s.outputUri = run.output().root().toString();
         String message = plan.partitionCount() + " partitions (" + plan.totalBytes() + " bytes) on " + plan.worldSize() + " workers"
                 + (plan.notes().isEmpty() ? "" : "; " + String.join("; ", plan.notes()));
         if (s.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {

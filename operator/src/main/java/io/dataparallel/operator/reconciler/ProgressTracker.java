@@ -37,7 +37,8 @@ final class ProgressTracker {
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
     /** A fresh snapshot when a poll is due, else empty (the status keeps the last one). */
-    Optional<Snapshot> poll(InferenceJob job, Plan plan, Set<Integer> completedRanks, StoreAccess stores, Duration interval) {
+    Optional<Snapshot> poll(InferenceJob job, Plan plan, OutputLayout output, Set<Integer> completedRanks, StoreAccess stores,
+                            Duration interval) {
         State state = states.computeIfAbsent(job.getMetadata().getUid(), k -> new State());
         long now = System.nanoTime();
         if (state.lastPollNanos != Long.MIN_VALUE && now - state.lastPollNanos < interval.toNanos()) {
@@ -48,12 +49,11 @@ final class ProgressTracker {
                 // a completed rank is read once more, for its final samples
                 .filter(r -> !completedRanks.contains(r) || !isDone(state.byRank.get(r))).boxed().toList();
         if (!pending.isEmpty()) {
-            OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
             try (ObjectStore store = stores.open(job)) {
                 int reads = Math.min(READS_PER_POLL, pending.size());
                 for (int i = 0; i < reads; i++) {
                     int rank = pending.get((state.cursor + i) % pending.size());
-                    store.getIfExists(layout.progress(rank), "spec.output.uri")
+                    store.getIfExists(output.progress(rank), OutputLayout.FIELD)
                             .map(b -> Json.read(b, Progress.class)).ifPresent(p -> state.byRank.put(rank, p));
                 }
                 state.cursor = (state.cursor + reads) % pending.size();

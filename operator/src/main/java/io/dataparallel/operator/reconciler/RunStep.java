@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * Running (or Suspended): keep the worker Job in place and its suspend flag in step with
  * the spec, report progress from the workers' progress files, and move on to Summarizing
- * once every index has finished.
+ * once every worker (index = rank) has finished.
  */
 final class RunStep {
     StepResult run(JobRun run) {
@@ -63,7 +63,7 @@ final class RunStep {
         s.phase = suspended ? Phase.Suspended : Phase.Running;
         updateProgress(run, plan, workers);
         if (JobStatuses.finished(workers)) {
-            List<Integer> failed = JobStatuses.failedIndexes(workers);
+            List<Integer> failed = JobStatuses.failedRanks(workers);
             String message = JobStatuses.timedOut(workers) ? timedOutMessage(plan, s)
                     : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
@@ -96,8 +96,8 @@ final class RunStep {
     private void updateProgress(JobRun run, Plan plan, Job workers) {
         Optional<ProgressTracker.Snapshot> snapshot;
         try {
-            snapshot = run.progress.poll(run.job, plan, new HashSet<>(JobStatuses.completedIndexes(workers)), run.stores,
-                    run.config.pollInterval());
+            snapshot = run.progress.poll(run.job, plan, run.output(), new HashSet<>(JobStatuses.completedRanks(workers)),
+                    run.stores, run.config.pollInterval());
         } catch (StoreUnavailableException | io.dataparallel.api.BadInputException e) {
             return; // progress is informational; the workers themselves report store problems
         }

@@ -10,6 +10,7 @@ import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.summary.Verdict;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Summarizing: run the summarizer Job, copy {@code summary.json} into status.metrics, and
- * end Succeeded, or Failed when more workers failed than {@code spec.maxFailedWorkers}.
+ * end as the {@link Verdict} on the summary says.
  */
 final class SummarizeStep {
     static final Duration CHECK = Duration.ofSeconds(5);
@@ -30,8 +31,11 @@ final class SummarizeStep {
             return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
         }
         RunStep.checkSpecUnchanged(run, plan);
-        boolean recorded = run.status.summarizerJob != null;
-        Job summarizer = run.child(Job.class, Children.summarizerJob(run.job), recorded);
+        // the name status recorded wins over today's: a job summarizing while the operator was upgraded finds the Job
+        // the earlier version started (then named <name>-summary), so no second summarizer starts
+        String recordedName = run.status.summarizerJob;
+        boolean recorded = recordedName != null;
+        Job summarizer = run.child(Job.class, recorded ? recordedName : Children.summarizerJob(run.job), recorded);
         if (summarizer == null && recorded && RunStep.removedAfterFinishing(plan)) {
             return readSummary(run, plan); // finished and removed by its TTL: its summary.json is what is left
         }
@@ -53,8 +57,7 @@ final class SummarizeStep {
     private static StepResult readSummary(JobRun run, Plan plan) {
         Optional<Summary> summary;
         try (ObjectStore store = run.stores.open(run.job)) {
-            OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
-            summary = store.getIfExists(layout.summary(), "spec.output.uri").map(b -> Json.read(b, Summary.class));
+            summary = store.getIfExists(run.output().summary(), OutputLayout.FIELD).map(b -> Json.read(b, Summary.class));
         } catch (StoreUnavailableException | BadInputException e) {
             run.status.message = "cannot read the summary yet: " + e.getMessage();
             return StepResult.after(PlanStep.STORE_RETRY);
@@ -73,23 +76,22 @@ final class SummarizeStep {
         s.failedPartitions = InferenceJobStatus.listed(summary.failedPartitions());
         s.failedPartitionCount = InferenceJobStatus.count(summary.failedPartitions());
         s.eta = null;
-        int failed = summary.failedWorkers().size();
-        int allowed = plan.spec().maxFailedWorkersOrDefault();
-        if (failed > allowed) {
-            return run.fail(Reason.Failed, failed + " of " + plan.worldSize() + " workers failed, more than spec.maxFailedWorkers ("
-                    + allowed + "); " + summary.failedPartitions().size() + " partitions have no prediction (status.failedPartitions lists the first "
-                    + InferenceJobStatus.LISTED_FAILED_PARTITIONS + ", summary.json all)");
+        Verdict verdict = Verdict.of(summary, plan.spec());
+        if (!verdict.succeeded()) {
+            Job workers = run.child(Job.class, Children.workerJob(run.job), true);
+            if (workers != null && JobStatuses.timedOut(workers)) { // say why they stopped, not only how many failed
+                return run.fail(Reason.WorkersTimedOut, RunStep.timedOutMessage(plan, s) + "; " + verdict.message());
+            }
+            return run.fail(Reason.Failed, verdict.message());
         }
-        String message = failed == 0 ? "all " + plan.partitionCount() + " partitions done"
-                : summary.partitionsDone() + "/" + plan.partitionCount() + " partitions done; " + failed
-                  + " workers failed, within spec.maxFailedWorkers (" + allowed + ")";
+        String message = verdict.message();
         boolean changed = s.phase != Phase.Succeeded;
         s.phase = Phase.Succeeded;
         s.message = message;
         if (s.completionTime == null) {
             s.completionTime = StatusDraft.now();
         }
-        s.condition(StatusDraft.COMPLETE, true, failed == 0 ? "AllPartitionsDone" : "PartialSuccess", message, run.generation());
+        s.condition(StatusDraft.COMPLETE, true, verdict.partial() ? "PartialSuccess" : "AllPartitionsDone", message, run.generation());
         s.condition(StatusDraft.PROGRESSING, false, "Finished", message, run.generation());
         if (changed) {
             run.events.normal(run.job, Reason.Succeeded, message);

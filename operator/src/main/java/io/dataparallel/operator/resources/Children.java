@@ -1,5 +1,6 @@
 package io.dataparallel.operator.resources;
 
+import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.InferenceJob;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -17,8 +18,8 @@ import java.util.Map;
 public final class Children {
     public static final String LABEL_JOB = "dataparallel.io/job";
     public static final String LABEL_ROLE = "dataparallel.io/role";
-    public static final String ROLE_WORKER = "worker";
-    public static final String ROLE_SUMMARIZER = "summarizer";
+    public static final String ROLE_WORKER = WorkerLaunch.WORKER; // the role, the container and the command share the name
+    public static final String ROLE_SUMMARIZER = WorkerLaunch.SUMMARIZER;
     public static final String ROLE_PLAN = "plan";
     /**
      * A Job's pods are named, and get the hostname, {@code <job name>-<completion index>}, a DNS
@@ -43,7 +44,7 @@ public final class Children {
     }
 
     public static String summarizerJob(InferenceJob job) {
-        return name(job, "summary");
+        return name(job, ROLE_SUMMARIZER);
     }
 
     /**

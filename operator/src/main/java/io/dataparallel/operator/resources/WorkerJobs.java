@@ -98,7 +98,7 @@ public final class WorkerJobs {
                 .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("memory", new Quantity("2Gi")).build();
         // the summarizer reads JSON and small arrays: the CPU image and no GPU, whatever the device
-        PodSpec pod = pod(job, spec, config, WorkerLaunch.SUMMARIZE, List.of(), small);
+        PodSpec pod = pod(job, spec, config, WorkerLaunch.SUMMARIZER, List.of(), small);
         pod.getContainers().get(0).setImage(image(spec, config, false));
         pod.setNodeSelector(null);
         pod.setTolerations(null);
@@ -140,7 +140,7 @@ public final class WorkerJobs {
             }
         }
         Container container = new ContainerBuilder()
-                .withName(command.equals(WorkerLaunch.WORKER) ? "worker" : "summarizer")
+                .withName(command) // worker or summarizer: the container, the command and the role share the name
                 .withImage(image(spec, config, gpu))
                 .withImagePullPolicy(config.workerImagePullPolicy())
                 .withArgs(command)

@@ -11,13 +11,13 @@ import io.dataparallel.api.spec.Device;
 import java.util.Comparator;
 import java.util.List;
 
-/** The arithmetic from rank results to a {@link Summary}; no I/O. */
-final class Metrics {
-    private Metrics() {
+/** The arithmetic from rank results to a {@link Summary}; no I/O ({@link Summarizer} reads and writes). */
+final class Summaries {
+    private Summaries() {
     }
 
-    static Summary summarize(Plan plan, String planHash, List<RankResult> results, long samples, int partitionsDone,
-                             List<Integer> failedWorkers, List<FailedPartition> failedPartitions, Quality quality) {
+    static Summary of(Plan plan, String planHash, List<RankResult> results, long samples, int partitionsDone,
+                      List<Integer> failedWorkers, List<FailedPartition> failedPartitions, Quality quality) {
         long computed = 0;
         double bps = 0;
         double cpuSeconds = 0;
@@ -43,9 +43,9 @@ final class Metrics {
         double seconds = results.isEmpty() ? 0 : (last - first) / 1000.0;
         boolean gpu = plan.spec().deviceOrDefault() == Device.gpu;
         WorkerTiming slowest = results.stream().max(Comparator.comparingDouble(RankResult::endToEndSeconds))
-                .map(Metrics::timing).orElse(null);
+                .map(Summaries::timing).orElse(null);
         WorkerTiming fastest = results.stream().min(Comparator.comparingDouble(RankResult::endToEndSeconds))
-                .map(Metrics::timing).orElse(null);
+                .map(Summaries::timing).orElse(null);
         return new Summary(
                 plan.job() == null ? null : plan.job().id(),
                 planHash,

@@ -1,0 +1,38 @@
+package io.dataparallel.core.summary;
+
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.status.InferenceJobStatus;
+import io.dataparallel.api.status.Phase;
+
+/**
+ * How a finished job ended, decided in one place so the operator's status and the CLI's
+ * agree: Succeeded when every worker finished, a partial success when the workers that
+ * failed are within {@code spec.maxFailedWorkers}, Failed when more failed.
+ *
+ * @param phase   Succeeded or Failed
+ * @param partial Succeeded although some workers failed
+ * @param message one line for status.message, naming the limit when workers failed
+ */
+public record Verdict(Phase phase, boolean partial, String message) {
+
+    /** The verdict on {@code summary}, a job run with {@code spec}. */
+    public static Verdict of(Summary summary, InferenceJobSpec spec) {
+        int failed = summary.failedWorkers().size();
+        int allowed = spec.maxFailedWorkersOrDefault();
+        if (failed > allowed) {
+            return new Verdict(Phase.Failed, false, failed + " of " + summary.workers() + " workers failed, more than spec.maxFailedWorkers ("
+                    + allowed + "); " + summary.failedPartitions().size() + " partitions have no prediction (status.failedPartitions lists the first "
+                    + InferenceJobStatus.LISTED_FAILED_PARTITIONS + ", summary.json all)");
+        }
+        if (failed == 0) {
+            return new Verdict(Phase.Succeeded, false, "all " + summary.partitions() + " partitions done");
+        }
+        return new Verdict(Phase.Succeeded, true, summary.partitionsDone() + "/" + summary.partitions() + " partitions done; "
+                + failed + " workers failed, within spec.maxFailedWorkers (" + allowed + ")");
+    }
+
+    public boolean succeeded() {
+        return phase == Phase.Succeeded;
+    }
+}
