@@ -78,7 +78,8 @@ final class LocalRun {
             List<WorkerPool.Outcome> outcomes;
             try (ProgressBar bar = new ProgressBar(local.store(), layout, plan.worldSize(), plan.partitionCount(), out, options.terminal())) {
                 bar.start();
-                outcomes = pool.run(plan.worldSize(), parallel, effective.retriesOrDefault(), env, runDir);
+                Instant deadline = plan.spec().timeoutDuration().map(Instant.now()::plus).orElse(null);
+                outcomes = pool.run(plan.worldSize(), parallel, effective.retriesOrDefault(), env, runDir, deadline);
             } finally {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             }
@@ -89,7 +90,7 @@ final class LocalRun {
                 }
             }
             // the operator's verdict on the same summary: a worker counts as failed when its rank left no result
-            Verdict verdict = Verdict.of(summary, plan.spec());
+            Verdict verdict = pool.timedOut() ? Verdict.ofTimedOut(summary, plan.spec()) : Verdict.of(summary, plan.spec());
             InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(verdict.phase()).withMessage(verdict.message())
                     .withPartitions(plan.partitionCount()).withPartitionsDone(summary.partitionsDone()).withBytes(plan.totalBytes())
                     .withWorkers(plan.worldSize()).withProgress(summary.partitionsDone() + "/" + plan.partitionCount())

@@ -103,6 +103,8 @@ class CliTest {
                 "spec.workers: is 0: use a value from 1 to 10000");
         assertBad(cli("run", write("nodata.yaml", job("d", SPEC.formatted("d").replace("small/", "nothing/"))).toString(),
                 "--store", store.toString()), "spec.data.uri: no objects under s3://cosmicai-data/nothing/");
+        assertBad(cli("run", write("badtimeout.yaml", job("t", SPEC.formatted("t") + "timeout: 10\n")).toString()),
+                "spec.timeout: '10' is not a duration");
         assertBad(cli("run", manifest.toString(), "--paralel", "2"), "--paralel: is not an option");
     }
 
@@ -113,6 +115,17 @@ class CliTest {
         assertEquals(1, r.code(), r.out());
         assertTrue(r.out().contains("phase: Failed"), r.out());
         assertTrue(r.out().contains("spec.model.uri: s3://models/astro/missing.pt does not exist"), r.out());
+    }
+
+    @Test
+    void workersPastTheTimeoutAreStoppedAndTheJobFailsNamingIt() throws Exception {
+        // a worker's JVM and libtorch take seconds to start: none finishes within one second
+        Path m = write("timeout.yaml", job("timeout", SPEC.formatted("timeout") + "timeout: 1s\n"));
+        Result r = cli("run", m.toString(), "--store", store.toString(), "--parallel", "1");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("phase: Failed"), r.out());
+        assertTrue(r.out().contains("the workers ran past spec.timeout (1s) and were stopped"), r.out());
+        assertTrue(r.out().contains("not started before spec.timeout") || r.out().contains("stopped at spec.timeout"), r.out());
     }
 
     @Test

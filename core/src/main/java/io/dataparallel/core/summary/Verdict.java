@@ -32,6 +32,21 @@ public record Verdict(Phase phase, boolean partial, String message) {
                 + failed + " workers failed, within spec.maxFailedWorkers (" + allowed + ")");
     }
 
+    /**
+     * The verdict when the workers were stopped at {@code spec.timeout}: what finished before it
+     * counts as usual, and a Failed message says first why the rest is missing.
+     */
+    public static Verdict ofTimedOut(Summary summary, InferenceJobSpec spec) {
+        Verdict v = of(summary, spec);
+        return v.succeeded() ? v : new Verdict(v.phase, false, timedOut(spec, summary.partitionsDone(), summary.partitions()) + "; " + v.message);
+    }
+
+    /** One line on workers stopped at {@code spec.timeout}, for an Event while the summary is still to come. */
+    public static String timedOut(InferenceJobSpec spec, int partitionsDone, int partitions) {
+        return "the workers ran past spec.timeout (" + spec.timeout() + ") and were stopped with " + partitionsDone + " of "
+                + partitions + " partitions done";
+    }
+
     public boolean succeeded() {
         return phase == Phase.Succeeded;
     }

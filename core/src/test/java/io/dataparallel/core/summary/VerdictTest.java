@@ -49,6 +49,17 @@ class VerdictTest {
         assertTrue(v.message().startsWith("1 of 2 workers failed, more than spec.maxFailedWorkers (0)"), v.message());
     }
 
+    @Test
+    void workersStoppedAtTheTimeoutSaySoFirst() {
+        InferenceJobSpec spec = spec(null).withTimeout("10m");
+        Verdict v = Verdict.ofTimedOut(summary(4, 8, List.of(2, 3)), spec);
+        assertEquals(Phase.Failed, v.phase());
+        assertTrue(v.message().startsWith("the workers ran past spec.timeout (10m) and were stopped with 4 of 8 partitions done;"
+                + " 2 of 4 workers failed"), v.message());
+        assertEquals(Verdict.of(summary(4, 8, List.of()), spec), Verdict.ofTimedOut(summary(4, 8, List.of()), spec),
+                "all done before the limit is a plain success");
+    }
+
     /** {@code workers} ranks with an equal share of {@code partitions}; a failed worker left all of its share undone. */
     private static Summary summary(int workers, int partitions, List<Integer> failedWorkers) {
         int perWorker = partitions / workers;

@@ -5,6 +5,7 @@ import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.status.JobMetrics;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.summary.Verdict;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
@@ -64,7 +65,8 @@ final class RunStep {
         updateProgress(run, plan, workers);
         if (JobStatuses.finished(workers)) {
             List<Integer> failed = JobStatuses.failedRanks(workers);
-            String message = JobStatuses.timedOut(workers) ? timedOutMessage(plan, s)
+            String message = JobStatuses.timedOut(workers)
+                    ? Verdict.timedOut(plan.spec(), s.partitionsDone == null ? 0 : s.partitionsDone, plan.partitionCount())
                     : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
                       + JobStatuses.failedReason(workers);
@@ -85,12 +87,6 @@ final class RunStep {
             Scheduling.check(run, workers, WorkerJobs.poolName(plan.spec(), run.config));
         }
         return StepResult.after(run.config.pollInterval());
-    }
-
-    /** What spec.timeout stopped: the summary still collects every partition finished before it. */
-    static String timedOutMessage(Plan plan, StatusDraft s) {
-        return "the workers ran past spec.timeout (" + plan.spec().timeout() + ") and were stopped with "
-                + (s.partitionsDone == null ? 0 : s.partitionsDone) + " of " + plan.partitionCount() + " partitions done";
     }
 
     private void updateProgress(JobRun run, Plan plan, Job workers) {

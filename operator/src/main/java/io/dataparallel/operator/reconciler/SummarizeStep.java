@@ -76,13 +76,11 @@ final class SummarizeStep {
         s.failedPartitions = InferenceJobStatus.listed(summary.failedPartitions());
         s.failedPartitionCount = InferenceJobStatus.count(summary.failedPartitions());
         s.eta = null;
-        Verdict verdict = Verdict.of(summary, plan.spec());
+        Job workers = run.child(Job.class, Children.workerJob(run.job), true); // gone after a TTL: then the Event says it
+        boolean timedOut = workers != null && JobStatuses.timedOut(workers);
+        Verdict verdict = timedOut ? Verdict.ofTimedOut(summary, plan.spec()) : Verdict.of(summary, plan.spec());
         if (!verdict.succeeded()) {
-            Job workers = run.child(Job.class, Children.workerJob(run.job), true);
-            if (workers != null && JobStatuses.timedOut(workers)) { // say why they stopped, not only how many failed
-                return run.fail(Reason.WorkersTimedOut, RunStep.timedOutMessage(plan, s) + "; " + verdict.message());
-            }
-            return run.fail(Reason.Failed, verdict.message());
+            return run.fail(timedOut ? Reason.WorkersTimedOut : Reason.Failed, verdict.message());
         }
         String message = verdict.message();
         boolean changed = s.phase != Phase.Succeeded;
