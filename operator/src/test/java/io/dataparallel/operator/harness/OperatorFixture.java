@@ -39,6 +39,8 @@ public final class OperatorFixture implements AutoCloseable {
     public final S3Fixture s3;
     public final FakeJobController jobs;
     public final OperatorConfig config;
+    /** Reconcile passes of every operator this fixture starts. */
+    public final ReconcilePasses passes = new ReconcilePasses();
     private DataparallelOperator operator;
 
     public OperatorFixture(Path tmp) throws Exception {
@@ -69,7 +71,7 @@ public final class OperatorFixture implements AutoCloseable {
     /** An operator with this registry, taking a Lease in {@code leaseNamespace} when not null. */
     public DataparallelOperator startOperator(io.micrometer.core.instrument.MeterRegistry registry, String leaseNamespace) {
         operator = new DataparallelOperator(cluster.newClient(), config, registry,
-                new DataparallelOperator.Options(false, leaseNamespace, false));
+                new DataparallelOperator.Options(false, leaseNamespace, false, passes));
         operator.start();
         return operator;
     }
