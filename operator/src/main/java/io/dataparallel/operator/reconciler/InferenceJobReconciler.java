@@ -86,6 +86,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
                     LOG.info("{} -> {}: {}", before, status.phase, status.message);
                 }
             }
+            progress.passEnded(job, status.phase);
             status.observedGeneration = job.getMetadata().getGeneration();
             InferenceJobStatus next = status.build();
             UpdateControl<InferenceJob> control = UpdateControl.noUpdate();

@@ -93,7 +93,6 @@ final class SummarizeStep {
         if (changed) {
             run.events.normal(run.job, Reason.Succeeded, message);
         }
-        run.progress.forget(run.job);
         return StepResult.WAIT;
     }
 }
