@@ -4,7 +4,7 @@ import io.dataparallel.api.spec.S3Uri;
 
 /**
  * Where everything lives under {@code spec.output.uri}. The one place that knows the
- * output layout; see DESIGN.md's table.
+ * output layout; the README's "Outputs" section says what each key holds and who writes it.
  */
 public record OutputLayout(S3Uri root) {
     public static final String PREDICTIONS = "predictions/";
