@@ -113,7 +113,7 @@ public final class WorkerBench {
             pipelinedCompute[r] = run.steadyComputeSamplesPerSecond();
             raw[r] = WorkerRuns.number(WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.RawForward",
                     m.file().toString(), partition.toString(), Integer.toString(m.batch()), Integer.toString(THREADS), "3"), Map.of())), "samples_per_second");
-            Map<?, ?> paired = WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.worker.PairedCompute",
+            Map<?, ?> paired = WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.PairedCompute",
                     m.file().toString(), partition.toString(), Integer.toString(m.batch()), Integer.toString(THREADS), Integer.toString(PAIRED_ROUNDS)),
                     Map.of()));
             pairedWorker.addAll(numbers(paired, "workers"));
