@@ -64,4 +64,13 @@ class SpecValidatorTest {
                 () -> SpecValidator.requireValid(spec(MODEL, new DataSpec("https://bucket/x", null, null), OUT, null, null, null, null)));
         assertTrue(uri.getMessage().contains("s3://bucket/prefix"), uri.getMessage());
     }
+
+    /** Callers validate once and then plan (the planner no longer validates): the one exception must tell everything. */
+    @Test
+    void requireValidNamesTheFirstProblemAndReportsAll() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SpecValidator.requireValid(spec(MODEL, new DataSpec("data/eleven", 0, null), OUT, null, null, null, null)));
+        assertEquals("spec.data.uri", e.field());
+        assertTrue(e.getMessage().contains("spec.data.fileLimit"), "all problems are reported: " + e.getMessage());
+    }
 }
