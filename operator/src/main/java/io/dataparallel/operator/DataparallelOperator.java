@@ -19,13 +19,15 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator put together: the InferenceJob reconciler on JOSDK, leader election, metrics.
  * {@link OperatorMain} runs it in a pod; tests run it against the Fabric8 mock server.
  */
 public final class DataparallelOperator implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataparallelOperator.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DataparallelOperator.class);
     private final Operator operator;
     private final StoreAccess stores;
     private final EventRecorder events;

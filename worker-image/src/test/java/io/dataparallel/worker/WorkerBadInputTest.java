@@ -8,9 +8,11 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.example.CaiDataGenerator;
 import io.dataparallel.core.npz.DType;
@@ -202,7 +204,7 @@ class WorkerBadInputTest {
         Outcome ok = run(Map.of("p.npz", good(2)), s -> s);
         InferenceJobSpec s = ok.plan().spec();
         InferenceJobSpec unreachable = new InferenceJobSpec(s.model(), s.data(), s.output(), s.batchSize(), s.workers(),
-                s.device(), null, null, new io.dataparallel.api.spec.S3Spec("http://127.0.0.1:9", null, true, null),
+                s.device(), null, null, new S3Spec("http://127.0.0.1:9", null, true, null),
                 null, null, null, null, null);
         Plan p = ok.plan();
         Plan down = new Plan(p.version(), p.job(), unreachable, p.worldSize(), p.keys(), p.sizes(), p.etags(), p.rankStarts(), p.notes());
@@ -246,7 +248,7 @@ class WorkerBadInputTest {
     }
 
     static InferenceJobSpec withLabels(InferenceJobSpec s, String labels) {
-        return new InferenceJobSpec(s.model(), new io.dataparallel.api.spec.DataSpec(s.data().uri(), null, labels),
+        return new InferenceJobSpec(s.model(), new DataSpec(s.data().uri(), null, labels),
                 s.output(), s.batchSize(), s.workers(), s.device(), null, null, s.s3(), null, null, null, null, null);
     }
 

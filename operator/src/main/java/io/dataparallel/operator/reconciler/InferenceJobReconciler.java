@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceJobReconciler.class);
     /** Phases a pass may walk through at most (Pending → Planning → Running → Summarizing → done). */
     private static final int MAX_STEPS = 6;
-    private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
+    private static final Duration STALE_RETRY = Duration.ofMillis(200);
 
     private final OperatorConfig config;
     private final StoreAccess stores;

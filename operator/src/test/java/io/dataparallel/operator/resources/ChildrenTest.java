@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,13 +41,13 @@ class ChildrenTest {
         assertTrue(label.length() <= 63 && LABEL_VALUE.matcher(label).matches(), () -> label + " is not a label value");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shortNamesAreKeptAsTheyAre() {
         assertEquals("astro-redshift-workers", Children.workerJob(job("astro-redshift")));
         assertEquals("astro-redshift", Children.jobLabel(job("astro-redshift")));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void namesThatDifferOnlyByDotsGetDifferentChildren() {
         assertNotEquals(Children.workerJob(job("astro.v2")), Children.workerJob(job("astro-v2")));
         assertNotEquals(Children.jobLabel(job("n".repeat(70))), Children.jobLabel(job("n".repeat(71))));
@@ -53,7 +55,7 @@ class ChildrenTest {
 
     private static InferenceJob job(String name) {
         InferenceJob job = new InferenceJob();
-        job.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace("ns").withUid("u").build());
+        job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns").withUid("u").build());
         return job;
     }
 }
