@@ -2,6 +2,7 @@ package io.dataparallel.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
@@ -41,7 +42,7 @@ public final class BenchMain {
         for (String png : new String[] {"batch-sweep.png", "data-sweep.png"}) {
             Path p = work.resolve("worker").resolve(png);
             if (Files.exists(p)) {
-                Files.copy(p, out.resolve(png), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(p, out.resolve(png), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         results.write(out, command, smoke ? "smoke: tiny sizes, one run each; not figures to quote"

@@ -6,6 +6,7 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.operator.DataparallelOperator;
 import io.dataparallel.operator.harness.MockCluster;
 import io.dataparallel.operator.harness.OperatorFixture;
+import io.dataparallel.operator.harness.ReconcilePasses;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -74,8 +75,9 @@ public final class OperatorScaleBench {
             double baseline = usedHeapAfterGc();
             // as f.startOperator(), but at the chart's polling interval (see POLL_SECONDS)
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ReconcilePasses passesPerJob = new ReconcilePasses();
             operator = new DataparallelOperator(operatorClient, f.config.withPollInterval(POLL_SECONDS),
-                    registry, new DataparallelOperator.Options(false, null, false));
+                    registry, new DataparallelOperator.Options(false, null, false, passesPerJob));
             operator.start();
 
             // one job alone first: the first reconcile loads the S3 SDK, Jackson models and so on (seconds, once
@@ -164,8 +166,7 @@ public final class OperatorScaleBench {
                     + " ConfigMap and Event), S3Proxy and the fake Job controller, so the difference is an upper bound for the"
                     + " operator alone. Polling interval %d s (the chart's default)", total, withJob, used / (1 << 20),
                     baseline / (1 << 20), heapMb, POLL_SECONDS));
-            DataparallelOperator op = operator;
-            int[] passes = all.stream().filter(uids::containsKey).mapToInt(n -> op.reconciler().reconcileCount(uids.get(n))).toArray();
+            int[] passes = all.stream().filter(uids::containsKey).mapToInt(n -> passesPerJob.of(uids.get(n))).toArray();
             results.note(String.format(Locale.ROOT, "operator reconcile passes per job: mean %.2f (min %d, max %d) over %d jobs,"
                     + " %.0f s after the first was created; a running job is looked at again every %d s to read progress",
                     Arrays.stream(passes).average().orElse(Double.NaN), Arrays.stream(passes).min().orElse(0),

@@ -1,5 +1,6 @@
 package io.dataparallel.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.example.CaiDataGenerator;
@@ -8,6 +9,8 @@ import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.api.spec.S3Spec;
 import java.awt.Color;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +120,7 @@ public final class WorkerBench {
             pipelinedCompute[r] = run.steadyComputeSamplesPerSecond();
             raw[r] = WorkerRuns.number(WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.RawForward",
                     m.file().toString(), partition.toString(), Integer.toString(m.batch()), Integer.toString(THREADS), "3"), Map.of())), "samples_per_second");
-            Map<?, ?> paired = WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.worker.PairedCompute",
+            Map<?, ?> paired = WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.PairedCompute",
                     m.file().toString(), partition.toString(), Integer.toString(m.batch()), Integer.toString(THREADS), Integer.toString(PAIRED_ROUNDS)),
                     Map.of()));
             pairedWorker.addAll(numbers(paired, "workers"));
@@ -196,7 +199,7 @@ public final class WorkerBench {
         double[] serverCpu = new double[repeats];
         double[] workerCpu = new double[repeats];
         double[] wall = new double[repeats];
-        try (ThrottledProxy proxy = new ThrottledProxy(java.net.URI.create(endpoint), bytesPerSecond)) {
+        try (ThrottledProxy proxy = new ThrottledProxy(URI.create(endpoint), bytesPerSecond)) {
             String slow = proxy.endpoint().toString();
             for (int r = 0; r < repeats; r++) {
                 WorkerRuns.Run seq = runs.worker(slow, modelUri, data, m.batch(), THREADS, false, null);
@@ -278,8 +281,8 @@ public final class WorkerBench {
     }
 
     private static double processCpuSeconds() {
-        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
     private static List<Double> numbers(Map<?, ?> json, String key) {

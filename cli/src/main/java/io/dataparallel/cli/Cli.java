@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.manifest.Manifests;
 import io.dataparallel.core.plan.PlanCodec;
@@ -97,11 +98,14 @@ public final class Cli {
         if (a.positional().isEmpty()) {
             throw new BadInputException("MANIFEST", "is missing: dataparallel " + a.command() + " MANIFEST, e.g. examples/astro-redshift.yaml");
         }
-        return Manifests.read(Path.of(a.positional().get(0)));
+        Manifest manifest = Manifests.read(Path.of(a.positional().get(0)));
+        // validated once, here, before anything touches a store: run and plan take the spec as valid
+        SpecValidator.requireValid(manifest.spec());
+        return manifest;
     }
 
+    /** Prints the plan of {@code manifest}, whose spec {@link #manifest} validated. */
     private static int plan(Manifest manifest, Path store, PrintStream out) {
-        io.dataparallel.api.validation.SpecValidator.requireValid(manifest.spec());
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
             Plan plan = new Planner(local.store(), MAX_WORKERS).plan(manifest.job(), local.effective(manifest.spec()));
             out.printf("job %s: %d partitions, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),

@@ -7,7 +7,6 @@ import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.dataparallel.api.status.JobMetrics;
-import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
@@ -39,10 +38,13 @@ final class LocalRun {
     private LocalRun() {
     }
 
-    /** Runs the job; returns the process exit code (0 when it succeeded). */
+    /**
+     * Runs the job; returns the process exit code (0 when it succeeded).
+     *
+     * @param manifest a manifest whose spec is valid: Cli validates it where it reads the manifest
+     */
     static int run(Manifest manifest, Options options) throws InterruptedException {
         InferenceJobSpec spec = manifest.spec();
-        SpecValidator.requireValid(spec);
         PrintStream out = options.out();
         String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try (LocalStore local = LocalStore.open(spec, options.store())) {

@@ -7,6 +7,8 @@ import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.s3.EmbeddedS3;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -61,8 +63,8 @@ final class LocalStore implements AutoCloseable {
         if (dir != null) {
             try {
                 Files.createDirectories(dir.resolve(uri.bucket()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create " + dir.resolve(uri.bucket()), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir.resolve(uri.bucket()), e);
             }
         }
     }

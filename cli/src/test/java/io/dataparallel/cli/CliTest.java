@@ -99,8 +99,9 @@ class CliTest {
         assertBad(cli("run", write("name.yaml", job("Bad_Name", SPEC.formatted("n"))).toString()), "metadata.name");
         assertBad(cli("run", write("limit.yaml", job("l", SPEC.formatted("l").replace("labels: redshift", "fileLimit: 9"))).toString(),
                 "--store", store.toString()), "spec.data.fileLimit: is 9 but only 3");
-        assertBad(cli("run", write("range.yaml", job("r", SPEC.formatted("r").replace("workers: 2", "workers: 0"))).toString()),
-                "spec.workers: is 0: use a value from 1 to 10000");
+        Path range = write("range.yaml", job("r", SPEC.formatted("r").replace("workers: 2", "workers: 0")));
+        assertBad(cli("run", range.toString()), "spec.workers: is 0: use a value from 1 to 10000");
+        assertBad(cli("plan", range.toString()), "spec.workers: is 0: use a value from 1 to 10000");
         assertBad(cli("run", write("nodata.yaml", job("d", SPEC.formatted("d").replace("small/", "nothing/"))).toString(),
                 "--store", store.toString()), "spec.data.uri: no objects under s3://cosmicai-data/nothing/");
         assertBad(cli("run", write("badtimeout.yaml", job("t", SPEC.formatted("t") + "timeout: 10\n")).toString()),

@@ -3,6 +3,7 @@ package io.dataparallel.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -85,7 +86,7 @@ final class Pki {
     }
 
     private void openssl(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         Path log = dir.resolve("openssl.log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true)

@@ -14,6 +14,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +48,7 @@ final class PodEnv {
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("HOME", files.root().toString());
         env.put("HOSTNAME", pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : pod.getMetadata().getName());
-        for (EnvVar var : container.getEnv() == null ? java.util.List.<EnvVar>of() : container.getEnv()) {
+        for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
             String value;
             if (var.getValueFrom() == null) {
                 value = expand(var.getValue() == null ? "" : var.getValue(), env);

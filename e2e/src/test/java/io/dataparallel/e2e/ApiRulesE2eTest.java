@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.launch.WorkerLaunch;
+import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.plan.PlanCodec;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -62,7 +63,7 @@ class ApiRulesE2eTest {
     @Test
     void maxFailedWorkersBeyondTheClampedWorkersIsAccepted() {
         E2e.Ran ran = E2e.run("clamp", "clamp", 2, 20, 4, "maxFailedWorkers: 3");
-        assertEquals(io.dataparallel.api.status.Phase.Succeeded, ran.phase(), () -> "status: " + ran.job().getStatus());
+        assertEquals(Phase.Succeeded, ran.phase(), () -> "status: " + ran.job().getStatus());
         var workers = E2e.admin().batch().v1().jobs().inNamespace(ran.namespace()).withName(ran.job().getStatus().workerJob()).get();
         assertEquals(2, workers.getSpec().getCompletions(), "one worker per partition");
         assertEquals(2, workers.getSpec().getMaxFailedIndexes(), "clamped to the completions the API server allows");

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,7 +57,7 @@ class BadPartitionE2eTest {
     /** The Job controller failed the index (failedIndexes) after one pod, though retries allowed 3 more. */
     private static void assertIndexFailedOnceWithoutRetry(String ns, InferenceJob done, int rank) {
         Job workers = E2e.admin().batch().v1().jobs().inNamespace(ns).withName(done.getStatus().workerJob()).get();
-        assertEquals(java.util.Set.of(rank), ExampleJobE2eTest.indexes(workers.getStatus().getFailedIndexes()));
+        assertEquals(Set.of(rank), ExampleJobE2eTest.indexes(workers.getStatus().getFailedIndexes()));
         List<Pod> pods = E2e.admin().pods().inNamespace(ns).withLabel("batch.kubernetes.io/job-name", workers.getMetadata().getName())
                 .list().getItems().stream()
                 .filter(p -> String.valueOf(rank).equals(p.getMetadata().getLabels().get("batch.kubernetes.io/job-completion-index")))

@@ -7,6 +7,7 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.operator.resources.Children;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +24,7 @@ class OwnedChildrenE2eTest {
         String label = Children.jobLabel(done);
         assertEquals(2, E2e.admin().batch().v1().jobs().inNamespace(ns).withLabel(Children.LABEL_JOB, label).list().getItems().size());
 
-        E2e.kubectlOk(java.util.List.of("delete", "inferencejob", "gc", "-n", ns, "--wait=true"));
+        E2e.kubectlOk(List.of("delete", "inferencejob", "gc", "-n", ns, "--wait=true"));
         Cluster.awaitQuietly("the garbage collector to remove the Jobs, their pods and the plan ConfigMap", 90, () ->
                 E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty()
                         && E2e.admin().configMaps().inNamespace(ns).withLabel(Children.LABEL_JOB, label).list().getItems().isEmpty()

@@ -71,8 +71,9 @@ class OperatorEndToEndTest {
         }
         List<String> expected = List.of("Planned", "WorkersStarted", "WorkersFinished", "Summarizing", "Succeeded");
         f.awaitEvents("astro-e2e", es -> es.stream().map(Event::getReason).toList().containsAll(expected), "event of " + expected);
-        int passes = f.operator().reconciler().reconcileCount(done.getMetadata().getUid());
+        int passes = f.passes.of(done.getMetadata().getUid());
         System.out.printf("figures: CR created -> worker Job created %.0f ms; %d reconcile passes for the job%n", jobLatencyMs, passes);
+        assertTrue(passes > 0, "JOSDK told the fixture's counter of the job's reconcile passes");
         assertEquals(1, f.client().configMaps().inNamespace(OperatorFixture.NAMESPACE).withLabel(Children.LABEL_JOB, "astro-e2e")
                 .list().getItems().size());
     }

@@ -12,6 +12,7 @@ import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ final class PartitionLoader {
         return Optional.of(Long.parseLong(meta.getOrDefault(OutputLayout.META_SAMPLES, "0")));
     }
 
-    private Map<String, NpyArray> decode(Partition p, java.nio.ByteBuffer archive) {
+    private Map<String, NpyArray> decode(Partition p, ByteBuffer archive) {
         Map<String, NpyArray> arrays;
         try {
             arrays = Npz.read(archive, wanted);

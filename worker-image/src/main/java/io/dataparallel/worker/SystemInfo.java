@@ -1,5 +1,6 @@
 package io.dataparallel.worker;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ final class SystemInfo {
     /** CPU time of this process (all threads, user and system) in seconds. */
     static double processCpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+        if (os instanceof OperatingSystemMXBean sun) {
             return sun.getProcessCpuTime() / 1e9;
         }
         return 0;

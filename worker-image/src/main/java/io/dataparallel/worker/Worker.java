@@ -13,6 +13,7 @@ import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.summary.QualityData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +159,7 @@ public final class Worker {
         if (labels == null) {
             return List.of();
         }
-        return io.dataparallel.core.summary.QualityData.compute(loaded.arrays().get(labels), outputs.arrays().get(0));
+        return QualityData.compute(loaded.arrays().get(labels), outputs.arrays().get(0));
     }
 
     /** Quality data first, then the prediction (its presence means done), then progress. */
@@ -203,7 +205,7 @@ public final class Worker {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.dataparallel.worker;
 
+import ai.djl.engine.Engine;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
@@ -14,6 +15,7 @@ import io.dataparallel.core.summary.Summarizer;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,13 +90,13 @@ public final class WorkerMain {
      */
     private static void warmup(Map<String, String> env) {
         DjlSetup.configure(1, env);
-        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
+        Engine engine = Engine.getEngine("PyTorch");
         LOG.info("PyTorch {} ready; {} GPU(s) visible", engine.getVersion(), engine.getGpuCount());
     }
 
     private static Plan readPlan(String path, Map<String, String> env) {
         try {
-            return PlanCodec.read(java.nio.file.Path.of(path));
+            return PlanCodec.read(Path.of(path));
         } catch (UncheckedIOException e) {
             throw new BadInputException(WorkerLaunch.PLAN, "cannot read the plan at " + path + " (" + e.getMessage()
                     + "): mount the job's plan ConfigMap there or set DATAPARALLEL_PLAN");

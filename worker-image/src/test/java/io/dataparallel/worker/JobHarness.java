@@ -16,6 +16,8 @@ import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.testing.S3Fixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,8 +58,8 @@ final class JobHarness {
             Path file = Files.createTempFile(dir, "plan", ".json.gz");
             PlanCodec.write(plan, file);
             return file;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

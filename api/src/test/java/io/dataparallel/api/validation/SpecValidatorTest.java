@@ -77,4 +77,13 @@ class SpecValidatorTest {
         BadInputException e = assertThrows(BadInputException.class, () -> SpecValidator.requireValid(ok.withTimeout("10")));
         assertTrue(e.getMessage().contains("2h, 45m, 1h30m or 90s"), e.getMessage());
     }
+
+    /** Callers validate once and then plan (the planner no longer validates): the one exception must tell everything. */
+    @Test
+    void requireValidNamesTheFirstProblemAndReportsAll() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> SpecValidator.requireValid(spec(MODEL, new DataSpec("data/eleven", 0, null), OUT, null, null, null, null)));
+        assertEquals("spec.data.uri", e.field());
+        assertTrue(e.getMessage().contains("spec.data.fileLimit"), "all problems are reported: " + e.getMessage());
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,7 +208,7 @@ public final class Npz {
             entry.setCompressedSize(npy.length);
             entry.setCrc(crc.getValue());
             // a fixed time keeps the archive a function of its arrays: a rerun writes identical bytes
-            entry.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+            entry.setTimeLocal(LocalDateTime.of(1980, 1, 1, 0, 0));
             zip.putNextEntry(entry);
             zip.write(npy);
             zip.closeEntry();

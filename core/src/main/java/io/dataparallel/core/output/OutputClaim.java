@@ -5,6 +5,7 @@ import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.OutputOwner;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.s3.ObjectStore;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +50,7 @@ public final class OutputClaim {
         try {
             OutputOwner owner = Json.read(bytes.get(), OutputOwner.class);
             if (owner.namespace() == null || owner.name() == null) {
-                throw new UncheckedIOException(new java.io.IOException("no namespace or name"));
+                throw new UncheckedIOException(new IOException("no namespace or name"));
             }
             return Optional.of(owner);
         } catch (UncheckedIOException e) {

@@ -4,8 +4,9 @@ import io.dataparallel.api.spec.S3Uri;
 
 /**
  * Where everything lives under {@code spec.output.uri}. The one place that knows the
- * output layout; see DESIGN.md's table. Built once where a job's plan or spec is read and
- * handed to what reads and writes the outputs; every error about them names {@link #FIELD}.
+ * output layout; the README's "Outputs" section says what each key holds and who writes it.
+ * Built once where a job's plan or spec is read and handed to what reads and writes the
+ * outputs; every error about them names {@link #FIELD}.
  */
 public record OutputLayout(S3Uri root) {
     /** The field a user fixes when the output cannot be read, written or claimed. */

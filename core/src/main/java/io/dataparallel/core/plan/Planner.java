@@ -35,8 +35,13 @@ public final class Planner {
         this.maxWorkers = maxWorkers;
     }
 
+    /**
+     * Lists and assigns the partitions; checks only what needs the store.
+     *
+     * @param spec a spec {@link SpecValidator} accepted: the operator validates it in the same pass
+     *             (PlanStep) and local mode where it reads the manifest, each once
+     */
     public Plan plan(JobRef job, InferenceJobSpec spec) {
-        SpecValidator.requireValid(spec);
         S3Uri data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
         List<StoredObject> listed = store.list(data, "spec.data.uri");
         List<StoredObject> partitions = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.dataparallel.core.plan;
 
+import java.util.Arrays;
+
 /**
  * Splits partitions (in key order) into contiguous runs, one per rank, balanced by bytes:
  * a partition goes to the rank whose share of the total bytes holds its midpoint. Every
@@ -26,7 +28,7 @@ public final class RankAssigner {
         boolean byCount = total == 0;
         double weightTotal = byCount ? n : total;
         int[] starts = new int[ranks + 1];
-        java.util.Arrays.fill(starts, n);
+        Arrays.fill(starts, n);
         starts[0] = 0;
         double cumulative = 0;
         int nextRank = 1;

@@ -1,5 +1,6 @@
 package io.dataparallel.core.s3;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static EmbeddedS3 start(Path root, String accessKey, String secretKey) {
         try {
             Files.createDirectories(root);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create " + root + ": " + e.getMessage(), e);
         }
         Properties props = new Properties();

@@ -8,6 +8,7 @@ import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.result.WorkerTiming;
 import io.dataparallel.api.spec.Device;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -76,7 +77,7 @@ final class Summaries {
      * an honest job-wide compute-only rate either way.
      */
     static double computeSeconds(List<RankResult> results) {
-        List<long[]> intervals = new java.util.ArrayList<>();
+        List<long[]> intervals = new ArrayList<>();
         for (RankResult r : results) {
             for (PartitionResult p : r.partitions()) {
                 if (!p.resumed() && p.computeSeconds() > 0) {

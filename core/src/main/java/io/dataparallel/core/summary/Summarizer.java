@@ -15,6 +15,7 @@ import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.report.Report;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class Summarizer {
                 failedWorkers, failedPartitions, quality);
         store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
         store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
-        store.put(layout.report(), Report.html(summary, results).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        store.put(layout.report(), Report.html(summary, results).getBytes(StandardCharsets.UTF_8),
                 "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD);
         return summary;
     }

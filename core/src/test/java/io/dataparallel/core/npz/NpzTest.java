@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +41,7 @@ class NpzTest {
     @Test
     void decodesOnlyTheArraysAskedFor() throws Exception {
         assertEquals(Set.of("i"), Npz.read(resource("compressed.npz"), Set.of("i")).keySet());
-        assertEquals(List.of("a", "i", "b", "h"), Npz.names(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(resource("compressed.npz")))));
+        assertEquals(List.of("a", "i", "b", "h"), Npz.names(ByteBuffer.wrap(Files.readAllBytes(resource("compressed.npz")))));
     }
 
     @Test
@@ -62,7 +64,7 @@ class NpzTest {
         Path junk = Files.write(tmp.resolve("junk.npz"), "hello".getBytes());
         assertThrows(NpzFormatException.class, () -> Npz.read(junk, null));
         byte[] whole = Files.readAllBytes(resource("compressed.npz"));
-        Path truncated = Files.write(tmp.resolve("cut.npz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path truncated = Files.write(tmp.resolve("cut.npz"), Arrays.copyOf(whole, whole.length / 2));
         assertThrows(NpzFormatException.class, () -> Npz.read(truncated, null));
     }
 

@@ -136,13 +136,6 @@ class PlannerTest {
     }
 
     @Test
-    void invalidSpecIsRefusedBeforeAnyListing() {
-        BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("data/eleven", 0, null)));
-        assertEquals("spec.data.uri", e.field());
-        assertTrue(e.getMessage().contains("spec.data.fileLimit"), "all problems are reported: " + e.getMessage());
-    }
-
-    @Test
     void wrongCredentialsAreNamed() {
         Map<String, String> env = new HashMap<>(s3.env());
         env.put(WorkerLaunch.SECRET_ACCESS_KEY, "nope");

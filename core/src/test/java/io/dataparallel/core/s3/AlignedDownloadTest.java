@@ -10,6 +10,7 @@ import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.testing.S3Fixture;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class AlignedDownloadTest {
     void objectsThatAreNotStoredNpzAreReadAsTheyAre() {
         try (S3Fixture s3 = new S3Fixture(tmp); ObjectStore store = s3.store()) {
             s3.createBucket("data");
-            byte[] text = "not an archive".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] text = "not an archive".getBytes(StandardCharsets.UTF_8);
             s3.put("s3://data/t.txt", text);
             assertEquals(-1, Npz.firstArrayData(ByteBuffer.wrap(text)));
             assertEquals(ByteBuffer.wrap(text), store.getDirect(new S3Uri("data", "t.txt"), "spec.data.uri", Npz::firstArrayData).data());

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.result.Quality;
+import io.dataparallel.core.Json;
 import io.dataparallel.core.npz.DType;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,7 @@ class QualityDataTest {
         assertEquals(2L, q.nonFinite());
         assertEquals(0.1, q.mae(), 1e-6);
         assertEquals(0.1, q.rmse(), 1e-6);
-        String json = new String(io.dataparallel.core.Json.write(q), java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(Json.write(q), StandardCharsets.UTF_8);
         assertTrue(!json.contains("NaN") && !json.contains("Infinity"), json);
     }
 
@@ -94,8 +96,8 @@ class QualityDataTest {
         assertEquals(2L, q.nonFinite());
         assertEquals(null, q.mae());
         assertEquals(null, q.nmad());
-        String json = new String(io.dataparallel.core.Json.write(java.util.Map.of("x", Double.NaN, "y", 1.5)),
-                java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(Json.write(Map.of("x", Double.NaN, "y", 1.5)),
+                StandardCharsets.UTF_8);
         assertTrue(json.contains("\"x\":null") && json.contains("\"y\":1.5"), json);
     }
 }

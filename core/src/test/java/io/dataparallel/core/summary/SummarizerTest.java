@@ -18,6 +18,7 @@ import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.testing.S3Fixture;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class SummarizerTest {
             assertEquals(0, combined.get(0).get("rank").asInt());
             Summary stored = Json.read(s3.require(layout.summary().toString()), Summary.class);
             assertEquals(summary, stored);
-            String report = new String(s3.require("s3://out/run/report.html"), java.nio.charset.StandardCharsets.UTF_8);
+            String report = new String(s3.require("s3://out/run/report.html"), StandardCharsets.UTF_8);
             assertTrue(report.contains("rank 0") && report.contains("<svg") && report.contains("p2.npz: cannot be read as .npz"), report);
             assertTrue(!report.contains("<script") && !report.contains("http"), "self-contained, no script, no network");
         }

@@ -6,6 +6,8 @@ import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.s3.EmbeddedS3;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -62,8 +64,8 @@ public final class S3Fixture implements AutoCloseable {
     public void put(String uri, Path file) {
         try {
             put(uri, Files.readAllBytes(file));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -20,11 +20,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,7 +41,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceJobReconciler.class);
     /** Phases a pass may walk through at most (Pending → Planning → Running → Summarizing → done). */
     private static final int MAX_STEPS = 6;
-    private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(200);
+    private static final Duration STALE_RETRY = Duration.ofMillis(200);
 
     private final OperatorConfig config;
     private final StoreAccess stores;
@@ -51,7 +49,6 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private final ProgressTracker progress = new ProgressTracker();
     private final ServiceAccounts serviceAccounts = new ServiceAccounts();
     private final PlanCache plans = new PlanCache();
-    private final Map<String, AtomicInteger> reconciles = new ConcurrentHashMap<>();
     private final ValidateStep validate = new ValidateStep();
     private final PlanStep plan = new PlanStep();
     private final RunStep running = new RunStep();
@@ -79,7 +76,6 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     public UpdateControl<InferenceJob> reconcile(InferenceJob job, Context<InferenceJob> context) {
         MDC.put("job", job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
         try {
-            reconciles.computeIfAbsent(job.getMetadata().getUid(), k -> new AtomicInteger()).incrementAndGet();
             StatusDraft status = StatusDraft.of(job.getStatus());
             JobRun run = new JobRun(job, status, context, config, events, stores, progress, serviceAccounts, plans);
             retryAfterSpecFix(run);
@@ -91,6 +87,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
                     LOG.info("{} -> {}: {}", before, status.phase, status.message);
                 }
             }
+            progress.passEnded(job, status.phase);
             status.observedGeneration = job.getMetadata().getGeneration();
             InferenceJobStatus next = status.build();
             UpdateControl<InferenceJob> control = UpdateControl.noUpdate();
@@ -168,11 +165,5 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         job.setStatus(status.build());
         LOG.warn("reconcile of {}/{} failed: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.toString());
         return ErrorStatusUpdateControl.patchStatus(job);
-    }
-
-    /** Reconcile passes so far for the job with this uid (an efficiency figure for tests and benchmarks). */
-    public int reconcileCount(String uid) {
-        AtomicInteger n = reconciles.get(uid);
-        return n == null ? 0 : n.get();
     }
 }

@@ -12,6 +12,7 @@ import io.dataparallel.operator.resources.PlanConfigMap;
 import io.dataparallel.operator.s3.StoreAccess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -127,7 +128,7 @@ final class JobRun {
             return;
         }
         if (client.serviceAccounts().inNamespace(namespace()).withName(name).get() == null) {
-            createOrGet(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+            createOrGet(new ServiceAccountBuilder()
                     .withNewMetadata().withName(name).withNamespace(namespace())
                     .addToLabels("app.kubernetes.io/name", "dataparallel").addToLabels("app.kubernetes.io/component", "worker")
                     // the chart's worker.serviceAccount.annotations (IRSA, workload identity), as on the accounts it creates

@@ -4,6 +4,7 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
@@ -31,6 +32,9 @@ final class PlanStep {
         if (plan == null) {
             try (ObjectStore store = run.stores.open(run.job)) {
                 JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), run.job.getMetadata().getUid());
+                // the planner takes a valid spec, and this one may have been edited since ValidateStep passed it
+                // (Planning waits out an unavailable store over several passes)
+                SpecValidator.requireValid(run.job.getSpec());
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
                 var configMap = PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
                 OutputClaim.claim(store, OutputLayout.of(plan.spec().output().uri()), ref, PlanCodec.hash(plan));

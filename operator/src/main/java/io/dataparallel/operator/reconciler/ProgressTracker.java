@@ -3,6 +3,7 @@ package io.dataparallel.operator.reconciler;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Progress;
+import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
@@ -14,38 +15,66 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 /**
  * A running job's progress from its workers' {@code progress/<rank>.json}, read at most once
  * per polling interval and at most {@link #READS_PER_POLL} files at a time (round robin),
  * so a 10,000-worker job costs the store a bounded request rate. Ranks the Job controller
  * reports complete are read once more at most: all their partitions are done.
+ *
+ * <p>A job's state is freed when the job ends (Succeeded or Failed) and, for a job deleted
+ * while it ran, once it has not been polled for {@link #UNPOLLED_EXPIRY}: the reconciler has
+ * no finalizer (one would hold every deletion up while the operator is down), so JOSDK never
+ * tells it of a deletion, and a deleted job is simply never reconciled again.
  */
 final class ProgressTracker {
     static final int READS_PER_POLL = 256;
+    /**
+     * A running or suspended job is polled every polling interval; one not polled for this long
+     * (and for ten intervals) is gone. Should it come back after all, its progress is read again.
+     */
+    static final Duration UNPOLLED_EXPIRY = Duration.ofMinutes(30);
+    /** How often the states are swept for expired ones: sweeping on every poll would cost jobs squared. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     /** Partitions done, samples done and samples computed in this run, all ranks. */
     record Snapshot(int partitionsDone, long samplesDone, long computedSamples) {
     }
 
     private static final class State {
-        long lastPollNanos = Long.MIN_VALUE;
+        volatile long lastPollNanos = Long.MIN_VALUE; // read by the sweep on other threads
         int cursor;
         final Map<Integer, Progress> byRank = new HashMap<>();
     }
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final LongSupplier nanoClock;
+    private final AtomicLong lastSweepNanos;
+
+    ProgressTracker() {
+        this(System::nanoTime);
+    }
+
+    /** With a clock of its own, so that tests can let time pass. */
+    ProgressTracker(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.lastSweepNanos = new AtomicLong(nanoClock.getAsLong());
+    }
 
     /** A fresh snapshot when a poll is due, else empty (the status keeps the last one). */
     Optional<Snapshot> poll(InferenceJob job, Plan plan, OutputLayout output, Set<Integer> completedRanks, StoreAccess stores,
                             Duration interval) {
+        long now = nanoClock.getAsLong();
+        sweep(now, interval);
         State state = states.computeIfAbsent(job.getMetadata().getUid(), k -> new State());
-        long now = System.nanoTime();
         if (state.lastPollNanos != Long.MIN_VALUE && now - state.lastPollNanos < interval.toNanos()) {
             return Optional.empty();
         }
         state.lastPollNanos = now;
-        List<Integer> pending = java.util.stream.IntStream.range(0, plan.worldSize())
+        List<Integer> pending = IntStream.range(0, plan.worldSize())
                 // a completed rank is read once more, for its final samples
                 .filter(r -> !completedRanks.contains(r) || !isDone(state.byRank.get(r))).boxed().toList();
         if (!pending.isEmpty()) {
@@ -81,7 +110,24 @@ final class ProgressTracker {
         return p != null && Progress.DONE.equals(p.state());
     }
 
-    void forget(InferenceJob job) {
-        states.remove(job.getMetadata().getUid());
+    /** Called after every reconcile pass: a job that ended needs its progress no more. */
+    void passEnded(InferenceJob job, Phase phase) {
+        if (phase == Phase.Succeeded || phase == Phase.Failed) {
+            states.remove(job.getMetadata().getUid());
+        }
+    }
+
+    /** Jobs with progress state. */
+    int tracked() {
+        return states.size();
+    }
+
+    private void sweep(long now, Duration interval) {
+        long last = lastSweepNanos.get();
+        if (now - last < SWEEP_EVERY.toNanos() || !lastSweepNanos.compareAndSet(last, now)) {
+            return;
+        }
+        long expiry = Math.max(UNPOLLED_EXPIRY.toNanos(), interval.multipliedBy(10).toNanos());
+        states.values().removeIf(s -> s.lastPollNanos != Long.MIN_VALUE && now - s.lastPollNanos > expiry);
     }
 }

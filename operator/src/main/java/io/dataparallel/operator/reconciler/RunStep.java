@@ -1,5 +1,6 @@
 package io.dataparallel.operator.reconciler;
 
+import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.status.JobMetrics;
@@ -94,7 +95,7 @@ final class RunStep {
         try {
             snapshot = run.progress.poll(run.job, plan, run.output(), new HashSet<>(JobStatuses.completedRanks(workers)),
                     run.stores, run.config.pollInterval());
-        } catch (StoreUnavailableException | io.dataparallel.api.BadInputException e) {
+        } catch (StoreUnavailableException | BadInputException e) {
             return; // progress is informational; the workers themselves report store problems
         }
         if (snapshot.isEmpty()) {

@@ -94,7 +94,6 @@ final class SummarizeStep {
         if (changed) {
             run.events.normal(run.job, Reason.Succeeded, message);
         }
-        run.progress.forget(run.job);
         return StepResult.WAIT;
     }
 }

@@ -15,9 +15,6 @@ import java.util.Map;
  * once planned, a bucket that changes changes nothing.
  */
 public final class PlanConfigMap {
-    /** Annotation with the plan hash, so status can be rebuilt from the ConfigMap alone. */
-    public static final String PLAN_HASH = "dataparallel.io/plan-hash";
-
     private PlanConfigMap() {
     }
 
@@ -40,7 +37,6 @@ public final class PlanConfigMap {
                 .withName(Children.planConfigMap(job))
                 .withNamespace(job.getMetadata().getNamespace())
                 .withLabels(Children.labels(job, Children.ROLE_PLAN))
-                .withAnnotations(Map.of(PLAN_HASH, PlanCodec.hash(plan)))
                 .withOwnerReferences(Children.owner(job))
                 .endMetadata()
                 .withImmutable(true)

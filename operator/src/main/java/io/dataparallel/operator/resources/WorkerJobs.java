@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -22,6 +24,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,9 +61,9 @@ public final class WorkerJobs {
         PodSpec pod = pod(job, spec, config, WorkerLaunch.WORKER, env, resources);
         pod.getVolumes().stream().filter(v -> "tmp".equals(v.getName())).findFirst()
                 .ifPresent(v -> v.getEmptyDir().setSizeLimit(WorkerSizing.scratch(plan)));
-        io.fabric8.kubernetes.api.model.ObjectMeta meta = metadata(job, Children.workerJob(job), Children.ROLE_WORKER);
+        ObjectMeta meta = metadata(job, Children.workerJob(job), Children.ROLE_WORKER);
         Map<String, String> own = job.getMetadata().getLabels() == null ? Map.of() : job.getMetadata().getLabels();
-        Map<String, String> labels = new java.util.LinkedHashMap<>(meta.getLabels());
+        Map<String, String> labels = new LinkedHashMap<>(meta.getLabels());
         QUEUE_LABELS.stream().filter(own::containsKey).forEach(k -> labels.put(k, own.get(k)));
         meta.setLabels(labels);
         if (suspend) {
@@ -115,8 +118,8 @@ public final class WorkerJobs {
                 .build();
     }
 
-    private static io.fabric8.kubernetes.api.model.ObjectMeta metadata(InferenceJob job, String name, String role) {
-        return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+    private static ObjectMeta metadata(InferenceJob job, String name, String role) {
+        return new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(job.getMetadata().getNamespace())
                 .withLabels(Children.labels(job, role))

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -36,6 +37,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plays the Job controller and the kubelet for operator tests. For every index of a Job it
@@ -46,14 +50,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * real controller writes: completedIndexes, failedIndexes, succeeded, failed, conditions.
  */
 public final class FakeJobController implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FakeJobController.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FakeJobController.class);
     private final KubernetesClient client;
     private final Path dir;
     private final ExecutorService pods = Executors.newFixedThreadPool(2);
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger podsRun = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(0);
-    private volatile java.util.function.Predicate<Job> held = j -> true;
+    private volatile Predicate<Job> held = j -> true;
     private Watch watch;
 
     public FakeJobController(KubernetesClient client, Path dir) {
@@ -90,7 +94,7 @@ public final class FakeJobController implements AutoCloseable {
     }
 
     /** Pods of the Jobs {@code which} selects that start from now on wait until {@link #release()}. */
-    public void hold(java.util.function.Predicate<Job> which) {
+    public void hold(Predicate<Job> which) {
         held = which;
         gate = new CountDownLatch(1);
     }
@@ -255,7 +259,7 @@ public final class FakeJobController implements AutoCloseable {
                         return j;
                     });
                     return;
-                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                } catch (KubernetesClientException e) {
                     if (e.getCode() != 409 || attempt > 20) {
                         throw e;
                     }

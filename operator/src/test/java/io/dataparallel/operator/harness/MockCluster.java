@@ -8,11 +8,17 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The API server for tests: Fabric8's mock in CRUD mode, with the InferenceJob CRD
@@ -41,7 +47,7 @@ public final class MockCluster implements AutoCloseable {
             CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
             client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -49,8 +55,8 @@ public final class MockCluster implements AutoCloseable {
         return client;
     }
 
-    public java.util.Map<String, Long> requestKinds() {
-        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+    public Map<String, Long> requestKinds() {
+        Map<String, Long> m = new TreeMap<>();
         dispatcher.kinds.forEach((k, v) -> m.put(k, v.sum()));
         return m;
     }
@@ -94,20 +100,20 @@ public final class MockCluster implements AutoCloseable {
      * /apis, group versions), which the plain CRUD mock answers with stored objects instead.
      */
     static final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
-        final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
-        final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
-        final java.util.Map<String, java.util.concurrent.atomic.LongAdder> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+        final LongAdder requests = new LongAdder();
+        final LongAdder busyNanos = new LongAdder();
+        final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
 
         /** Counts requests and the time the mock spends answering them (it answers one at a time). */
         @Override
-        public MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        public MockResponse dispatch(RecordedRequest request) {
             long t0 = System.nanoTime();
             // kind of request: method and resource, with namespace and object names dropped
             String path = request.getPath() == null ? "" : request.getPath().replaceAll("\\?.*", "")
                     .replaceAll("/namespaces/[^/]+", "/namespaces/*")
                     .replaceAll("(/namespaces/\\*/[^/]+)/[^/]+", "$1/{name}");
             String kind = request.getMethod() + " " + path;
-            kinds.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            kinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
             try {
                 return super.dispatch(request);
             } finally {
@@ -131,7 +137,7 @@ public final class MockCluster implements AutoCloseable {
          * server would with the chart's Role (get, create, update on leases).
          */
         @Override
-        public MockResponse handleCreate(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        public MockResponse handleCreate(RecordedRequest request) {
             if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
                 return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody("""
                         {"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview","metadata":{},"spec":{},

@@ -15,9 +15,11 @@ import io.dataparallel.core.example.CaiDataGenerator;
 import io.dataparallel.core.testing.S3Fixture;
 import io.dataparallel.operator.DataparallelOperator;
 import io.dataparallel.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,8 @@ public final class OperatorFixture implements AutoCloseable {
     public final S3Fixture s3;
     public final FakeJobController jobs;
     public final OperatorConfig config;
+    /** Reconcile passes of every operator this fixture starts. */
+    public final ReconcilePasses passes = new ReconcilePasses();
     private DataparallelOperator operator;
 
     public OperatorFixture(Path tmp) throws Exception {
@@ -68,9 +72,9 @@ public final class OperatorFixture implements AutoCloseable {
     }
 
     /** An operator with this registry, taking a Lease in {@code leaseNamespace} when not null. */
-    public DataparallelOperator startOperator(io.micrometer.core.instrument.MeterRegistry registry, String leaseNamespace) {
+    public DataparallelOperator startOperator(MeterRegistry registry, String leaseNamespace) {
         operator = new DataparallelOperator(cluster.newClient(), config, registry,
-                new DataparallelOperator.Options(false, leaseNamespace, false));
+                new DataparallelOperator.Options(false, leaseNamespace, false, passes));
         operator.start();
         return operator;
     }
@@ -128,10 +132,10 @@ public final class OperatorFixture implements AutoCloseable {
     }
 
     /** Events are sent asynchronously: wait (10 s at most) for the events on {@code name} that {@code which} wants. */
-    public List<io.fabric8.kubernetes.api.model.Event> awaitEvents(String name, Predicate<List<io.fabric8.kubernetes.api.model.Event>> which,
+    public List<Event> awaitEvents(String name, Predicate<List<Event>> which,
                                                                     String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<io.fabric8.kubernetes.api.model.Event> events = List.of();
+        List<Event> events = List.of();
         while (System.nanoTime() < deadline) {
             events = client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
                     .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();

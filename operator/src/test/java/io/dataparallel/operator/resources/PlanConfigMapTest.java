@@ -14,7 +14,9 @@ import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
 import io.dataparallel.api.spec.OutputSpec;
 import io.dataparallel.core.plan.PlanCodec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -38,7 +40,7 @@ class PlanConfigMapTest {
         Plan plan = plan(50_000);
         var cm = PlanConfigMap.build(job(), plan);
         assertEquals(plan, PlanConfigMap.read(cm));
-        assertTrue(java.util.Base64.getDecoder().decode(cm.getBinaryData().get(WorkerLaunch.PLAN_FILE)).length <= PlanCodec.CONFIGMAP_LIMIT);
+        assertTrue(Base64.getDecoder().decode(cm.getBinaryData().get(WorkerLaunch.PLAN_FILE)).length <= PlanCodec.CONFIGMAP_LIMIT);
     }
 
     private static Plan plan(int n) {
@@ -58,7 +60,7 @@ class PlanConfigMapTest {
 
     private static InferenceJob job() {
         InferenceJob job = new InferenceJob();
-        job.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("big").withNamespace("ns").withUid("u").build());
+        job.setMetadata(new ObjectMetaBuilder().withName("big").withNamespace("ns").withUid("u").build());
         return job;
     }
 }

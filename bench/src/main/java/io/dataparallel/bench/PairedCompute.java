@@ -1,26 +1,25 @@
-package io.dataparallel.worker;
+package io.dataparallel.bench;
 
 import io.dataparallel.api.spec.ModelSpec;
-import io.dataparallel.bench.Figure;
-import io.dataparallel.bench.RawForward;
 import io.dataparallel.core.npz.AlignedBuffer;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
-import io.dataparallel.core.summary.QualityData;
+import io.dataparallel.worker.ComputePath;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Benchmark 2, paired: in one process, rounds that alternate the worker's compute path
- * ({@link ModelRunner#run} on a partition as the worker holds it, then its quality data) with
- * the tight loop of {@link RawForward}. On a machine whose speed drifts from one second to the
- * next, alternating puts both under the same drift, so the per-round ratio measures the
- * worker's own overhead. Lives in the worker's package to reach ModelRunner without widening
- * the product's API.
+ * ({@link ComputePath}: the worker's model runner on a partition as the worker holds it, then
+ * its quality data) with the tight loop of {@link RawForward}. On a machine whose speed drifts
+ * from one second to the next, alternating puts both under the same drift, so the per-round
+ * ratio measures the worker's own overhead.
  *
  * <p>{@code PairedCompute MODEL.pt PARTITION.npz BATCH THREADS ROUNDS}: prints one JSON line.
  */
@@ -33,8 +32,6 @@ public final class PairedCompute {
         int batch = Integer.parseInt(args[2]);
         int threads = Integer.parseInt(args[3]);
         int rounds = Integer.parseInt(args[4]);
-        System.setProperty("ai.djl.offline", "true");
-        DjlSetup.configure(threads, Map.of());
         Map<String, NpyArray> arrays = Npz.read(aligned(Path.of(args[1])), null);
         List<NpyArray> inputs = List.of(arrays.get("images"), arrays.get("magnitudes"));
         NpyArray labels = arrays.get("redshift");
@@ -43,7 +40,8 @@ public final class PairedCompute {
         double[] worker = new double[rounds];
         double[] raw = new double[rounds];
         double[] ratio = new double[rounds];
-        try (ModelRunner runner = ModelRunner.load(modelFile, spec, false, modelFile.toString());
+        // loaded before the raw loop, so that DJL is set up (offline, threads) the way the worker sets it up
+        try (ComputePath runner = ComputePath.load(modelFile, spec, threads);
              RawForward loop = new RawForward(modelFile, inputs.get(0), inputs.get(1))) {
             for (int r = -1; r < rounds; r++) { // round -1 warms both executors up
                 // odd rounds run the raw loop first, so neither side always follows the other
@@ -63,23 +61,20 @@ public final class PairedCompute {
                 }
             }
         }
-        System.out.printf(java.util.Locale.ROOT, "{\"worker\": %.1f, \"raw\": %.1f, \"ratio\": %.4f, \"workers\": %s,"
+        System.out.printf(Locale.ROOT, "{\"worker\": %.1f, \"raw\": %.1f, \"ratio\": %.4f, \"workers\": %s,"
                 + " \"raws\": %s, \"ratios\": %s}%n", Figure.median(worker), Figure.median(raw), Figure.median(ratio),
                 Arrays.toString(worker), Arrays.toString(raw), Arrays.toString(ratio));
     }
 
-    /** Samples/s of the worker's compute: ModelRunner over the partition, then its quality data. */
-    private static double workerPath(ModelRunner runner, List<NpyArray> inputs, NpyArray labels, long rows, int batch) {
+    /** Samples/s of the worker's compute: its model runner over the partition, then its quality data. */
+    private static double workerPath(ComputePath runner, List<NpyArray> inputs, NpyArray labels, long rows, int batch) {
         long t0 = System.nanoTime();
-        ModelRunner.Outputs out = runner.run("paired", inputs, rows, batch);
-        if (labels != null) {
-            QualityData.compute(labels, out.arrays().get(0));
-        }
+        runner.run("paired", inputs, labels, rows, batch);
         return rows / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** The partition in direct memory, placed the way the worker's download places it. */
-    private static ByteBuffer aligned(Path file) throws java.io.IOException {
+    private static ByteBuffer aligned(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         return AlignedBuffer.allocate(bytes.length, Npz.firstArrayData(ByteBuffer.wrap(bytes))).put(bytes).flip();
     }
