@@ -81,14 +81,14 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
             retryAfterSpecFix(run);
             StepResult result = StepResult.PROCEED;
             for (int i = 0; i < MAX_STEPS && result.proceed(); i++) {
-                Phase before = status.phase;
+                Phase before = status.get().phase();
                 result = step(run);
-                if (status.phase != before) {
-                    LOG.info("{} -> {}: {}", before, status.phase, status.message);
+                if (status.get().phase() != before) {
+                    LOG.info("{} -> {}: {}", before, status.get().phase(), status.get().message());
                 }
             }
-            progress.passEnded(job, status.phase);
-            status.observedGeneration = job.getMetadata().getGeneration();
+            progress.passEnded(job, status.get().phase());
+            status.set(s -> s.withObservedGeneration(job.getMetadata().getGeneration()));
             InferenceJobStatus next = status.build();
             UpdateControl<InferenceJob> control = UpdateControl.noUpdate();
             if (!Objects.equals(next, job.getStatus()) && !writeStatus(context, job, next)) {
@@ -131,7 +131,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     }
 
     private StepResult step(JobRun run) {
-        Phase phase = run.status.phase == null ? Phase.Pending : run.status.phase;
+        Phase phase = run.status.get().phase() == null ? Phase.Pending : run.status.get().phase();
         return switch (phase) {
             case Pending -> validate.run(run);
             case Planning -> plan.run(run);
@@ -143,17 +143,15 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
 
     /** A job that failed on its spec before it was planned tries again once the spec is edited. */
     private static void retryAfterSpecFix(JobRun run) {
-        StatusDraft s = run.status;
-        boolean specProblem = s.conditions.stream().anyMatch(c -> StatusDraft.FAILED.equals(c.getType())
+        InferenceJobStatus s = run.status.get();
+        boolean specProblem = s.conditions() != null && s.conditions().stream().anyMatch(c -> StatusDraft.FAILED.equals(c.getType())
                 && "True".equals(c.getStatus())
                 && (Reason.InvalidSpec.name().equals(c.getReason()) || Reason.PlanFailed.name().equals(c.getReason())));
         Long generation = run.generation();
-        if (s.phase == Phase.Failed && specProblem && s.planConfigMap == null && generation != null
-                && s.observedGeneration != null && generation > s.observedGeneration) {
-            s.phase = Phase.Pending;
-            s.message = "the spec changed: trying again";
-            s.completionTime = null;
-            s.condition(StatusDraft.FAILED, false, "SpecChanged", "the spec changed after a failed validation", generation);
+        if (s.phase() == Phase.Failed && specProblem && s.planConfigMap() == null && generation != null
+                && s.observedGeneration() != null && generation > s.observedGeneration()) {
+            run.status.set(x -> x.withPhase(Phase.Pending).withMessage("the spec changed: trying again").withCompletionTime(null));
+            run.status.condition(StatusDraft.FAILED, false, "SpecChanged", "the spec changed after a failed validation", generation);
         }
     }
 
@@ -161,7 +159,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     @Override
     public ErrorStatusUpdateControl<InferenceJob> updateErrorStatus(InferenceJob job, Context<InferenceJob> context, Exception e) {
         StatusDraft status = StatusDraft.of(job.getStatus());
-        status.message = "reconcile failed, retrying: " + e.getMessage();
+        status.set(s -> s.withMessage("reconcile failed, retrying: " + e.getMessage()));
         job.setStatus(status.build());
         LOG.warn("reconcile of {}/{} failed: {}", job.getMetadata().getNamespace(), job.getMetadata().getName(), e.toString());
         return ErrorStatusUpdateControl.patchStatus(job);

@@ -68,7 +68,7 @@ final class JobRun {
         }
         if (plan == null) {
             // not watched (see InferenceJobReconciler#prepareEventSources): read it if status says it exists
-            ConfigMap cm = status.planConfigMap == null ? null
+            ConfigMap cm = status.get().planConfigMap() == null ? null
                     : client.configMaps().inNamespace(namespace()).withName(Children.planConfigMap(job)).get();
             plan = cm == null ? null : PlanConfigMap.read(cm);
             if (plan != null) {
@@ -142,13 +142,9 @@ final class JobRun {
 
     /** Ends the job as Failed with a Warning Event naming the problem; nothing retries it. */
     StepResult fail(Reason reason, String message) {
-        boolean changed = status.phase != Phase.Failed;
-        status.phase = Phase.Failed;
-        status.message = message;
-        status.eta = null;
-        if (status.completionTime == null) {
-            status.completionTime = StatusDraft.now();
-        }
+        boolean changed = status.get().phase() != Phase.Failed;
+        status.set(s -> s.withPhase(Phase.Failed).withMessage(message).withEta(null)
+                .withCompletionTime(s.completionTime() == null ? StatusDraft.now() : s.completionTime()));
         status.condition(StatusDraft.FAILED, true, reason.name(), message, generation());
         status.condition(StatusDraft.PROGRESSING, false, reason.name(), message, generation());
         if (changed) {

@@ -25,8 +25,8 @@ final class PlanStep {
     static final Duration STORE_RETRY = Duration.ofSeconds(30);
 
     StepResult run(JobRun run) {
-        if (run.status.startTime == null) {
-            run.status.startTime = StatusDraft.now(); // a pass that died before writing status left none
+        if (run.status.get().startTime() == null) { // a pass that died before writing status left none
+            run.status.set(s -> s.withStartTime(StatusDraft.now()));
         }
         Plan plan = run.plan();
         if (plan == null) {
@@ -46,28 +46,24 @@ final class PlanStep {
             } catch (StoreUnavailableException e) {
                 boolean changed = run.status.condition(StatusDraft.PLANNED, false, Reason.StoreUnavailable.name(), e.getMessage(),
                         run.generation());
-                run.status.message = "waiting for the store: " + e.getMessage();
+                run.status.set(s -> s.withMessage("waiting for the store: " + e.getMessage()));
                 if (changed) {
                     run.events.warning(run.job, Reason.StoreUnavailable, e.getMessage());
                 }
                 return StepResult.after(STORE_RETRY);
             }
         }
-        StatusDraft s = run.status;
-        s.partitions = plan.partitionCount();
-        s.bytes = plan.totalBytes();
-        s.workers = plan.worldSize();
-        s.partitionsDone = 0;
-        s.progress = "0/" + plan.partitionCount();
-        s.planConfigMap = Children.planConfigMap(run.job);
-        s.outputUri = run.output().root().toString();
-        String message = plan.partitionCount() + " partitions (" + plan.totalBytes() + " bytes) on " + plan.worldSize() + " workers"
-                + (plan.notes().isEmpty() ? "" : "; " + String.join("; ", plan.notes()));
-        if (s.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {
+        Plan planned = plan; // the plan this job runs, fixed from here on
+        String outputUri = run.output().root().toString();
+        run.status.set(s -> s.withPartitions(planned.partitionCount()).withBytes(planned.totalBytes()).withWorkers(planned.worldSize())
+                .withPartitionsDone(0).withProgress("0/" + planned.partitionCount())
+                .withPlanConfigMap(Children.planConfigMap(run.job)).withOutputUri(outputUri));
+        String message = planned.partitionCount() + " partitions (" + planned.totalBytes() + " bytes) on " + planned.worldSize() + " workers"
+                + (planned.notes().isEmpty() ? "" : "; " + String.join("; ", planned.notes()));
+        if (run.status.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {
             run.events.normal(run.job, Reason.Planned, message);
         }
-        s.phase = Phase.Running;
-        s.message = message;
+        run.status.set(s -> s.withPhase(Phase.Running).withMessage(message));
         return StepResult.PROCEED;
     }
 }

@@ -33,13 +33,12 @@ final class RunStep {
         }
         checkSpecUnchanged(run, plan);
         boolean suspend = Boolean.TRUE.equals(run.job.getSpec().suspend());
-        Job workers = run.child(Job.class, Children.workerJob(run.job), run.status.workerJob != null);
-        if (workers == null && run.status.workerJob != null && removedAfterFinishing(plan)) {
-            String message = "the worker Job " + run.status.workerJob + " finished and was removed after spec.ttlSecondsAfterFinished";
+        String recorded = run.status.get().workerJob();
+        Job workers = run.child(Job.class, Children.workerJob(run.job), recorded != null);
+        if (workers == null && recorded != null && removedAfterFinishing(plan)) {
+            String message = "the worker Job " + recorded + " finished and was removed after spec.ttlSecondsAfterFinished";
             run.events.normal(run.job, Reason.WorkersFinished, message);
-            run.status.phase = Phase.Summarizing;
-            run.status.message = message + "; summarizing";
-            run.status.eta = null;
+            run.status.set(s -> s.withPhase(Phase.Summarizing).withMessage(message + "; summarizing").withEta(null));
             return StepResult.PROCEED;
         }
         if (workers == null) {
@@ -51,23 +50,25 @@ final class RunStep {
             workers = syncSuspend(run, workers, suspend);
         }
         StatusDraft s = run.status;
-        s.workerJob = workers.getMetadata().getName();
+        String name = workers.getMetadata().getName();
+        s.set(x -> x.withWorkerJob(name));
         boolean suspended = Boolean.TRUE.equals(workers.getSpec().getSuspend()) && !JobStatuses.finished(workers);
         boolean byOther = suspended && !suspend;
         String why = suspend ? "spec.suspend is true: workers are stopped; finished partitions are kept"
                 : byOther ? "the worker Job is suspended by another controller (a queue such as Kueue): it runs once admitted"
                 : "workers run";
         if (s.condition(StatusDraft.SUSPENDED, suspended, suspended ? (byOther ? "QueuedExternally" : "Suspended") : "Resumed",
-                why, run.generation()) && (suspended || s.phase == Phase.Suspended)) {
+                why, run.generation()) && (suspended || s.get().phase() == Phase.Suspended)) {
             run.events.normal(run.job, suspended ? Reason.Suspended : Reason.Resumed, suspended
                     ? "workers suspended" + (byOther ? " by another controller" : "") : "workers resumed; finished partitions are skipped");
         }
-        s.phase = suspended ? Phase.Suspended : Phase.Running;
+        s.set(x -> x.withPhase(suspended ? Phase.Suspended : Phase.Running));
         updateProgress(run, plan, workers);
         if (JobStatuses.finished(workers)) {
             List<Integer> failed = JobStatuses.failedRanks(workers);
             String message = JobStatuses.timedOut(workers)
-                    ? Verdict.timedOut(plan.spec(), s.partitionsDone == null ? 0 : s.partitionsDone, plan.partitionCount())
+                    ? Verdict.timedOut(plan.spec(), s.get().partitionsDone() == null ? 0 : s.get().partitionsDone(),
+                            plan.partitionCount())
                     : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
                       + JobStatuses.failedReason(workers);
@@ -78,12 +79,12 @@ final class RunStep {
             } else {
                 run.events.warning(run.job, Reason.WorkersFailed, message);
             }
-            s.phase = Phase.Summarizing;
-            s.message = message + "; summarizing";
-            s.eta = null;
+            s.set(x -> x.withPhase(Phase.Summarizing).withMessage(message + "; summarizing").withEta(null));
             return StepResult.PROCEED;
         }
-        s.message = suspended ? (byOther ? "suspended by another controller; waiting to be admitted" : "suspended") : "workers running";
+        String message = suspended ? (byOther ? "suspended by another controller; waiting to be admitted" : "suspended")
+                : "workers running";
+        s.set(x -> x.withMessage(message));
         if (!suspended) {
             Scheduling.check(run, workers, WorkerJobs.poolName(plan.spec(), run.config));
         }
@@ -103,13 +104,14 @@ final class RunStep {
         }
         ProgressTracker.Snapshot p = snapshot.get();
         StatusDraft s = run.status;
-        s.partitionsDone = p.partitionsDone();
-        s.progress = p.partitionsDone() + "/" + plan.partitionCount();
-        double seconds = s.startTime == null ? 0 : Duration.between(Instant.parse(s.startTime), Instant.now()).toMillis() / 1000.0;
-        s.metrics = JobMetrics.running(p.samplesDone(), seconds > 0 ? p.computedSamples() / seconds : 0);
+        String started = s.get().startTime();
+        double seconds = started == null ? 0 : Duration.between(Instant.parse(started), Instant.now()).toMillis() / 1000.0;
         int left = plan.partitionCount() - p.partitionsDone();
-        s.eta = p.partitionsDone() > 0 && left > 0 && seconds > 0 ? Math.round(seconds / p.partitionsDone() * left) : null;
-        s.condition(StatusDraft.PROGRESSING, true, "WorkersRunning", s.progress + " partitions done", run.generation());
+        String progress = p.partitionsDone() + "/" + plan.partitionCount();
+        s.set(x -> x.withPartitionsDone(p.partitionsDone()).withProgress(progress)
+                .withMetrics(JobMetrics.running(p.samplesDone(), seconds > 0 ? p.computedSamples() / seconds : 0))
+                .withEta(p.partitionsDone() > 0 && left > 0 && seconds > 0 ? Math.round(seconds / p.partitionsDone() * left) : null));
+        s.condition(StatusDraft.PROGRESSING, true, "WorkersRunning", progress + " partitions done", run.generation());
     }
 
     /**

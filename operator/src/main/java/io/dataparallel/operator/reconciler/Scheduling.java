@@ -34,7 +34,7 @@ final class Scheduling {
             if (s.condition(UNSCHEDULABLE, true, "Unschedulable", message, run.generation())) {
                 run.events.warning(run.job, Reason.WorkersUnschedulable, message);
             }
-            s.message = message;
+            s.set(x -> x.withMessage(message));
         } else if (s.isTrue(UNSCHEDULABLE)) {
             s.condition(UNSCHEDULABLE, false, "Scheduled", "the scheduler placed the workers", run.generation());
         }

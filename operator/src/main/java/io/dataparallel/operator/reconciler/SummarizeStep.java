@@ -33,7 +33,7 @@ final class SummarizeStep {
         RunStep.checkSpecUnchanged(run, plan);
         // the name status recorded wins over today's: a job summarizing while the operator was upgraded finds the Job
         // the earlier version started (then named <name>-summary), so no second summarizer starts
-        String recordedName = run.status.summarizerJob;
+        String recordedName = run.status.get().summarizerJob();
         boolean recorded = recordedName != null;
         Job summarizer = run.child(Job.class, recorded ? recordedName : Children.summarizerJob(run.job), recorded);
         if (summarizer == null && recorded && RunStep.removedAfterFinishing(plan)) {
@@ -43,7 +43,8 @@ final class SummarizeStep {
             summarizer = run.createOrGet(WorkerJobs.summarizer(run.job, plan, run.config));
             run.events.normal(run.job, Reason.Summarizing, "started the summarizer Job " + summarizer.getMetadata().getName());
         }
-        run.status.summarizerJob = summarizer.getMetadata().getName();
+        String name = summarizer.getMetadata().getName();
+        run.status.set(s -> s.withSummarizerJob(name));
         if (JobStatuses.hasCondition(summarizer, "Failed")) {
             return run.fail(Reason.SummarizerFailed, "the summarizer Job failed (" + JobStatuses.failedReason(summarizer)
                     + "); see kubectl logs job/" + summarizer.getMetadata().getName());
@@ -59,23 +60,21 @@ final class SummarizeStep {
         try (ObjectStore store = run.stores.open(run.job)) {
             summary = store.getIfExists(run.output().summary(), OutputLayout.FIELD).map(b -> Json.read(b, Summary.class));
         } catch (StoreUnavailableException | BadInputException e) {
-            run.status.message = "cannot read the summary yet: " + e.getMessage();
+            run.status.set(s -> s.withMessage("cannot read the summary yet: " + e.getMessage()));
             return StepResult.after(PlanStep.STORE_RETRY);
         }
         if (summary.isEmpty()) {
-            return run.fail(Reason.SummarizerFailed, "the summarizer finished but wrote no summary.json under " + run.status.outputUri);
+            return run.fail(Reason.SummarizerFailed, "the summarizer finished but wrote no summary.json under " + run.output().root());
         }
         return finish(run, plan, summary.get());
     }
 
     private static StepResult finish(JobRun run, Plan plan, Summary summary) {
         StatusDraft s = run.status;
-        s.metrics = JobMetrics.of(summary);
-        s.partitionsDone = summary.partitionsDone();
-        s.progress = summary.partitionsDone() + "/" + plan.partitionCount();
-        s.failedPartitions = InferenceJobStatus.listed(summary.failedPartitions());
-        s.failedPartitionCount = InferenceJobStatus.count(summary.failedPartitions());
-        s.eta = null;
+        s.set(x -> x.withMetrics(JobMetrics.of(summary)).withPartitionsDone(summary.partitionsDone())
+                .withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
+                .withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
+                .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withEta(null));
         Job workers = run.child(Job.class, Children.workerJob(run.job), true); // gone after a TTL: then the Event says it
         boolean timedOut = workers != null && JobStatuses.timedOut(workers);
         Verdict verdict = timedOut ? Verdict.ofTimedOut(summary, plan.spec()) : Verdict.of(summary, plan.spec());
@@ -83,12 +82,9 @@ final class SummarizeStep {
             return run.fail(timedOut ? Reason.WorkersTimedOut : Reason.Failed, verdict.message());
         }
         String message = verdict.message();
-        boolean changed = s.phase != Phase.Succeeded;
-        s.phase = Phase.Succeeded;
-        s.message = message;
-        if (s.completionTime == null) {
-            s.completionTime = StatusDraft.now();
-        }
+        boolean changed = s.get().phase() != Phase.Succeeded;
+        s.set(x -> x.withPhase(Phase.Succeeded).withMessage(message)
+                .withCompletionTime(x.completionTime() == null ? StatusDraft.now() : x.completionTime()));
         s.condition(StatusDraft.COMPLETE, true, verdict.partial() ? "PartialSuccess" : "AllPartitionsDone", message, run.generation());
         s.condition(StatusDraft.PROGRESSING, false, "Finished", message, run.generation());
         if (changed) {

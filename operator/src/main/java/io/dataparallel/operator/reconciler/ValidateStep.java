@@ -20,11 +20,8 @@ final class ValidateStep {
         } catch (BadInputException e) {
             return run.fail(Reason.InvalidSpec, e.getMessage());
         }
-        run.status.phase = Phase.Planning;
-        run.status.message = "listing partitions";
-        if (run.status.startTime == null) {
-            run.status.startTime = StatusDraft.now();
-        }
+        run.status.set(s -> s.withPhase(Phase.Planning).withMessage("listing partitions")
+                .withStartTime(s.startTime() == null ? StatusDraft.now() : s.startTime()));
         run.status.condition(StatusDraft.PROGRESSING, true, "Planning", "listing partitions under " + run.job.getSpec().data().uri(),
                 run.generation());
         return StepResult.PROCEED;
