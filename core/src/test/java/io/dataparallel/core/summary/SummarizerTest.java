@@ -76,6 +76,8 @@ class SummarizerTest {
             String report = new String(s3.require("s3://out/run/report.html"), StandardCharsets.UTF_8);
             assertTrue(report.contains("rank 0") && report.contains("<svg") && report.contains("p2.npz: cannot be read as .npz"), report);
             assertTrue(!report.contains("<script") && !report.contains("http"), "self-contained, no script, no network");
+            assertTrue(report.contains("class=\"banner failed\"><strong>Failed</strong>"), "two failed workers, none allowed");
+            assertTrue(!report.contains("id=\"quality\""), "no labels: no empty quality charts");
         }
     }
 }
