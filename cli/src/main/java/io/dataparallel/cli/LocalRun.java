@@ -46,7 +46,8 @@ final class LocalRun {
     static int run(Manifest manifest, Options options) throws InterruptedException {
         InferenceJobSpec spec = manifest.spec();
         PrintStream out = options.out();
-        String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Instant start = Instant.now();
+        String started = start.truncatedTo(ChronoUnit.SECONDS).toString();
         try (LocalStore local = LocalStore.open(spec, options.store())) {
             if (options.exampleData()) {
                 ExampleData.seed(local, spec, null, null, out);
@@ -85,7 +86,7 @@ final class LocalRun {
             } finally {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             }
-            Summary summary = new Summarizer(local.store()).summarize(plan);
+            Summary summary = new Summarizer(local.store()).summarize(plan, start.toEpochMilli());
             for (WorkerPool.Outcome o : outcomes) {
                 if (!o.succeeded()) {
                     out.printf("worker %d failed (exit %d after %d attempts): %s%n", o.rank(), o.exitCode(), o.attempts(), o.lastError());

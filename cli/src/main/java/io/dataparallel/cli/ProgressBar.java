@@ -5,34 +5,32 @@ import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import java.io.PrintStream;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Shows partitions done, samples/s and an ETA while a local run goes, read from the
- * workers' {@code progress/<rank>.json} files: the same source the operator uses.
- * Redraws one line on a terminal; prints a line every few seconds otherwise.
+ * Shows a local run's progress while it goes, read from the workers' {@code progress/<rank>.json}
+ * files: the same source the operator uses. This class only reads the files and writes the
+ * text; {@link ProgressView} decides what the line says and {@link ProgressOutput} how it is
+ * shown on a terminal or in a log.
  */
 final class ProgressBar implements AutoCloseable {
-    private static final int WIDTH = 30;
-
     private final ObjectStore store;
     private final OutputLayout layout;
     private final int worldSize;
-    private final int total;
     private final PrintStream out;
-    private final boolean terminal;
-    private final long started = System.nanoTime();
+    private final ProgressView view;
+    private final ProgressOutput output;
     private final Thread thread;
     private volatile boolean stop;
-    private long lastLine;
 
     ProgressBar(ObjectStore store, OutputLayout layout, int worldSize, int total, PrintStream out, boolean terminal) {
         this.store = store;
         this.layout = layout;
         this.worldSize = worldSize;
-        this.total = total;
         this.out = out;
-        this.terminal = terminal;
+        this.view = new ProgressView(worldSize, total, System.currentTimeMillis());
+        this.output = new ProgressOutput(terminal);
         this.thread = new Thread(this::loop, "progress");
         this.thread.setDaemon(true);
     }
@@ -42,6 +40,7 @@ final class ProgressBar implements AutoCloseable {
     }
 
     private void loop() {
+        // many ranks mean many files to read per tick: read less often
         long interval = Math.max(500, Math.min(10_000, worldSize * 5L));
         while (!stop) {
             try {
@@ -55,29 +54,16 @@ final class ProgressBar implements AutoCloseable {
         }
     }
 
-    private void draw(boolean last) {
-        int done = 0;
-        long computed = 0;
+    private synchronized void draw(boolean last) {
+        Map<Integer, Progress> byRank = new HashMap<>();
         for (int r = 0; r < worldSize; r++) {
-            Optional<Progress> p = store.getIfExists(layout.progress(r), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class));
-            if (p.isPresent()) {
-                done += p.get().partitionsDone();
-                computed += p.get().computedSamples();
-            }
+            int rank = r;
+            store.getIfExists(layout.progress(rank), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class))
+                    .ifPresent(p -> byRank.put(rank, p));
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        double rate = seconds > 0 ? computed / seconds : 0;
-        int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
-        String eta = done > 0 && done < total ? String.format("  ETA %ds", Math.round(seconds / done * (total - done))) : "";
-        String line = String.format("[%s%s] %d/%d partitions  %.0f samples/s  %.0fs%s", "#".repeat(filled),
-                "-".repeat(WIDTH - filled), done, total, rate, seconds, eta);
-        if (terminal) {
-            out.print("\r" + line + (last ? "\n" : ""));
-            out.flush();
-        } else if (last || System.nanoTime() - lastLine > 5_000_000_000L) {
-            out.println(line);
-            lastLine = System.nanoTime();
-        }
+        long now = System.currentTimeMillis();
+        out.print(output.render(view.line(byRank, now, last), now, last));
+        out.flush();
     }
 
     @Override

@@ -24,6 +24,7 @@ final class RankReporter {
     private final int partitionsTotal;
     private final List<PartitionResult> partitions = new ArrayList<>();
     private final long startedMs;
+    private boolean modelLoaded;
 
     RankReporter(ObjectStore store, OutputLayout layout, Plan plan, int rank, long startedMs) {
         this.store = store;
@@ -35,6 +36,12 @@ final class RankReporter {
     }
 
     synchronized void started() {
+        writeProgress(Progress.RUNNING, null, null);
+    }
+
+    /** Publishes that start-up is over, so a progress reader can tell loading from computing. */
+    synchronized void modelLoaded() {
+        modelLoaded = true;
         writeProgress(Progress.RUNNING, null, null);
     }
 
@@ -108,15 +115,18 @@ final class RankReporter {
         long samples = 0;
         long computed = 0;
         double compute = 0;
+        int resumed = 0;
         for (PartitionResult p : partitions) {
             samples += p.samples();
-            if (!p.resumed()) {
+            if (p.resumed()) {
+                resumed++;
+            } else {
                 computed += p.samples();
                 compute += p.computeSeconds();
             }
         }
-        Progress progress = new Progress(plan.job().id(), rank, state, partitionsTotal, partitions.size(), samples,
-                compute, computed, System.currentTimeMillis(), failedPartition, error);
+        Progress progress = new Progress(plan.job().id(), rank, state, partitionsTotal, partitions.size(), resumed, modelLoaded,
+                samples, compute, computed, System.currentTimeMillis(), failedPartition, error);
         store.putJson(layout.progress(rank), Json.write(progress), OutputLayout.FIELD);
     }
 }

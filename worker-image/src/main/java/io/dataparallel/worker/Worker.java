@@ -81,6 +81,7 @@ public final class Worker {
             long t0 = System.nanoTime();
             try (ModelRunner model = loadModel(spec)) {
                 double modelLoadSeconds = (System.nanoTime() - t0) / 1e9;
+                reporter.modelLoaded();
                 for (int i = 0; i < mine.size(); i++) {
                     current = mine.get(i).key();
                     LoadedPartition loaded = overlap ? await(next) : loader.load(mine.get(i));

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param state            running, done or failed
  * @param partitionsTotal  partitions of this rank
  * @param partitionsDone   partitions with a prediction
+ * @param partitionsResumed of those, partitions whose prediction already existed (skipped, not computed)
+ * @param modelLoaded      the model is loaded: from here on the worker computes; until then it starts up
  * @param samplesDone      samples in those partitions
  * @param computeSeconds   compute time so far, this run
  * @param computedSamples  samples computed so far, this run
@@ -27,6 +29,8 @@ public record Progress(
         String state,
         int partitionsTotal,
         int partitionsDone,
+        int partitionsResumed,
+        boolean modelLoaded,
         long samplesDone,
         double computeSeconds,
         long computedSamples,

@@ -14,13 +14,15 @@ import java.util.Map;
  * Per-sample quality data of one partition, computed by the worker while the partition is
  * in memory and stored as {@code quality/<partition>} so the summarizer can compute exact
  * job-wide figures (a median is not a sum of medians) without reading the inputs again.
- * Classification stores {@code correct} (uint8); regression stores {@code residual} and
- * {@code label} (float64).
+ * Classification stores {@code correct} (uint8) and, for the report's confusion matrix,
+ * {@code predicted} and {@code label} classes (float64); regression stores {@code residual}
+ * and {@code label} (float64).
  */
 public final class QualityData {
     static final String CORRECT = "correct";
     static final String RESIDUAL = "residual";
     static final String LABEL = "label";
+    static final String PREDICTED = "predicted";
 
     private QualityData() {
     }
@@ -44,11 +46,13 @@ public final class QualityData {
         if (labels.dtype().isIntegral()) {
             long width = n == 0 ? 1 : prediction.elementCount() / n;
             byte[] correct = new byte[(int) n];
+            double[] predicted = new double[(int) n];
             for (int i = 0; i < n; i++) {
-                double predicted = width == 1 ? Math.rint(p[i]) : argmax(p, (int) (i * width), (int) width);
-                correct[i] = (byte) (predicted == y[i] ? 1 : 0);
+                predicted[i] = width == 1 ? Math.rint(p[i]) : argmax(p, (int) (i * width), (int) width);
+                correct[i] = (byte) (predicted[i] == y[i] ? 1 : 0);
             }
-            return List.of(new NpyArray(CORRECT, DType.UINT8, new long[] {n}, ByteBuffer.wrap(correct)));
+            return List.of(new NpyArray(CORRECT, DType.UINT8, new long[] {n}, ByteBuffer.wrap(correct)),
+                    NpyArray.ofDoubles(PREDICTED, new long[] {n}, predicted), NpyArray.ofDoubles(LABEL, new long[] {n}, y));
         }
         if (prediction.elementCount() != n) {
             throw new BadInputException("spec.data.labels", "array '" + labels.name() + "' holds floats (regression) but output '"
@@ -158,7 +162,7 @@ public final class QualityData {
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
-    private static double[] concat(List<double[]> parts) {
+    static double[] concat(List<double[]> parts) {
         int n = parts.stream().mapToInt(a -> a.length).sum();
         double[] out = new double[n];
         int at = 0;

@@ -13,6 +13,7 @@ import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.report.Report;
+import io.dataparallel.core.report.ReportData;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,16 @@ public final class Summarizer {
         this.store = store;
     }
 
-    /** Summarizes {@code plan}'s results and writes {@code combined_data.json} and {@code summary.json}. */
+    /** Summarizes {@code plan}'s results and writes {@code combined_data.json}, {@code summary.json} and the report. */
     public Summary summarize(Plan plan) {
+        return summarize(plan, null);
+    }
+
+    /**
+     * As {@link #summarize(Plan)}, for a caller that knows when the job started ({@code jobStartedMs},
+     * epoch ms): the report then shows the whole time the user waited, planning included.
+     */
+    public Summary summarize(Plan plan, Long jobStartedMs) {
         OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
         String planHash = PlanCodec.hash(plan);
         List<RankResult> results = new ArrayList<>();
@@ -70,12 +79,16 @@ public final class Summarizer {
                 }
             }
         }
-        Quality quality = plan.spec().data().labels() == null ? null : quality(layout, donePartitions);
+        List<Map<String, NpyArray>> qualityData = plan.spec().data().labels() == null ? List.of() : qualityData(layout, donePartitions);
+        Quality quality = qualityData.isEmpty() ? null : QualityData.aggregate(qualityData);
         Summary summary = Summaries.of(plan, planHash, results, samples, donePartitions.size(),
                 failedWorkers, failedPartitions, quality);
+        // the verdict the operator and the CLI give once this summary exists, so the page agrees with them
+        ReportData report = new ReportData(summary, Verdict.of(summary, plan.spec()), results,
+                QualityChartData.of(qualityData), jobStartedMs, System.currentTimeMillis());
         store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
         store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
-        store.put(layout.report(), Report.html(summary, results).getBytes(StandardCharsets.UTF_8),
+        store.put(layout.report(), Report.html(report).getBytes(StandardCharsets.UTF_8),
                 "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD);
         return summary;
     }
@@ -95,7 +108,7 @@ public final class Summarizer {
         return "worker " + rank + " did not finish (no " + layout.rankResult(rank) + "); see its pod's log";
     }
 
-    private Quality quality(OutputLayout layout, List<String> partitions) {
+    private List<Map<String, NpyArray>> qualityData(OutputLayout layout, List<String> partitions) {
         ExecutorService pool = Executors.newFixedThreadPool(READERS);
         try {
             List<Future<Map<String, NpyArray>>> parts = new ArrayList<>();
@@ -106,7 +119,7 @@ public final class Summarizer {
             for (Future<Map<String, NpyArray>> f : parts) {
                 data.add(f.get());
             }
-            return QualityData.aggregate(data);
+            return data;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading quality data", e);

@@ -51,7 +51,7 @@ class SummarizerTest {
             s3.put(layout.rankResult(1).toString(), Json.write(result(1, "stale-plan", 999, 1.0, 0, 1_000)));
             s3.store().put(layout.prediction("p1.npz"), new byte[] {1}, "application/octet-stream",
                     Map.of(OutputLayout.META_JOB, "ns/job", OutputLayout.META_SAMPLES, "40"), false, "t");
-            s3.put(layout.progress(2).toString(), Json.write(new Progress("ns/job", 2, Progress.FAILED, 1, 0, 0, 0, 0, 0,
+            s3.put(layout.progress(2).toString(), Json.write(new Progress("ns/job", 2, Progress.FAILED, 1, 0, 0, true, 0, 0, 0, 0,
                     "p2.npz", "p2.npz: cannot be read as .npz")));
             // a rank outside this plan (an earlier job with more workers)
             s3.put(layout.rankResult(7).toString(), Json.write(result(7, hash, 5000, 1.0, 0, 1_000)));
@@ -76,6 +76,8 @@ class SummarizerTest {
             String report = new String(s3.require("s3://out/run/report.html"), StandardCharsets.UTF_8);
             assertTrue(report.contains("rank 0") && report.contains("<svg") && report.contains("p2.npz: cannot be read as .npz"), report);
             assertTrue(!report.contains("<script") && !report.contains("http"), "self-contained, no script, no network");
+            assertTrue(report.contains("class=\"banner failed\"><strong>Failed</strong>"), "two failed workers, none allowed");
+            assertTrue(!report.contains("id=\"quality\""), "no labels: no empty quality charts");
         }
     }
 }
