@@ -31,4 +31,11 @@ public class InferenceJob extends CustomResource<InferenceJobSpec, InferenceJobS
     public static final String GROUP = "dataparallel.io";
     public static final String VERSION = "v1alpha1";
     public static final String API_VERSION = GROUP + "/" + VERSION;
+    /**
+     * Set to {@code "true"} to recompute every partition: the earlier predictions under
+     * {@code spec.output.uri} are deleted when the job is planned, instead of the job being
+     * refused because they were computed by another model, other inputs or outputs, or other
+     * partition bytes.
+     */
+    public static final String RESTART_ANNOTATION = GROUP + "/restart";
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 /** The command line: a command, positional arguments, {@code --name value} options and flags. */
 record Args(String command, List<String> positional, Map<String, String> options) {
     private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples");
-    private static final Set<String> FLAGS = Set.of("--example-data", "--help", "-h");
+    private static final Set<String> FLAGS = Set.of("--example-data", "--restart", "--help", "-h");
 
     static Args parse(String[] args) {
         if (args.length == 0) {

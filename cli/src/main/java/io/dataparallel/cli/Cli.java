@@ -35,7 +35,7 @@ public final class Cli {
             dataparallel: data-parallel batch inference with DJL PyTorch over S3 partitions
 
             usage:
-              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data]
+              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data] [--restart]
                   Run an InferenceJob on this machine: plan, workers as local processes, summary.
                   With no spec.s3.endpoint the store is an embedded S3 server over DIR
                   (default .dataparallel/store; s3://bucket/key is DIR/bucket/key).
@@ -43,6 +43,9 @@ public final class Cli {
                   --threads T      intra-op threads per worker (default: cores / P)
                   --example-data   first write the example model and CAI-shaped partitions
                                    where the manifest points, unless something is there
+                  --restart        delete the earlier predictions under spec.output.uri and compute
+                                   every partition again (a rerun resumes only when the model,
+                                   inputs, outputs and partitions are unchanged)
               dataparallel plan MANIFEST [--store DIR]
                   Print the plan: partitions, bytes, workers, partitions per worker.
               dataparallel example [MANIFEST] [--store DIR] [--partitions N] [--samples N]
@@ -64,7 +67,7 @@ public final class Cli {
             switch (a.command()) {
                 case "run" -> {
                     return LocalRun.run(manifest(a), new LocalRun.Options(a.store(), a.intOption("--parallel"),
-                            a.intOption("--threads"), a.flag("--example-data"), out, terminal));
+                            a.intOption("--threads"), a.flag("--example-data"), a.flag("--restart"), out, terminal));
                 }
                 case "plan" -> {
                     return plan(manifest(a), a.store(), out);

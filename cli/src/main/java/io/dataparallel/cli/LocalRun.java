@@ -32,7 +32,8 @@ import java.util.Map;
  */
 final class LocalRun {
     /** Command-line choices. */
-    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, PrintStream out, boolean terminal) {
+    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, boolean restart, PrintStream out,
+                   boolean terminal) {
     }
 
     private LocalRun() {
@@ -57,7 +58,7 @@ final class LocalRun {
             local.ensureBucket(output);
             InferenceJobSpec effective = local.effective(spec);
             Plan plan = new Planner(local.store(), Cli.MAX_WORKERS).plan(manifest.job(), effective);
-            OutputClaim.claim(local.store(), layout, manifest.job(), PlanCodec.hash(plan));
+            OutputClaim.claim(local.store(), layout, plan, options.restart());
 
             int cores = Runtime.getRuntime().availableProcessors();
             // like a Job's parallelism below its completions: all ranks run, at most one per core at once

@@ -1,5 +1,6 @@
 package io.dataparallel.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +80,69 @@ class CliTest {
     }
 
     @Test
+    void aRerunWithAnotherModelOutputsOrPartitionIsRefusedAndRestartRecomputes() throws Exception {
+        String spec = SPEC.formatted("prov").replace("astro/redshift.pt", "astro/prov.pt").replace("small/", "prov-data/");
+        Path m = write("prov.yaml", job("prov", spec));
+        assertEquals(0, cli("example", m.toString(), "--store", store.toString(), "--partitions", "3", "--samples", "20").code());
+        Result first = cli("run", m.toString(), "--store", store.toString());
+        assertEquals(0, first.code(), first.out());
+        Path prediction = store.resolve("cosmicai-data/results/prov/predictions/partition-00001.npz");
+        byte[] before = Files.readAllBytes(prediction);
+
+        // the same network saved again: other bytes, so another model as far as the store can tell
+        Path model = store.resolve("models/astro/prov.pt");
+        upload(model, withZipComment(Files.readAllBytes(model), "retrained"));
+        Result refused = cli("run", m.toString(), "--store", store.toString());
+        assertBad(refused, "spec.model.uri: the model changed since the predictions under "
+                + "s3://cosmicai-data/results/prov/predictions/ were written (etag ");
+        assertTrue(refused.out().contains("--restart"), refused.out());
+        assertArrayEquals(before, Files.readAllBytes(prediction), "a refused run writes nothing");
+
+        Result restarted = cli("run", m.toString(), "--store", store.toString(), "--restart");
+        assertEquals(0, restarted.code(), restarted.out());
+        assertTrue(restarted.out().contains("progress: 3/3"), restarted.out());
+        assertFalse(restarted.out().contains("samplesPerSecond: 0.0"), "every partition recomputed:\n" + restarted.out());
+
+        // how the work is spread changes no result: it resumes
+        Path spread = write("prov-spread.yaml", job("prov", spec.replace("batchSize: 16", "batchSize: 4").replace("workers: 2", "workers: 3")));
+        Result resumed = cli("run", spread.toString(), "--store", store.toString());
+        assertEquals(0, resumed.code(), resumed.out());
+        assertTrue(resumed.out().contains("samplesPerSecond: 0.0"), "nothing recomputed:\n" + resumed.out());
+
+        Path renamed = write("prov-renamed.yaml", job("prov", spec.replace("[redshift_pred]", "[z]")));
+        assertBad(cli("run", renamed.toString(), "--store", store.toString()),
+                "spec.model.outputs: changed since the predictions under s3://cosmicai-data/results/prov/predictions/ were written"
+                        + " ([redshift_pred] -> [z])");
+
+        // a partition rewritten under the same key: the worker that would skip it refuses, before computing anything
+        Path data = store.resolve("cosmicai-data/prov-data/partition-00002.npz");
+        upload(data, Files.readAllBytes(store.resolve("cosmicai-data/prov-data/partition-00000.npz")));
+        Result changed = cli("run", m.toString(), "--store", store.toString());
+        assertEquals(1, changed.code(), changed.out());
+        assertTrue(changed.out().contains("phase: Failed"), changed.out());
+        assertTrue(changed.out().contains("spec.data.uri: partition 'partition-00002.npz' changed since "
+                + "s3://cosmicai-data/results/prov/predictions/partition-00002.npz was written"), changed.out());
+    }
+
+    /**
+     * Replaces an object as an upload would. A new file, not the old one overwritten: the folder
+     * store keeps an object's ETag in the file's extended attributes, which an overwrite keeps.
+     */
+    static void upload(Path object, byte[] bytes) throws Exception {
+        Files.delete(object);
+        Files.write(object, bytes);
+    }
+
+    /** A zip file (TorchScript models are zip files) with {@code comment} set: other bytes, same content. */
+    static byte[] withZipComment(byte[] zip, String comment) {
+        byte[] text = comment.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(zip, zip.length + text.length);
+        out[zip.length - 2] = (byte) text.length; // the end-of-central-directory record's comment length, little-endian
+        System.arraycopy(text, 0, out, zip.length, text.length);
+        return out;
+    }
+
+    @Test
     void planShowsThePartitionsOfEachRank() {
         Result r = cli("plan", manifest.toString(), "--store", store.toString());
         assertEquals(0, r.code(), r.out());
@@ -110,12 +175,9 @@ class CliTest {
     }
 
     @Test
-    void aModelThatIsNotThereFailsTheJobWithTheField() throws Exception {
+    void aModelThatIsNotThereIsRefusedWithTheField() throws Exception {
         Path m = write("nomodel.yaml", job("nomodel", SPEC.formatted("nomodel").replace("astro/redshift.pt", "astro/missing.pt")));
-        Result r = cli("run", m.toString(), "--store", store.toString());
-        assertEquals(1, r.code(), r.out());
-        assertTrue(r.out().contains("phase: Failed"), r.out());
-        assertTrue(r.out().contains("spec.model.uri: s3://models/astro/missing.pt does not exist"), r.out());
+        assertBad(cli("run", m.toString(), "--store", store.toString()), "spec.model.uri: s3://models/astro/missing.pt does not exist");
     }
 
     @Test

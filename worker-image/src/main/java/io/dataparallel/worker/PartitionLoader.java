@@ -1,18 +1,20 @@
 package io.dataparallel.worker;
 
 import io.dataparallel.api.BadInputException;
-import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Partition;
+import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.npz.NpzFormatException;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,7 @@ import java.util.Set;
 
 /**
  * Gets one partition ready, on the prefetch thread while the previous one computes:
- * skip it when its prediction exists (resume), else read it into one direct buffer, check
+ * skip it when {@link #scan} found its prediction (resume), else read it into one direct buffer, check
  * it is the object that was planned and index the arrays the model needs (slices of that
  * buffer: libtorch reads them where the download put them).
  */
@@ -29,16 +31,19 @@ final class PartitionLoader {
     private final ObjectStore store;
     private final OutputLayout layout;
     private final S3Uri data;
-    private final JobRef job;
+    private final Plan plan;
     private final List<String> inputs;
     private final String labels;
     private final Set<String> wanted = new LinkedHashSet<>();
+    /** Samples of each partition whose prediction {@link #scan} found: those are skipped. */
+    private final Map<String, Long> done = new HashMap<>();
 
-    PartitionLoader(ObjectStore store, OutputLayout layout, InferenceJobSpec spec, JobRef job) {
+    PartitionLoader(ObjectStore store, OutputLayout layout, Plan plan) {
+        InferenceJobSpec spec = plan.spec();
         this.store = store;
         this.layout = layout;
         this.data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
-        this.job = job;
+        this.plan = plan;
         this.inputs = spec.model().inputs();
         this.labels = spec.data().labels();
         this.wanted.addAll(inputs);
@@ -49,9 +54,9 @@ final class PartitionLoader {
 
     LoadedPartition load(Partition p) {
         long started = System.currentTimeMillis();
-        Optional<Long> done = doneSamples(p);
-        if (done.isPresent()) {
-            return new LoadedPartition(p, Map.of(), done.get(), true, 0, 0, started);
+        Long samples = done.get(p.key());
+        if (samples != null) {
+            return new LoadedPartition(p, Map.of(), samples, true, 0, 0, started);
         }
         if (p.size() == 0) {
             throw new BadInputException(p.key(), "is a zero-byte object under spec.data.uri: remove it or upload the partition again");
@@ -68,20 +73,17 @@ final class PartitionLoader {
         return new LoadedPartition(p, arrays, rows(p, arrays), false, (t1 - t0) / 1e9, (t2 - t1) / 1e9, started);
     }
 
-    /** Samples of the partition when its prediction exists and is this job's; empty when not done. */
-    private Optional<Long> doneSamples(Partition p) {
-        Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), OutputLayout.FIELD);
-        if (prediction.isEmpty()) {
-            return Optional.empty();
+    /**
+     * Finds which of {@code mine} are done, checking every existing prediction's provenance:
+     * run before anything is computed, so a changed model or partition is refused up front.
+     */
+    void scan(List<Partition> mine) {
+        for (Partition p : mine) {
+            Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), OutputLayout.FIELD);
+            if (prediction.isPresent()) {
+                done.put(p.key(), ProvenanceCheck.requireDone(prediction.get(), plan, p, layout));
+            }
         }
-        Map<String, String> meta = prediction.get().metadata();
-        String owner = meta.get(OutputLayout.META_JOB);
-        if (!job.id().equals(owner)) {
-            throw new BadInputException(OutputLayout.FIELD, layout.prediction(p.key()) + " was written by "
-                    + (owner == null ? "something other than dataparallel" : "job " + owner)
-                    + ", not " + job.id() + ": choose another spec.output.uri");
-        }
-        return Optional.of(Long.parseLong(meta.getOrDefault(OutputLayout.META_SAMPLES, "0")));
     }
 
     private Map<String, NpyArray> decode(Partition p, ByteBuffer archive) {

@@ -12,6 +12,7 @@ import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.summary.QualityData;
 import java.io.IOException;
@@ -74,13 +75,15 @@ public final class Worker {
                 spec.deviceOrDefault());
         ExecutorService prefetch = Executors.newSingleThreadExecutor(daemon("prefetch-" + rank));
         ExecutorService upload = Executors.newSingleThreadExecutor(daemon("upload-" + rank));
-        PartitionLoader loader = new PartitionLoader(store, layout, spec, plan.job());
+        PartitionLoader loader = new PartitionLoader(store, layout, plan);
         try {
-            // the first partition downloads while the model loads
+            // the finished partitions are checked, and the first one to compute downloads, while the model loads
+            Future<?> scanned = prefetch.submit(() -> loader.scan(mine));
             Future<LoadedPartition> next = mine.isEmpty() || !overlap ? null : prefetch.submit(() -> loader.load(mine.get(0)));
             long t0 = System.nanoTime();
             try (ModelRunner model = loadModel(spec)) {
                 double modelLoadSeconds = (System.nanoTime() - t0) / 1e9;
+                await(scanned); // nothing is computed before every prediction to skip is known to be this plan's
                 reporter.modelLoaded();
                 for (int i = 0; i < mine.size(); i++) {
                     current = mine.get(i).key();
@@ -136,7 +139,13 @@ public final class Worker {
         S3Uri uri = S3Uri.parse("spec.model.uri", spec.model().uri());
         Path file = tempDir.resolve("model-" + rank + "-" + ProcessHandle.current().pid() + ".pt");
         try {
-            store.download(uri, file, "spec.model.uri");
+            String etag = store.download(uri, file, "spec.model.uri");
+            if (plan.model() != null && !plan.model().etag().equals(etag)) {
+                // predictions record the planned model: computing with another would mislabel them
+                throw new BadInputException("spec.model.uri", uri + " changed since the job was planned (etag "
+                        + plan.model().etag() + " -> " + etag + "): the model must not change while a job runs; run the job"
+                        + " again to plan it with the new model");
+            }
             return ModelRunner.load(file, spec.model(), spec.deviceOrDefault() == Device.gpu, uri.toString());
         } finally {
             try {
@@ -171,8 +180,7 @@ public final class Worker {
         if (!quality.isEmpty()) {
             store.put(layout.quality(p.key()), Npz.toBytes(quality), "application/octet-stream", Map.of(), false, OutputLayout.FIELD);
         }
-        Map<String, String> meta = Map.of(OutputLayout.META_JOB, plan.job().id(),
-                OutputLayout.META_SAMPLES, Long.toString(loaded.rows()));
+        Map<String, String> meta = ProvenanceCheck.metadata(plan, p, loaded.rows());
         boolean created = store.put(layout.prediction(p.key()), Npz.toBytes(outputs.arrays()), "application/octet-stream",
                 meta, true, OutputLayout.FIELD);
         if (!created) {

@@ -2,8 +2,10 @@ package io.dataparallel.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
@@ -154,9 +156,11 @@ class WorkerBadInputTest {
     }
 
     @Test
-    void modelThatDoesNotExist() {
-        run(Map.of("p.npz", good(2)), s -> withModel(s, "s3://bad/missing.pt", s.model().inputs(), null))
-                .failsWith("spec.model.uri", "does not exist");
+    void modelThatDoesNotExistIsFoundByThePlanner() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> run(Map.of("p.npz", good(2)), s -> withModel(s, "s3://bad/missing.pt", s.model().inputs(), null)));
+        assertEquals("spec.model.uri", e.field());
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 
     @Test
@@ -205,7 +209,8 @@ class WorkerBadInputTest {
         InferenceJobSpec s = ok.plan().spec();
         InferenceJobSpec unreachable = s.withS3(new S3Spec("http://127.0.0.1:9", null, true, null));
         Plan p = ok.plan();
-        Plan down = new Plan(p.version(), p.job(), unreachable, p.worldSize(), p.keys(), p.sizes(), p.etags(), p.rankStarts(), p.notes());
+        Plan down = new Plan(p.version(), p.job(), unreachable, p.worldSize(), p.keys(), p.sizes(), p.etags(), p.rankStarts(), p.notes(),
+                p.model());
         assertEquals(WorkerExit.RETRY.code(), harness.runWorkers(down).get(0));
     }
 

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.Json;
 import io.dataparallel.core.example.CaiDataGenerator;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.testing.S3Fixture;
@@ -130,7 +133,7 @@ class WorkerResumeTest {
         Plan planned = harness.plan(JobHarness.JOB, spec("s3://out/idle/", 2));
         // the planner never makes idle ranks; a hand-made plan with one must still work
         Plan plan = new Plan(planned.version(), planned.job(), planned.spec(), 3, planned.keys(), planned.sizes(),
-                planned.etags(), List.of(0, 3, 6, 6), List.of());
+                planned.etags(), List.of(0, 3, 6, 6), List.of(), planned.model());
         assertEquals(List.of(0, 0, 0), harness.runWorkers(plan));
         RankResult idle = harness.rankResult(plan, 2);
         assertEquals(0, idle.samples());
@@ -147,9 +150,43 @@ class WorkerResumeTest {
         byte[] before = s3.require("s3://out/claimed/predictions/p3.npz");
         JobRef other = new JobRef("team-b", "their-job", "uid-2");
         Plan theirs = new Plan(mine.version(), other, mine.spec(), mine.worldSize(), mine.keys(), mine.sizes(),
-                mine.etags(), mine.rankStarts(), List.of());
+                mine.etags(), mine.rankStarts(), List.of(), mine.model());
         assertEquals(List.of(3), harness.runWorkers(theirs));
         assertArrayEquals(before, s3.require("s3://out/claimed/predictions/p3.npz"));
+    }
+
+    @Test
+    void aPartitionChangedSinceItsPredictionIsRefusedBeforeAnythingIsComputed() {
+        for (int i = 0; i < 3; i++) {
+            s3.put("s3://data/changing/p" + i + ".npz", CaiDataGenerator.partition(11, i, 4));
+        }
+        InferenceJobSpec spec = JobHarness.spec(s3, "s3://models/redshift.pt", List.of("images", "magnitudes"), null,
+                "s3://data/changing/", null, "s3://out/changing/", 1, BATCH);
+        assertEquals(List.of(0), harness.runWorkers(harness.plan(JobHarness.JOB, spec)));
+        byte[] before = s3.require("s3://out/changing/predictions/p2.npz");
+        delete("out", "changing/predictions/p0.npz"); // left to compute: it must stay uncomputed
+        s3.put("s3://data/changing/p2.npz", CaiDataGenerator.partition(12, 2, 4)); // same key, other bytes
+
+        Plan again = harness.plan(JobHarness.JOB, spec);
+        assertEquals(List.of(WorkerExit.BAD_INPUT.code()), harness.runWorkers(again));
+        Progress progress = Json.read(s3.require("s3://out/changing/progress/0.json"), Progress.class);
+        assertTrue(progress.error().startsWith("spec.data.uri: partition 'p2.npz' changed since s3://out/changing/predictions/p2.npz"
+                + " was written"), progress.error());
+        assertTrue(s3.get("s3://out/changing/predictions/p0.npz").isEmpty(), "nothing computed before the refusal");
+        assertArrayEquals(before, s3.require("s3://out/changing/predictions/p2.npz"));
+    }
+
+    @Test
+    void aModelReplacedAfterPlanningIsRefused() {
+        s3.put("s3://models/swapped.pt", S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
+        InferenceJobSpec spec = JobHarness.spec(s3, "s3://models/swapped.pt", List.of("images", "magnitudes"), null,
+                "s3://data/uneven/", null, "s3://out/swapped/", 1, BATCH);
+        Plan plan = harness.plan(JobHarness.JOB, spec);
+        s3.put("s3://models/swapped.pt", "other bytes".getBytes());
+        assertEquals(List.of(WorkerExit.BAD_INPUT.code()), harness.runWorkers(plan));
+        Progress progress = Json.read(s3.require("s3://out/swapped/progress/0.json"), Progress.class);
+        assertTrue(progress.error().startsWith("spec.model.uri: s3://models/swapped.pt changed since the job was planned"),
+                progress.error());
     }
 
     private Map<String, byte[]> predictions(Plan plan) {

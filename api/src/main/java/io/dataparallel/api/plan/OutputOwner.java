@@ -9,9 +9,11 @@ package io.dataparallel.api.plan;
  * @param name      the owner's name
  * @param uid       the owner's uid when it claimed the output (informational)
  * @param planHash  the hash of the plan it was claimed with
- * @param claimedMs when, epoch ms
+ * @param claimedMs  when, epoch ms
+ * @param provenance what the predictions under the output are computed with; null in files
+ *                   written before it was recorded
  */
-public record OutputOwner(String namespace, String name, String uid, String planHash, long claimedMs) {
+public record OutputOwner(String namespace, String name, String uid, String planHash, long claimedMs, Provenance provenance) {
     /** The owner as a job reference. */
     public JobRef job() {
         return new JobRef(namespace, name, uid);

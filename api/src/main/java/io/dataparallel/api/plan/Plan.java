@@ -21,6 +21,7 @@ import java.util.List;
  * @param etags      ETag fingerprints, parallel to {@code keys}
  * @param rankStarts worldSize + 1 offsets into {@code keys}
  * @param notes      what the planner decided that the user should know (for example clamped workers)
+ * @param model      the model object as planned; null only in plans built by hand (tests, tools)
  */
 public record Plan(
         int version,
@@ -31,7 +32,8 @@ public record Plan(
         List<Long> sizes,
         List<String> etags,
         List<Integer> rankStarts,
-        List<String> notes) {
+        List<String> notes,
+        ModelObject model) {
 
     public static final int VERSION = 1;
     /** How many leading characters of an ETag a plan keeps. */
@@ -45,6 +47,18 @@ public record Plan(
             throw new IllegalArgumentException("rankStarts must have worldSize + 1 entries");
         }
         notes = notes == null ? List.of() : notes;
+    }
+
+    /** A plan that does not know its model object: for plans built by hand. */
+    public Plan(int version, JobRef job, InferenceJobSpec spec, int worldSize, List<String> keys, List<Long> sizes,
+                List<String> etags, List<Integer> rankStarts, List<String> notes) {
+        this(version, job, spec, worldSize, keys, sizes, etags, rankStarts, notes, null);
+    }
+
+    /** What this plan's predictions are computed with; {@code _job.json} and every prediction record it. */
+    @JsonIgnore
+    public Provenance provenance() {
+        return new Provenance(model, spec.model().inputs(), spec.model().outputNames());
     }
 
     /** The number of partitions. */

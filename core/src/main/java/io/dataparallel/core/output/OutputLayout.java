@@ -19,6 +19,14 @@ public record OutputLayout(S3Uri root) {
     public static final String META_JOB = "dataparallel-job";
     /** Metadata on a prediction: samples in its partition (so a resumed worker need not read it). */
     public static final String META_SAMPLES = "dataparallel-samples";
+    /** Metadata on a prediction: the ETag of the model that computed it. */
+    public static final String META_MODEL = "dataparallel-model";
+    /** Metadata on a prediction: a digest of the input and output names it was computed with. */
+    public static final String META_IO = "dataparallel-io";
+    /** Metadata on a prediction: the ETag fingerprint of the partition it was computed from. */
+    public static final String META_PARTITION_ETAG = "dataparallel-partition-etag";
+    /** Metadata on a prediction: the size of the partition it was computed from. */
+    public static final String META_PARTITION_SIZE = "dataparallel-partition-size";
 
     public static OutputLayout of(String outputUri) {
         return new OutputLayout(S3Uri.parse(FIELD, outputUri).asPrefix());

@@ -2,6 +2,7 @@ package io.dataparallel.core.plan;
 
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.plan.ModelObject;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.core.Json;
@@ -36,7 +37,7 @@ public final class PlanCodec {
 
     /** The stored form of a {@link Plan}. */
     private record Wire(int version, JobRef job, InferenceJobSpec spec, int worldSize, List<String> keys, List<Long> sizes,
-                        String etags, List<Integer> rankStarts, List<String> notes) {
+                        String etags, List<Integer> rankStarts, List<String> notes, ModelObject model) {
 
         static Wire of(Plan plan) {
             List<String> coded = new ArrayList<>(plan.keys().size());
@@ -55,7 +56,7 @@ public final class PlanCodec {
                 etags.append(etag).append(PAD.repeat(Plan.ETAG_CHARS - etag.length()));
             }
             return new Wire(plan.version(), plan.job(), plan.spec(), plan.worldSize(), coded, plan.sizes(), etags.toString(),
-                    plan.rankStarts(), plan.notes());
+                    plan.rankStarts(), plan.notes(), plan.model());
         }
 
         Plan toPlan() {
@@ -70,7 +71,7 @@ public final class PlanCodec {
                 previous = key;
                 etagList.add(etags.substring(i * Plan.ETAG_CHARS, (i + 1) * Plan.ETAG_CHARS).replace(PAD, ""));
             }
-            return new Plan(version, job, spec, worldSize, decoded, sizes, etagList, rankStarts, notes);
+            return new Plan(version, job, spec, worldSize, decoded, sizes, etagList, rankStarts, notes, model);
         }
     }
 
@@ -117,12 +118,12 @@ public final class PlanCodec {
     }
 
     /**
-     * A short, stable fingerprint of what the plan computes (spec, partitions, ranks), not
+     * A short, stable fingerprint of what the plan computes (spec, model object, partitions, ranks), not
      * of who owns it, so re-planning the same listing gives the same hash.
      */
     public static String hash(Plan plan) {
         Plan content = new Plan(plan.version(), null, plan.spec(), plan.worldSize(), plan.keys(), plan.sizes(),
-                plan.etags(), plan.rankStarts(), null);
+                plan.etags(), plan.rankStarts(), null, plan.model());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(content));
             return HexFormat.of().formatHex(digest, 0, 8);

@@ -2,6 +2,7 @@ package io.dataparallel.core.plan;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.JobRef;
+import io.dataparallel.api.plan.ModelObject;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
@@ -15,14 +16,15 @@ import java.util.Locale;
 
 /**
  * Turns a spec into a {@link Plan}: lists {@code spec.data.uri} (every page), keeps the
- * {@code .npz} keys in lexical order, applies {@code fileLimit}, and splits the partitions
- * among the workers by bytes. The same listing always gives the same plan.
+ * {@code .npz} keys in lexical order, applies {@code fileLimit}, splits the partitions
+ * among the workers by bytes and records the model object's identity. The same listing always gives the same plan.
  *
  * <p>More workers than partitions is not an error: the plan runs one worker per partition
  * and says so in {@link Plan#notes()}, since idle workers would only cost pod start-ups.
  */
 public final class Planner {
     static final String NPZ = ".npz";
+    private static final String MODEL_FIELD = "spec.model.uri";
 
     private final ObjectStore store;
     private final int maxWorkers;
@@ -91,7 +93,18 @@ public final class Planner {
         for (int s : RankAssigner.assign(sizeArray, workers)) {
             starts.add(s);
         }
-        return new Plan(Plan.VERSION, job, spec, workers, keys, sizes, etags, starts, notes);
+        return new Plan(Plan.VERSION, job, spec, workers, keys, sizes, etags, starts, notes, model(spec));
+    }
+
+    /**
+     * The model object's identity, from one HEAD: the plan records which model its predictions
+     * come from, and a missing model is found here rather than by every worker.
+     */
+    private ModelObject model(InferenceJobSpec spec) {
+        S3Uri uri = S3Uri.parse(MODEL_FIELD, spec.model().uri());
+        StoredObject model = store.head(uri, MODEL_FIELD).orElseThrow(() ->
+                new BadInputException(MODEL_FIELD, uri + " does not exist: upload it or fix the URI"));
+        return new ModelObject(model.etag(), model.size());
     }
 
     /** The part of an ETag a plan keeps. */

@@ -19,13 +19,16 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -37,6 +40,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ({@link S3Clients#MAX_ATTEMPTS}) and then surface as {@link StoreUnavailableException}.
  */
 public final class ObjectStore implements AutoCloseable {
+    private static final int DELETE_BATCH = 1000;
+
     private final S3Client s3;
     private final boolean owned;
 
@@ -197,6 +202,30 @@ public final class ObjectStore implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Deletes every object under {@code prefix}, a thousand per request (the most one
+     * DeleteObjects takes); returns how many were deleted.
+     */
+    public int deleteAll(S3Uri prefix, String field) {
+        List<StoredObject> objects = list(prefix, field);
+        for (int from = 0; from < objects.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> ids = new ArrayList<>();
+            for (StoredObject o : objects.subList(from, Math.min(objects.size(), from + DELETE_BATCH))) {
+                ids.add(ObjectIdentifier.builder().key(o.key()).build());
+            }
+            call(field, prefix, () -> {
+                DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(prefix.bucket()).delete(d -> d.objects(ids).quiet(true)));
+                if (r.hasErrors() && !r.errors().isEmpty()) {
+                    S3Error first = r.errors().get(0);
+                    throw new StoreUnavailableException("the store did not delete " + r.errors().size() + " objects under " + prefix
+                            + " (" + first.key() + ": " + first.code() + " " + first.message() + ")", null);
+                }
+                return null;
+            });
+        }
+        return objects.size();
     }
 
     /** An unconditional PUT of JSON. */

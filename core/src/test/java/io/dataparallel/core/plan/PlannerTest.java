@@ -2,6 +2,7 @@ package io.dataparallel.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,8 @@ class PlannerTest {
         s3 = new S3Fixture(tmp);
         planner = new Planner(s3.store(), 10_000);
         s3.createBucket("data");
+        s3.createBucket("models");
+        s3.put("s3://models/model.pt", "model bytes".getBytes());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> puts = new ArrayList<>();
         for (int i = 0; i < MANY; i++) {
@@ -85,6 +88,27 @@ class PlannerTest {
         }
         assertEquals(16, plan.worldSize());
         assertEquals(Plan.ETAG_CHARS, plan.etags().get(0).length());
+        assertEquals(11, plan.model().size());
+    }
+
+    @Test
+    void aMissingModelIsRefusedNamingIt() {
+        BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB,
+                spec("s3://data/eleven/", null, 1).withModel(new ModelSpec("s3://models/none.pt", List.of("x"), null))));
+        assertEquals("spec.model.uri: s3://models/none.pt does not exist: upload it or fix the URI", e.getMessage());
+    }
+
+    @Test
+    void aChangedModelChangesThePlanHash() {
+        Plan before = planner.plan(JOB, spec("s3://data/eleven/", null, 1));
+        s3.put("s3://models/model.pt", "retrained model".getBytes());
+        try {
+            Plan after = planner.plan(JOB, spec("s3://data/eleven/", null, 1));
+            assertNotEquals(before.model(), after.model());
+            assertNotEquals(PlanCodec.hash(before), PlanCodec.hash(after));
+        } finally {
+            s3.put("s3://models/model.pt", "model bytes".getBytes());
+        }
     }
 
     @Test

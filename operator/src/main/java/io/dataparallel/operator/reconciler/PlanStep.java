@@ -1,13 +1,13 @@
 package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
-import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
@@ -15,9 +15,12 @@ import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.PlanConfigMap;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * Planning: list the partitions, claim the output and store the plan in its ConfigMap.
+ * Planning: list the partitions, claim the output (refused when its earlier predictions were
+ * computed differently, unless the job carries {@link InferenceJob#RESTART_ANNOTATION}) and
+ * store the plan in its ConfigMap.
  * When the ConfigMap already exists (an operator restarted mid-pass) the stored plan is
  * used as is: a job is planned once.
  */
@@ -37,7 +40,7 @@ final class PlanStep {
                 SpecValidator.requireValid(run.job.getSpec());
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
                 var configMap = PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
-                OutputClaim.claim(store, OutputLayout.of(plan.spec().output().uri()), ref, PlanCodec.hash(plan));
+                OutputClaim.claim(store, OutputLayout.of(plan.spec().output().uri()), plan, restartAsked(run));
                 // a pass that died after storing its plan left it behind: that plan is the one that holds
                 plan = PlanConfigMap.read(run.createOrGet(configMap));
                 run.planned(plan);
@@ -65,5 +68,14 @@ final class PlanStep {
         }
         run.status.set(s -> s.withPhase(Phase.Running).withMessage(message));
         return StepResult.PROCEED;
+    }
+
+    /**
+     * The user's explicit overwrite: read when claiming, so predictions computed with another
+     * model, other inputs or outputs or other partition bytes are deleted instead of refused.
+     */
+    private static boolean restartAsked(JobRun run) {
+        Map<String, String> annotations = run.job.getMetadata().getAnnotations();
+        return annotations != null && "true".equals(annotations.get(InferenceJob.RESTART_ANNOTATION));
     }
 }
