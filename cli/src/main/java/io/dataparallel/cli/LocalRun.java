@@ -12,6 +12,7 @@ import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.summary.FailureGroups;
 import io.dataparallel.core.summary.Summarizer;
 import io.dataparallel.core.summary.Verdict;
 import java.io.IOException;
@@ -93,7 +94,13 @@ final class LocalRun {
                     out.printf("worker %d failed (exit %d after %d attempts): %s%n", o.rank(), o.exitCode(), o.attempts(), o.lastError());
                 }
             }
-            // the operator's verdict on the same summary: a worker counts as failed when its rank left no result
+            if (!summary.failedPartitions().isEmpty()) {
+                // a bad spec fails every partition alike: each reason once, with how many it cost
+                out.printf("failed partitions: %d of %d%n", summary.failedPartitions().size(), plan.partitionCount());
+                FailureGroups.lines(summary.failedPartitions()).forEach(line -> out.println("  " + line));
+            }
+            // the operator's verdict on the same summary: a worker counts as failed when its rank left no result or
+            // failed partitions (it exited 3, as the Job controller counts it)
             Verdict verdict = pool.timedOut() ? Verdict.ofTimedOut(summary, plan.spec()) : Verdict.of(summary, plan.spec());
             InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(verdict.phase()).withMessage(verdict.message())
                     .withPartitions(plan.partitionCount()).withPartitionsDone(summary.partitionsDone()).withBytes(plan.totalBytes())

@@ -137,7 +137,7 @@ final class ModelRunner implements AutoCloseable {
                 given.append(given.length() == 0 ? "" : ", ").append(in.name()).append(' ').append(in.dtype().numpyName())
                         .append(' ').append(in.shapeText());
             }
-            throw new BadInputException("spec.model.inputs", "the model rejected partition '" + partition + "' (" + given
+            throw new Rejected(message, "the model rejected partition '" + partition + "' (" + given
                     + "): " + message + "; give forward the dtype and shape it expects, in argument order");
         }
     }
@@ -181,6 +181,20 @@ final class ModelRunner implements AutoCloseable {
     @Override
     public void close() {
         model.close();
+    }
+
+    /** The model's forward refused a partition's tensors; {@link #modelError} is what libtorch said. */
+    static final class Rejected extends BadInputException {
+        private final String modelError;
+
+        Rejected(String modelError, String message) {
+            super("spec.model.inputs", message);
+            this.modelError = modelError;
+        }
+
+        String modelError() {
+            return modelError;
+        }
     }
 
     /** A partition's outputs and the forward calls it took. */

@@ -1,6 +1,7 @@
 package io.dataparallel.worker;
 
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.RankResult;
@@ -8,12 +9,14 @@ import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.core.summary.FailureGroups;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Keeps one worker's account: partition results as they finish, {@code progress/<rank>.json}
- * after each, and the rank result ({@code ranks/<rank>.json}, CAI's execution info) last.
+ * after each, and the rank result ({@code ranks/<rank>.json}, CAI's execution info) last;
+ * partitions that failed for their own input are listed in both with their reasons.
  * Thread-safe: partitions finish on the upload thread.
  */
 final class RankReporter {
@@ -23,6 +26,7 @@ final class RankReporter {
     private final int rank;
     private final int partitionsTotal;
     private final List<PartitionResult> partitions = new ArrayList<>();
+    private final List<FailedPartition> failedPartitions = new ArrayList<>();
     private final long startedMs;
     private boolean modelLoaded;
 
@@ -49,6 +53,17 @@ final class RankReporter {
     synchronized void finished(PartitionResult result) {
         partitions.add(result);
         writeProgress(Progress.RUNNING, null, null);
+    }
+
+    /** Records a partition whose own input failed (the rank goes on) and publishes progress. */
+    synchronized void partitionFailed(String partition, String reason) {
+        failedPartitions.add(new FailedPartition(partition, rank, reason));
+        writeProgress(Progress.RUNNING, null, null);
+    }
+
+    /** The partitions that failed so far. */
+    synchronized List<FailedPartition> failedPartitions() {
+        return List.copyOf(failedPartitions);
     }
 
     /** Publishes the failure so the summarizer and the operator can say why. Best effort. */
@@ -105,9 +120,14 @@ final class RankReporter {
                 peakRss,
                 startedMs,
                 finishedMs,
-                List.copyOf(partitions));
+                List.copyOf(partitions),
+                failedPartitions);
         store.putJson(layout.rankResult(rank), Json.writePretty(result), OutputLayout.FIELD);
-        writeProgress(Progress.DONE, null, null);
+        if (failedPartitions.isEmpty()) {
+            writeProgress(Progress.DONE, null, null);
+        } else {
+            writeProgress(Progress.FAILED, failedPartitions.get(0).partition(), FailureGroups.message(failedPartitions));
+        }
         return result;
     }
 
@@ -126,7 +146,7 @@ final class RankReporter {
             }
         }
         Progress progress = new Progress(plan.job().id(), rank, state, partitionsTotal, partitions.size(), resumed, modelLoaded,
-                samples, compute, computed, System.currentTimeMillis(), failedPartition, error);
+                samples, compute, computed, System.currentTimeMillis(), failedPartition, error, List.copyOf(failedPartitions));
         store.putJson(layout.progress(rank), Json.write(progress), OutputLayout.FIELD);
     }
 }

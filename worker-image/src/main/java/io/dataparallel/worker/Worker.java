@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One rank of an InferenceJob. Loads the model once, then for each of its partitions:
- * skip it when done (resume), otherwise compute it while the next one downloads and the
+ * skip it when done (resume), record it failed when its own input is bad, otherwise compute it while the next one downloads and the
  * previous one uploads; a partition's prediction is written in one PUT, then its progress;
  * the rank result comes last. Memory holds at most the partition computing, the one
  * prefetched and the predictions uploading.
@@ -65,7 +65,11 @@ public final class Worker {
         this.reporter = new RankReporter(store, layout, plan, rank, startedMs);
     }
 
-    /** Runs this rank to the end; throws {@link BadInputException} for input that retrying cannot fix. */
+    /**
+     * Runs this rank to the end. A partition whose own input is bad is recorded as failed and the
+     * rank goes on ({@link FailureRule}); the result lists it, and the caller exits BAD_INPUT.
+     * Throws {@link BadInputException} for input that fails the whole rank (model, spec, output).
+     */
     public RankResult run() {
         InferenceJobSpec spec = plan.spec();
         OutputClaim.verify(store, layout, plan.job());
@@ -85,11 +89,15 @@ public final class Worker {
                 double modelLoadSeconds = (System.nanoTime() - t0) / 1e9;
                 await(scanned); // nothing is computed before every prediction to skip is known to be this plan's
                 reporter.modelLoaded();
+                FailureRule rule = new FailureRule();
                 for (int i = 0; i < mine.size(); i++) {
                     current = mine.get(i).key();
-                    LoadedPartition loaded = overlap ? await(next) : loader.load(mine.get(i));
+                    LoadedPartition loaded = loadOrFail(overlap ? next : null, loader, mine.get(i));
                     int following = i + 1;
                     next = overlap && following < mine.size() ? prefetch.submit(() -> loader.load(mine.get(following))) : null;
+                    if (loaded == null) {
+                        continue;
+                    }
                     if (loaded.resumed()) {
                         reporter.finished(PartitionResult.resumed(loaded.partition().key(), loaded.rows(),
                                 loaded.partition().size(), System.currentTimeMillis()));
@@ -97,8 +105,21 @@ public final class Worker {
                     }
                     long computeStarted = System.currentTimeMillis();
                     long c0 = System.nanoTime();
-                    ModelRunner.Outputs outputs = model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault());
-                    List<NpyArray> quality = qualityData(spec, loaded, outputs);
+                    ModelRunner.Outputs outputs;
+                    try {
+                        outputs = model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault());
+                    } catch (BadInputException e) {
+                        failed(current, rule.forwardFailed(current, e)); // throws when the model or spec is at fault
+                        continue;
+                    }
+                    rule.computed();
+                    List<NpyArray> quality;
+                    try {
+                        quality = qualityData(spec, loaded, outputs);
+                    } catch (BadInputException e) {
+                        failed(current, e.getMessage()); // the labels of this partition
+                        continue;
+                    }
                     double computeSeconds = (System.nanoTime() - c0) / 1e9;
                     await(uploading); // at most one partition's predictions in flight
                     uploading = upload.submit(() -> write(loaded, outputs, quality, computeStarted, computeSeconds));
@@ -122,6 +143,21 @@ public final class Worker {
             prefetch.shutdownNow();
             upload.shutdownNow();
         }
+    }
+
+    /** The partition from {@code pending} (or loaded now, when null); null when its object is bad, recorded as failed. */
+    private LoadedPartition loadOrFail(Future<LoadedPartition> pending, PartitionLoader loader, Partition p) {
+        try {
+            return pending != null ? await(pending) : loader.load(p);
+        } catch (BadInputException e) {
+            failed(p.key(), e.getMessage()); // this partition's object is bad; the next is another object
+            return null;
+        }
+    }
+
+    private void failed(String partition, String reason) {
+        LOG.warn("rank {}: partition {} failed, going on with the others: {}", rank, partition, reason);
+        reporter.partitionFailed(partition, reason);
     }
 
     private void finishUpload() {

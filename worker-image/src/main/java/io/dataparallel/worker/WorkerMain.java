@@ -5,12 +5,14 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.summary.FailureGroups;
 import io.dataparallel.core.summary.Summarizer;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -72,7 +74,14 @@ public final class WorkerMain {
         }
         DjlSetup.configure(we.threads(), env);
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
-            new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs).run();
+            RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs).run();
+            if (!result.failedPartitions().isEmpty()) {
+                // the good partitions are written; BAD_INPUT still fails the index, so the job counts this worker failed
+                int failed = result.failedPartitions().size();
+                int others = plan.partitionsOf(we.rank()).size() - failed;
+                throw new BadInputException("partitions", failed + " of " + (failed + others) + " failed on their own input"
+                        + (others > 0 ? " (the other " + others + " are done)" : "") + ": " + FailureGroups.message(result.failedPartitions()));
+            }
         }
     }
 

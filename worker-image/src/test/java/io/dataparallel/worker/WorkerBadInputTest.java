@@ -9,7 +9,9 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.Progress;
+import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.Device;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every bad input ends with exit code 3 and one message naming the field (or partition)
- * and the fix; what was already written stays as it was.
+ * and the fix; what was already written stays as it was. A partition's own bad input costs
+ * only that partition: the rank computes its others, then exits 3.
  */
 class WorkerBadInputTest {
     @TempDir
@@ -99,23 +102,63 @@ class WorkerBadInputTest {
     }
 
     @Test
-    void corruptPartitionIsNamedAndEarlierPredictionsSurvive() {
-        Outcome first = run(Map.of("a.npz", good(4), "b.npz", "garbage, not a zip".getBytes()), s -> s);
+    void aCorruptPartitionCostsOnlyItselfAndTheRankStillFails() {
+        Outcome first = run(Map.of("a.npz", good(4), "b.npz", "garbage, not a zip".getBytes(), "c.npz", good(3)), s -> s);
         first.failsWith("b.npz", "cannot be read as .npz", "numpy.savez");
         assertEquals("b.npz", first.progress().failedPartition());
+        assertEquals(List.of("b.npz"), first.progress().failedPartitions().stream().map(FailedPartition::partition).toList());
+        assertEquals(2, first.progress().partitionsDone(), "the partition after the bad one was computed");
         byte[] a = s3.require(first.out() + "predictions/a.npz");
+        assertTrue(s3.get(first.out() + "predictions/c.npz").isPresent());
+        RankResult rank = Json.read(s3.require(first.out() + "ranks/0.json"), RankResult.class);
+        assertEquals(7, rank.samples());
+        assertEquals(1, rank.failedPartitions().size());
+        assertTrue(rank.failedPartitions().get(0).reason().contains("cannot be read as .npz"));
+
+        // a retry skips what is done and fails the bad partition again, alone
         assertEquals(WorkerExit.BAD_INPUT.code(), harness.runWorkers(first.plan()).get(0));
         assertArrayEquals(a, s3.require(first.out() + "predictions/a.npz"));
         assertTrue(s3.get(first.out() + "predictions/b.npz").isEmpty());
-        assertTrue(s3.get(first.out() + "ranks/0.json").isEmpty());
 
         assertEquals(0, harness.runSummarizer(first.plan()));
         Summary summary = harness.summary(first.plan());
-        assertEquals(List.of(0), summary.failedWorkers());
+        assertEquals(List.of(0), summary.failedWorkers(), "a rank that exited 3 is a failed worker, as the Job counts it");
         assertEquals(1, summary.failedPartitions().size());
         assertEquals("b.npz", summary.failedPartitions().get(0).partition());
         assertTrue(summary.failedPartitions().get(0).reason().contains("cannot be read as .npz"));
-        assertEquals(4, summary.samples());
+        assertEquals(2, summary.partitionsDone());
+        assertEquals(7, summary.samples());
+    }
+
+    @Test
+    void aPartitionTheModelRejectsCostsOnlyItself() {
+        Outcome outcome = run(Map.of("a.npz", good(3), "b.npz", partition(floats("images", 3, 2, 32, 32), floats("magnitudes", 3, 5)),
+                "c.npz", good(2)), s -> s);
+        outcome.failsWith("the model rejected partition 'b.npz'", "channels");
+        assertTrue(s3.get(outcome.out() + "predictions/c.npz").isPresent());
+        assertEquals(List.of("b.npz"), outcome.progress().failedPartitions().stream().map(FailedPartition::partition).toList());
+    }
+
+    @Test
+    void aSpecEveryPartitionFailsStopsTheRankOnceWithOneMessage() {
+        Outcome outcome = run(Map.of("a.npz", good(2), "b.npz", good(3), "c.npz", good(4)),
+                s -> withModel(s, s.model().uri(), List.of("images"), null));
+        outcome.failsWith("spec.model.inputs", "forward", "model or spec is at fault");
+        assertTrue(s3.get(outcome.out() + "ranks/0.json").isEmpty(), "the rank stopped: no result");
+        assertTrue(outcome.progress().failedPartitions().size() < 3, "it stopped before trying every partition");
+        assertEquals(0, harness.runSummarizer(outcome.plan()));
+        Summary summary = harness.summary(outcome.plan());
+        assertEquals(3, summary.failedPartitions().size());
+        assertEquals(1, summary.failedPartitions().stream().map(FailedPartition::reason).distinct().count(), "one message");
+    }
+
+    @Test
+    void aModelThatCannotLoadFailsOnceBeforeAnyPartition() {
+        Outcome outcome = run(Map.of("a.npz", good(2), "b.npz", good(3)),
+                s -> withModel(s, "s3://bad/not-torchscript.pt", s.model().inputs(), null));
+        outcome.failsWith("spec.model.uri", "not a TorchScript model");
+        assertTrue(outcome.progress().failedPartitions().isEmpty());
+        assertTrue(s3.get(outcome.out() + "ranks/0.json").isEmpty());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.dataparallel.api.result;
 
 /**
- * A partition with no prediction at the end of a job, and why.
+ * A partition with no prediction at the end of a job, and why: its own input failed, or its worker did.
  *
  * @param partition key relative to {@code spec.data.uri}
  * @param rank      the rank that owned it

@@ -2,6 +2,7 @@ package io.dataparallel.api.result;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
 
 /**
  * A worker's progress, rewritten as {@code progress/<rank>.json} after every partition.
@@ -19,8 +20,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param computeSeconds   compute time so far, this run
  * @param computedSamples  samples computed so far, this run
  * @param updatedMs        when written, epoch ms
- * @param failedPartition  the partition being processed when the worker failed, if any
- * @param error            the failure message, if any
+ * @param failedPartition  the partition being processed when the worker failed, or the first that failed
+ * @param error            the failure message, if any: the worker's, or its failed partitions' reasons
+ * @param failedPartitions partitions whose own input failed (the worker went on with the others), with why
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Progress(
@@ -36,7 +38,8 @@ public record Progress(
         long computedSamples,
         long updatedMs,
         String failedPartition,
-        String error) {
+        String error,
+        List<FailedPartition> failedPartitions) {
 
     public static final String RUNNING = "running";
     public static final String DONE = "done";

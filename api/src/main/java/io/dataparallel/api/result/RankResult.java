@@ -34,6 +34,8 @@ import java.util.List;
  * @param startedMs             worker start, epoch ms
  * @param finishedMs            worker end, epoch ms
  * @param partitions            per-partition timings, in processing order
+ * @param failedPartitions      partitions this rank could not compute for their own input, with why; the rank
+ *                              went on with its others, then exited {@code BAD_INPUT}
  */
 public record RankResult(
         @JsonProperty("total_cpu_time (seconds)") double computeSeconds,
@@ -60,7 +62,12 @@ public record RankResult(
         @JsonProperty("peak_rss_mb") double peakRssMb,
         @JsonProperty("started_ms") long startedMs,
         @JsonProperty("finished_ms") long finishedMs,
-        @JsonProperty("partitions") List<PartitionResult> partitions) {
+        @JsonProperty("partitions") List<PartitionResult> partitions,
+        @JsonProperty("failed_partitions") List<FailedPartition> failedPartitions) {
+
+    public RankResult {
+        failedPartitions = failedPartitions == null ? List.of() : List.copyOf(failedPartitions); // absent in older results
+    }
 
     /** The CAI field names, in CAI's order; {@code combined_data.json} users rely on them. */
     public static final List<String> CAI_FIELDS = List.of(

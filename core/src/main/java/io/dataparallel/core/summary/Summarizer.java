@@ -18,9 +18,11 @@ import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +33,9 @@ import java.util.concurrent.Future;
  * writes {@code combined_data.json} (CAI's list of rank results), {@code summary.json} and
  * {@code report.html} (where the time went).
  * A rank with no result is a failed worker: its partitions without a prediction are listed
- * with the reason its progress file gives.
+ * with the reason its progress file gives. A rank whose result lists failed partitions is a
+ * failed worker too (it exited BAD_INPUT, so the Job failed its index): those partitions are
+ * listed with their own reasons, once, and its other partitions count as done.
  */
 public final class Summarizer {
     private static final int READERS = 8;
@@ -62,9 +66,17 @@ public final class Summarizer {
         for (int rank = 0; rank < plan.worldSize(); rank++) {
             Optional<RankResult> result = readRank(layout, rank, planHash);
             if (result.isPresent()) {
-                results.add(result.get());
-                samples += result.get().samples();
-                plan.partitionsOf(rank).forEach(p -> donePartitions.add(p.key()));
+                RankResult r = result.get();
+                results.add(r);
+                samples += r.samples();
+                // a rank that finished but failed some partitions exited BAD_INPUT: the Job counts its index failed
+                if (!r.failedPartitions().isEmpty()) {
+                    failedWorkers.add(rank);
+                }
+                Set<String> failed = new HashSet<>();
+                r.failedPartitions().forEach(f -> failed.add(f.partition()));
+                failedPartitions.addAll(r.failedPartitions());
+                plan.partitionsOf(rank).stream().filter(p -> !failed.contains(p.key())).forEach(p -> donePartitions.add(p.key()));
                 continue;
             }
             failedWorkers.add(rank);

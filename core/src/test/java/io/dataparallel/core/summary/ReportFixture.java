@@ -84,7 +84,7 @@ final class ReportFixture {
             }
             if (r == 3) {
                 s3.put(layout.progress(3).toString(), Json.write(new Progress("astro/redshift", 3, Progress.FAILED, PER_RANK, 1, 0, true,
-                        ROWS, 3, ROWS, t0 + 9000, key(3, 1), key(3, 1) + ": cannot be read as .npz (truncated zip)")));
+                        ROWS, 3, ROWS, t0 + 9000, key(3, 1), key(3, 1) + ": cannot be read as .npz (truncated zip)", List.of())));
                 continue;
             }
             long finished = parts.get(parts.size() - 1).finishedMs() + 200;
@@ -92,7 +92,7 @@ final class ReportFixture {
             double compute = parts.stream().mapToDouble(PartitionResult::computeSeconds).sum();
             RankResult result = new RankResult(compute, 900, compute / 8, 8, 512, "cpu", computed * 8000 / compute, computed / compute,
                     "Intel Xeon", 16, "astro/redshift", hash, r, RANKS, 2, (long) ROWS * PER_RANK, computed, 1.2, 2.0,
-                    (finished - started) / 1000.0, compute * 1.8, 900, started, finished, parts);
+                    (finished - started) / 1000.0, compute * 1.8, 900, started, finished, parts, List.of());
             s3.put(layout.rankResult(r).toString(), Json.write(result));
         }
         new Summarizer(s3.store()).summarize(plan, t0 - 4000);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.RankResult;
@@ -14,6 +15,7 @@ import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
 import io.dataparallel.api.spec.OutputSpec;
+import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
@@ -33,7 +35,7 @@ class SummarizerTest {
         return new RankResult(compute, 100, compute / 2, 2, 512, "cpu", samples * 8000 / compute, samples / compute, "cpu", 8,
                 "ns/job", planHash, rank, 3, 2, samples, samples, 0.5, 0.2, (finished - started) / 1000.0, compute * 2, 100,
                 started, finished, List.of(new PartitionResult("p" + rank + ".npz", samples, samples * 1000, 2, false,
-                0.5, 0.1, compute, 0.1, started, started, finished)));
+                0.5, 0.1, compute, 0.1, started, started, finished)), List.of());
     }
 
     @Test
@@ -52,7 +54,7 @@ class SummarizerTest {
             s3.store().put(layout.prediction("p1.npz"), new byte[] {1}, "application/octet-stream",
                     Map.of(OutputLayout.META_JOB, "ns/job", OutputLayout.META_SAMPLES, "40"), false, "t");
             s3.put(layout.progress(2).toString(), Json.write(new Progress("ns/job", 2, Progress.FAILED, 1, 0, 0, true, 0, 0, 0, 0,
-                    "p2.npz", "p2.npz: cannot be read as .npz")));
+                    "p2.npz", "p2.npz: cannot be read as .npz", List.of())));
             // a rank outside this plan (an earlier job with more workers)
             s3.put(layout.rankResult(7).toString(), Json.write(result(7, hash, 5000, 1.0, 0, 1_000)));
 
@@ -78,6 +80,36 @@ class SummarizerTest {
             assertTrue(!report.contains("<script") && !report.contains("http"), "self-contained, no script, no network");
             assertTrue(report.contains("class=\"banner failed\"><strong>Failed</strong>"), "two failed workers, none allowed");
             assertTrue(!report.contains("id=\"quality\""), "no labels: no empty quality charts");
+        }
+    }
+
+    @Test
+    void partitionsThatFailedInsideAFinishedRankAreListedOnceAndItsOthersAreDone() {
+        try (S3Fixture s3 = new S3Fixture(tmp)) {
+            s3.createBucket("out");
+            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://models/m.pt", List.of("x"), null),
+                    new DataSpec("s3://data/in/", null, null), new OutputSpec("s3://out/run/")).withS3(s3.spec());
+            Plan plan = new Plan(1, new JobRef("ns", "job", "u"), spec, 1, List.of("p0.npz", "p1.npz", "p2.npz"),
+                    List.of(1000L, 1000L, 1000L), List.of("a", "b", "c"), List.of(0, 3), List.of());
+            OutputLayout layout = OutputLayout.of("s3://out/run/");
+            RankResult ok = result(0, PlanCodec.hash(plan), 100, 2.0, 1_000, 5_000);
+            FailedPartition bad = new FailedPartition("p1.npz", 0, "p1.npz: cannot be read as .npz");
+            RankResult withFailure = new RankResult(ok.computeSeconds(), ok.memoryMb(), ok.secondsPerBatch(), ok.numBatches(),
+                    ok.batchSize(), ok.device(), ok.throughputBps(), ok.samplesPerSecond(), ok.cpuInfo(), ok.ramGb(), ok.job(),
+                    ok.planHash(), 0, 1, ok.threads(), ok.samples(), ok.computedSamples(), ok.downloadSeconds(), ok.modelLoadSeconds(),
+                    ok.endToEndSeconds(), ok.cpuSeconds(), ok.peakRssMb(), ok.startedMs(), ok.finishedMs(), ok.partitions(), List.of(bad));
+            s3.put(layout.rankResult(0).toString(), Json.write(withFailure));
+            // the progress file says the same: it must not be listed a second time
+            s3.put(layout.progress(0).toString(), Json.write(new Progress("ns/job", 0, Progress.FAILED, 3, 2, 0, true, 100, 2, 100, 0,
+                    "p1.npz", bad.reason(), List.of(bad))));
+
+            Summary summary = new Summarizer(s3.store()).summarize(plan);
+
+            assertEquals(List.of(bad), summary.failedPartitions());
+            assertEquals(List.of(0), summary.failedWorkers(), "the rank exited 3: the Job counts its index failed");
+            assertEquals(2, summary.partitionsDone());
+            assertEquals(100, summary.samples());
+            assertEquals(Phase.Failed, Verdict.of(summary, spec).phase(), "one failed worker is over the default of 0");
         }
     }
 }
