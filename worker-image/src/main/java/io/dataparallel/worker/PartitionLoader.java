@@ -29,6 +29,7 @@ import java.util.Set;
  */
 final class PartitionLoader {
     private final ObjectStore store;
+    private final S3RequestTimer requests;
     private final OutputLayout layout;
     private final S3Uri data;
     private final Plan plan;
@@ -38,9 +39,10 @@ final class PartitionLoader {
     /** Samples of each partition whose prediction {@link #scan} found: those are skipped. */
     private final Map<String, Long> done = new HashMap<>();
 
-    PartitionLoader(ObjectStore store, OutputLayout layout, Plan plan) {
+    PartitionLoader(ObjectStore store, OutputLayout layout, Plan plan, S3RequestTimer requests) {
         InferenceJobSpec spec = plan.spec();
         this.store = store;
+        this.requests = requests;
         this.layout = layout;
         this.data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
         this.plan = plan;
@@ -62,7 +64,7 @@ final class PartitionLoader {
             throw new BadInputException(p.key(), "is a zero-byte object under spec.data.uri: remove it or upload the partition again");
         }
         long t0 = System.nanoTime();
-        ObjectStore.Fetched fetched = store.getDirect(data.resolve(p.key()), "spec.data.uri", Npz::firstArrayData);
+        ObjectStore.Fetched fetched = requests.time(() -> store.getDirect(data.resolve(p.key()), "spec.data.uri", Npz::firstArrayData));
         long t1 = System.nanoTime();
         if (!Planner.fingerprint(fetched.etag()).equals(p.etag())) {
             throw new BadInputException(p.key(), "changed under spec.data.uri since the job was planned (ETag "
@@ -79,7 +81,7 @@ final class PartitionLoader {
      */
     void scan(List<Partition> mine) {
         for (Partition p : mine) {
-            Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), OutputLayout.FIELD);
+            Optional<StoredObject> prediction = requests.time(() -> store.head(layout.prediction(p.key()), OutputLayout.FIELD));
             if (prediction.isPresent()) {
                 done.put(p.key(), ProvenanceCheck.requireDone(prediction.get(), plan, p, layout));
             }

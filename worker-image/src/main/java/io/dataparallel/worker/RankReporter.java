@@ -28,9 +28,11 @@ final class RankReporter {
     private final List<PartitionResult> partitions = new ArrayList<>();
     private final List<FailedPartition> failedPartitions = new ArrayList<>();
     private final long startedMs;
+    private final S3RequestTimer requests;
     private boolean modelLoaded;
 
-    RankReporter(ObjectStore store, OutputLayout layout, Plan plan, int rank, long startedMs) {
+    RankReporter(ObjectStore store, OutputLayout layout, Plan plan, int rank, long startedMs, S3RequestTimer requests) {
+        this.requests = requests;
         this.store = store;
         this.layout = layout;
         this.plan = plan;
@@ -95,6 +97,7 @@ final class RankReporter {
             }
         }
         double peakRss = SystemInfo.peakRssMb();
+        S3RequestTimer.Stats s3 = requests.stats();
         RankResult result = new RankResult(
                 compute,
                 peakRss,
@@ -106,6 +109,15 @@ final class RankReporter {
                 compute > 0 ? computedSamples / compute : 0,
                 SystemInfo.cpuModel(),
                 SystemInfo.memoryGb(),
+                plan.spec().data().uri(),
+                plan.spec().output().uri(),
+                s3.numRequests(),
+                s3.totalTime(),
+                s3.avgTime(),
+                s3.minTime(),
+                s3.maxTime(),
+                s3.firstRequestTime(),
+                s3.lastResponseTime(),
                 plan.job().id(),
                 PlanCodec.hash(plan),
                 rank,

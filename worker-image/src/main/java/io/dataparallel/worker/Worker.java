@@ -49,6 +49,7 @@ public final class Worker {
     private final long startedMs;
     private final RankReporter reporter;
     private final OutputLayout layout;
+    private final S3RequestTimer requests = new S3RequestTimer();
     private String current;
     /** The upload in flight, if any: a failure elsewhere still lets it finish, so no finished work is lost. */
     private Future<?> uploading;
@@ -62,7 +63,7 @@ public final class Worker {
         this.overlap = overlap;
         this.startedMs = startedMs;
         this.layout = OutputLayout.of(plan.spec().output().uri()); // bound once; the reporter and the loader share it
-        this.reporter = new RankReporter(store, layout, plan, rank, startedMs);
+        this.reporter = new RankReporter(store, layout, plan, rank, startedMs, requests);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class Worker {
                 spec.deviceOrDefault());
         ExecutorService prefetch = Executors.newSingleThreadExecutor(daemon("prefetch-" + rank));
         ExecutorService upload = Executors.newSingleThreadExecutor(daemon("upload-" + rank));
-        PartitionLoader loader = new PartitionLoader(store, layout, plan);
+        PartitionLoader loader = new PartitionLoader(store, layout, plan, requests);
         try {
             // the finished partitions are checked, and the first one to compute downloads, while the model loads
             Future<?> scanned = prefetch.submit(() -> loader.scan(mine));
@@ -214,11 +215,13 @@ public final class Worker {
         Partition p = loaded.partition();
         long u0 = System.nanoTime();
         if (!quality.isEmpty()) {
-            store.put(layout.quality(p.key()), Npz.toBytes(quality), "application/octet-stream", Map.of(), false, OutputLayout.FIELD);
+            byte[] bytes = Npz.toBytes(quality);
+            requests.time(() -> store.put(layout.quality(p.key()), bytes, "application/octet-stream", Map.of(), false, OutputLayout.FIELD));
         }
         Map<String, String> meta = ProvenanceCheck.metadata(plan, p, loaded.rows());
-        boolean created = store.put(layout.prediction(p.key()), Npz.toBytes(outputs.arrays()), "application/octet-stream",
-                meta, true, OutputLayout.FIELD);
+        byte[] prediction = Npz.toBytes(outputs.arrays());
+        boolean created = requests.time(() -> store.put(layout.prediction(p.key()), prediction, "application/octet-stream",
+                meta, true, OutputLayout.FIELD));
         if (!created) {
             LOG.info("rank {}: prediction of {} was written meanwhile by another attempt; keeping it", rank, p.key());
         }

@@ -73,6 +73,7 @@ class WorkerEndToEndTest {
             assertEquals(3, rank.get("num_batches").asInt()); // 37 samples, batch 16: 16 + 16 + 5
             assertEquals("cpu", rank.get("device").asText());
             assertEquals(2, rank.get("threads").asInt());
+            assertS3RequestsConsistent(rank, 1);
         }
         Summary summary = harness.summary(plan);
         assertEquals(74, summary.samples());
@@ -83,6 +84,25 @@ class WorkerEndToEndTest {
         assertEquals("regression", summary.quality().task());
         assertEquals(74, summary.quality().samples());
         assertTrue(summary.quality().rmse() >= summary.quality().mae());
+    }
+
+    /** CAI's s3_* fields: at least one request per partition, min <= avg <= max, timestamps in order. */
+    static void assertS3RequestsConsistent(JsonNode rank, int partitions) {
+        assertEquals("s3://data/astro/", rank.get("data_path").asText());
+        assertEquals("s3://results/astro/", rank.get("result_path").asText());
+        long requests = rank.get("s3_num_requests").asLong();
+        // per partition: the provenance HEAD, the GET, the quality PUT and the prediction PUT
+        assertEquals(4L * partitions, requests);
+        double min = rank.get("s3_min_time").asDouble();
+        double avg = rank.get("s3_avg_time").asDouble();
+        double max = rank.get("s3_max_time").asDouble();
+        double total = rank.get("s3_total_time").asDouble();
+        assertTrue(0 < min && min <= avg && avg <= max && max <= total, min + " <= " + avg + " <= " + max + " <= " + total);
+        assertEquals(total / requests, avg, 1e-9);
+        double first = rank.get("s3_first_request_time").asDouble();
+        double last = rank.get("s3_last_response_time").asDouble();
+        assertTrue(first > 1.7e9 && first <= last && last <= rank.get("finished_ms").asDouble() / 1000.0,
+                "epoch seconds in order: " + first + ", " + last);
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * A worker's execution info, written last as {@code ranks/<rank>.json}. The first ten
+ * A worker's execution info, written last as {@code ranks/<rank>.json}. The first nineteen
  * fields keep CAI's names and meanings verbatim so that CAI analysis scripts still run:
  * its "total_cpu_time" is the compute-only time of the inference loop (download and
  * model load excluded), and throughput is input bits over that time. Our fields follow.
@@ -19,6 +19,17 @@ import java.util.List;
  * @param samplesPerSecond      CAI {@code sample_persec}: computed samples / computeSeconds
  * @param cpuInfo               CAI {@code cpu_info}: processor model
  * @param ramGb                 CAI {@code ram_info (GB)}: memory available to the worker
+ * @param dataPath              CAI {@code data_path}: where the input is, {@code spec.data.uri} (the rank's
+ *                              partitions are listed in {@code partitions})
+ * @param resultPath            CAI {@code result_path}: where the results go, {@code spec.output.uri}
+ * @param s3NumRequests         CAI {@code s3_num_requests}: store requests made for this rank's partitions
+ *                              (provenance HEAD, partition GET, quality and prediction PUTs)
+ * @param s3TotalTime           CAI {@code s3_total_time}: seconds in those requests, summed
+ * @param s3AvgTime             CAI {@code s3_avg_time}: seconds per request
+ * @param s3MinTime             CAI {@code s3_min_time}: the shortest request, seconds
+ * @param s3MaxTime             CAI {@code s3_max_time}: the longest request, seconds
+ * @param s3FirstRequestTime    CAI {@code s3_first_request_time}: the first request's start, epoch seconds
+ * @param s3LastResponseTime    CAI {@code s3_last_response_time}: the last response's end, epoch seconds
  * @param job                   namespace/name of the job
  * @param planHash              hash of the plan this result belongs to
  * @param rank                  this worker's rank
@@ -48,6 +59,15 @@ public record RankResult(
         @JsonProperty("sample_persec") double samplesPerSecond,
         @JsonProperty("cpu_info") String cpuInfo,
         @JsonProperty("ram_info (GB)") double ramGb,
+        @JsonProperty("data_path") String dataPath,
+        @JsonProperty("result_path") String resultPath,
+        @JsonProperty("s3_num_requests") long s3NumRequests,
+        @JsonProperty("s3_total_time") double s3TotalTime,
+        @JsonProperty("s3_avg_time") double s3AvgTime,
+        @JsonProperty("s3_min_time") double s3MinTime,
+        @JsonProperty("s3_max_time") double s3MaxTime,
+        @JsonProperty("s3_first_request_time") double s3FirstRequestTime,
+        @JsonProperty("s3_last_response_time") double s3LastResponseTime,
         @JsonProperty("job") String job,
         @JsonProperty("plan_hash") String planHash,
         @JsonProperty("rank") int rank,
@@ -69,8 +89,10 @@ public record RankResult(
         failedPartitions = failedPartitions == null ? List.of() : List.copyOf(failedPartitions); // absent in older results
     }
 
-    /** The CAI field names, in CAI's order; {@code combined_data.json} users rely on them. */
+    /** The CAI field names, in CAI's order; {@code combined_data.json} users and CAI's {@code stats.py} rely on them. */
     public static final List<String> CAI_FIELDS = List.of(
             "total_cpu_time (seconds)", "total_cpu_memory (MB)", "execution_time (seconds/batch)",
-            "num_batches", "batch_size", "device", "throughput_bps", "sample_persec", "cpu_info", "ram_info (GB)");
+            "num_batches", "batch_size", "device", "throughput_bps", "sample_persec", "cpu_info", "ram_info (GB)",
+            "data_path", "result_path", "s3_num_requests", "s3_total_time", "s3_avg_time", "s3_min_time", "s3_max_time",
+            "s3_first_request_time", "s3_last_response_time");
 }

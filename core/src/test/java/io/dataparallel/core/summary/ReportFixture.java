@@ -91,7 +91,8 @@ final class ReportFixture {
             long computed = parts.stream().filter(p -> !p.resumed()).mapToLong(PartitionResult::samples).sum();
             double compute = parts.stream().mapToDouble(PartitionResult::computeSeconds).sum();
             RankResult result = new RankResult(compute, 900, compute / 8, 8, 512, "cpu", computed * 8000 / compute, computed / compute,
-                    "Intel Xeon", 16, "astro/redshift", hash, r, RANKS, 2, (long) ROWS * PER_RANK, computed, 1.2, 2.0,
+                    "Intel Xeon", 16, "s3://astro/partitions/", "s3://astro/out/", 2L * PER_RANK, 0.8, 0.4 / PER_RANK, 0.01, 0.3,
+                    started / 1000.0, finished / 1000.0, "astro/redshift", hash, r, RANKS, 2, (long) ROWS * PER_RANK, computed, 1.2, 2.0,
                     (finished - started) / 1000.0, compute * 1.8, 900, started, finished, parts, List.of());
             s3.put(layout.rankResult(r).toString(), Json.write(result));
         }

@@ -33,7 +33,7 @@ class SummarizerTest {
 
     static RankResult result(int rank, String planHash, long samples, double compute, long started, long finished) {
         return new RankResult(compute, 100, compute / 2, 2, 512, "cpu", samples * 8000 / compute, samples / compute, "cpu", 8,
-                "ns/job", planHash, rank, 3, 2, samples, samples, 0.5, 0.2, (finished - started) / 1000.0, compute * 2, 100,
+                "s3://data/in/", "s3://out/run/", 4, 0.4, 0.1, 0.05, 0.2, started / 1000.0, finished / 1000.0, "ns/job", planHash, rank, 3, 2, samples, samples, 0.5, 0.2, (finished - started) / 1000.0, compute * 2, 100,
                 started, finished, List.of(new PartitionResult("p" + rank + ".npz", samples, samples * 1000, 2, false,
                 0.5, 0.1, compute, 0.1, started, started, finished)), List.of());
     }
@@ -95,7 +95,8 @@ class SummarizerTest {
             RankResult ok = result(0, PlanCodec.hash(plan), 100, 2.0, 1_000, 5_000);
             FailedPartition bad = new FailedPartition("p1.npz", 0, "p1.npz: cannot be read as .npz");
             RankResult withFailure = new RankResult(ok.computeSeconds(), ok.memoryMb(), ok.secondsPerBatch(), ok.numBatches(),
-                    ok.batchSize(), ok.device(), ok.throughputBps(), ok.samplesPerSecond(), ok.cpuInfo(), ok.ramGb(), ok.job(),
+                    ok.batchSize(), ok.device(), ok.throughputBps(), ok.samplesPerSecond(), ok.cpuInfo(), ok.ramGb(), ok.dataPath(), ok.resultPath(), ok.s3NumRequests(), ok.s3TotalTime(), ok.s3AvgTime(),
+                    ok.s3MinTime(), ok.s3MaxTime(), ok.s3FirstRequestTime(), ok.s3LastResponseTime(), ok.job(),
                     ok.planHash(), 0, 1, ok.threads(), ok.samples(), ok.computedSamples(), ok.downloadSeconds(), ok.modelLoadSeconds(),
                     ok.endToEndSeconds(), ok.cpuSeconds(), ok.peakRssMb(), ok.startedMs(), ok.finishedMs(), ok.partitions(), List.of(bad));
             s3.put(layout.rankResult(0).toString(), Json.write(withFailure));
