@@ -102,15 +102,34 @@ final class LocalRun {
                     .withOutputUri(output.toString()).withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
                     .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withMetrics(JobMetrics.of(summary));
             out.print(Cli.yaml(Map.of("status", status)));
-            out.println("predictions: " + layout.root().resolve(OutputLayout.PREDICTIONS)
-                    + (local.localPath(output) == null ? "" : " (folder " + local.localPath(output).resolve(OutputLayout.PREDICTIONS) + ")"));
-            out.println("summary:     " + layout.summary());
-            out.println("report:      " + layout.report()
-                    + (local.localPath(output) == null ? "" : " (file " + local.localPath(layout.report()) + ")"));
+            printWhere(local, layout, summary, out);
             if (!summary.failedWorkers().isEmpty()) {
                 out.println("logs:        " + runDir + " (rank-N.log of each worker)");
             }
             return verdict.succeeded() ? 0 : 1;
+        }
+    }
+
+    /**
+     * Where the results are, with absolute paths for the embedded store so that they work from
+     * any folder; only what exists: no predictions line when no partition has one.
+     */
+    private static void printWhere(LocalStore local, OutputLayout layout, Summary summary, PrintStream out) {
+        S3Uri predictions = layout.root().resolve(OutputLayout.PREDICTIONS);
+        Path folder = local.localPath(predictions);
+        if (summary.partitionsDone() > 0 && (folder == null || Files.isDirectory(folder))) {
+            out.println("predictions: " + predictions + (folder == null ? "" : " (folder " + folder + ")"));
+        }
+        printObject("summary:     ", local, layout.summary(), out);
+        printObject("report:      ", local, layout.report(), out);
+    }
+
+    private static void printObject(String label, LocalStore local, S3Uri uri, PrintStream out) {
+        Path file = local.localPath(uri);
+        if (file == null) {
+            out.println(label + uri);
+        } else if (Files.isRegularFile(file)) {
+            out.println(label + uri + " (file " + file + ")");
         }
     }
 

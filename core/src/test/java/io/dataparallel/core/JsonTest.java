@@ -16,10 +16,10 @@ class JsonTest {
 
     @Test
     void roundsDerivedFiguresForPeople() {
-        assertEquals("28.91", Json.round(28.909999999999997).toPlainString());
-        assertEquals("910782000", Json.round(9.10781817E8).toPlainString());
-        assertEquals("0.000123457", Json.round(1.234567e-4).toPlainString());
-        assertEquals("0", Json.round(0.0).toPlainString());
+        assertEquals("28.91", FiniteDoubles.round(28.909999999999997).toPlainString());
+        assertEquals("910782000", FiniteDoubles.round(9.10781817E8).toPlainString());
+        assertEquals("0.000123457", FiniteDoubles.round(1.234567e-4).toPlainString());
+        assertEquals("0", FiniteDoubles.round(0.0).toPlainString());
         String text = pretty(new WorkerTiming(3, 28.909999999999997, 9.10781817E8));
         assertTrue(text.contains("\"seconds\" : 28.91,"), text);
         assertTrue(text.contains("\"samples_per_second\" : 910782000"), text);
