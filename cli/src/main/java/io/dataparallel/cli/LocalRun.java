@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -102,6 +103,9 @@ final class LocalRun {
                     .withOutputUri(output.toString()).withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
                     .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withMetrics(JobMetrics.of(summary));
             out.print(Cli.yaml(Map.of("status", status)));
+            if (summary.samplesPerSecond() > 0) {
+                out.println(throughput(summary));
+            }
             printWhere(local, layout, summary, out);
             if (!summary.failedWorkers().isEmpty()) {
                 out.println("logs:        " + runDir + " (rank-N.log of each worker)");
@@ -122,6 +126,14 @@ final class LocalRun {
         }
         printObject("summary:     ", local, layout.summary(), out);
         printObject("report:      ", local, layout.report(), out);
+    }
+
+    /** The figures people look for first, in their units: 157 samples/s, 28.8 MB/s. */
+    static String throughput(Summary s) {
+        double mbPerSecond = s.throughputBps() / 8 / 1e6;
+        return String.format(Locale.ROOT, "throughput:  %.0f samples/s end to end, %.0f samples/s computing, %s MB/s of input"
+                        + " computing (%d samples in %.1f s)", s.samplesPerSecond(), s.computeSamplesPerSecond(),
+                String.format(Locale.ROOT, mbPerSecond < 10 ? "%.1f" : "%.0f", mbPerSecond), s.samples(), s.seconds());
     }
 
     private static void printObject(String label, LocalStore local, S3Uri uri, PrintStream out) {
