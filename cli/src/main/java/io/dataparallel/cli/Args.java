@@ -11,7 +11,7 @@ import java.util.Set;
 /** The command line: a command, positional arguments, {@code --name value} options and flags. */
 record Args(String command, List<String> positional, Map<String, String> options) {
     private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples");
-    private static final Set<String> FLAGS = Set.of("--example-data", "--restart", "--help", "-h");
+    private static final Set<String> FLAGS = Set.of("--example-data", "--restart", "--check", "--help");
 
     static Args parse(String[] args) {
         if (args.length == 0) {
@@ -28,14 +28,16 @@ record Args(String command, List<String> positional, Map<String, String> options
                 options.put(a, args[++i]);
             } else if (FLAGS.contains(a)) {
                 options.put(a, "true");
+            } else if (a.equals("-h")) {
+                options.put("--help", "true");
             } else if (a.startsWith("-")) {
                 throw new BadInputException(a, "is not an option: see dataparallel help");
             } else {
                 positional.add(a);
             }
         }
-        String command = options.containsKey("--help") || options.containsKey("-h") ? "help" : args[0];
-        return new Args(command, positional, options);
+        // the command stays what was typed, so that `run --help` prints run's usage
+        return new Args(args[0], positional, options);
     }
 
     Path store() {

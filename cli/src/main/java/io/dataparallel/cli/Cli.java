@@ -1,6 +1,7 @@
 package io.dataparallel.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -8,15 +9,18 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.core.FiniteDoubles;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.manifest.Manifests;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.worker.ModelCheck;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code dataparallel} command. {@code run} runs a manifest on this machine, {@code plan}
@@ -26,33 +30,13 @@ import java.util.List;
 public final class Cli {
     static final int MAX_WORKERS = 10_000;
     static final Path DEFAULT_STORE = Path.of(".dataparallel", "store");
+    /** The status as people read it: figures rounded (28.91, 910782000), see FiniteDoubles. */
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .addModule(FiniteDoubles.module(true))
             .build();
-
-    static final String USAGE = """
-            dataparallel: data-parallel batch inference with DJL PyTorch over S3 partitions
-
-            usage:
-              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data] [--restart]
-                  Run an InferenceJob on this machine: plan, workers as local processes, summary.
-                  With no spec.s3.endpoint the store is an embedded S3 server over DIR
-                  (default .dataparallel/store; s3://bucket/key is DIR/bucket/key).
-                  --parallel P     workers running at once (default: one per core, at most spec.workers)
-                  --threads T      intra-op threads per worker (default: cores / P)
-                  --example-data   first write the example model and CAI-shaped partitions
-                                   where the manifest points, unless something is there
-                  --restart        delete the earlier predictions under spec.output.uri and compute
-                                   every partition again (a rerun resumes only when the model,
-                                   inputs, outputs and partitions are unchanged)
-              dataparallel plan MANIFEST [--store DIR]
-                  Print the plan: partitions, bytes, workers, partitions per worker.
-              dataparallel example [MANIFEST] [--store DIR] [--partitions N] [--samples N]
-                  Write the example model and N synthetic CAI-shaped partitions where MANIFEST
-                  (default examples/astro-redshift.yaml) points.
-              dataparallel help
-            """;
 
     private Cli() {
     }
@@ -64,19 +48,27 @@ public final class Cli {
     static int run(String[] args, PrintStream out, boolean terminal) {
         try {
             Args a = Args.parse(args);
+            if (a.flag("--help")) {
+                out.print(Usage.of(a.command()));
+                return 0;
+            }
             switch (a.command()) {
                 case "run" -> {
                     return LocalRun.run(manifest(a), new LocalRun.Options(a.store(), a.intOption("--parallel"),
                             a.intOption("--threads"), a.flag("--example-data"), a.flag("--restart"), out, terminal));
                 }
                 case "plan" -> {
-                    return plan(manifest(a), a.store(), out);
+                    return plan(manifest(a), a.store(), a.flag("--check"), out);
                 }
                 case "example" -> {
                     return example(a, out);
                 }
                 case "help", "--help", "-h" -> {
-                    out.print(USAGE);
+                    out.print(a.positional().isEmpty() ? Usage.ALL : Usage.of(a.positional().get(0)));
+                    return 0;
+                }
+                case "version", "--version" -> {
+                    out.println("dataparallel " + Usage.version());
                     return 0;
                 }
                 default -> throw new BadInputException("COMMAND", "'" + a.command() + "' is not a command: use run, plan or example (dataparallel help)");
@@ -108,7 +100,7 @@ public final class Cli {
     }
 
     /** Prints the plan of {@code manifest}, whose spec {@link #manifest} validated. */
-    private static int plan(Manifest manifest, Path store, PrintStream out) {
+    private static int plan(Manifest manifest, Path store, boolean check, PrintStream out) {
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
             Plan plan = new Planner(local.store(), MAX_WORKERS).plan(manifest.job(), local.effective(manifest.spec()));
             out.printf("job %s: %d partitions, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),
@@ -123,6 +115,12 @@ public final class Cli {
                 String shown = keys.size() <= 4 ? String.join(", ", keys)
                         : keys.get(0) + " .. " + keys.get(keys.size() - 1);
                 out.printf("  rank %d: %d partitions, %.1f MB: %s%n", r, mine.size(), bytes / 1e6, shown);
+            }
+            // planning HEADed the model: it exists and this store lets us read it
+            out.println("model: " + manifest.spec().model().uri()
+                    + (plan.model() == null ? "" : String.format(Locale.ROOT, " (%.1f MB)", plan.model().size() / 1e6)));
+            if (check) {
+                ModelCheck.run(plan, local.store(), local.env(), out::println);
             }
             return 0;
         }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -109,15 +110,45 @@ final class LocalRun {
                     .withOutputUri(output.toString()).withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
                     .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withMetrics(JobMetrics.of(summary));
             out.print(Cli.yaml(Map.of("status", status)));
-            out.println("predictions: " + layout.root().resolve(OutputLayout.PREDICTIONS)
-                    + (local.localPath(output) == null ? "" : " (folder " + local.localPath(output).resolve(OutputLayout.PREDICTIONS) + ")"));
-            out.println("summary:     " + layout.summary());
-            out.println("report:      " + layout.report()
-                    + (local.localPath(output) == null ? "" : " (file " + local.localPath(layout.report()) + ")"));
+            if (summary.samplesPerSecond() > 0) {
+                out.println(throughput(summary));
+            }
+            printWhere(local, layout, summary, out);
             if (!summary.failedWorkers().isEmpty()) {
                 out.println("logs:        " + runDir + " (rank-N.log of each worker)");
             }
             return verdict.succeeded() ? 0 : 1;
+        }
+    }
+
+    /**
+     * Where the results are, with absolute paths for the embedded store so that they work from
+     * any folder; only what exists: no predictions line when no partition has one.
+     */
+    private static void printWhere(LocalStore local, OutputLayout layout, Summary summary, PrintStream out) {
+        S3Uri predictions = layout.root().resolve(OutputLayout.PREDICTIONS);
+        Path folder = local.localPath(predictions);
+        if (summary.partitionsDone() > 0 && (folder == null || Files.isDirectory(folder))) {
+            out.println("predictions: " + predictions + (folder == null ? "" : " (folder " + folder + ")"));
+        }
+        printObject("summary:     ", local, layout.summary(), out);
+        printObject("report:      ", local, layout.report(), out);
+    }
+
+    /** The figures people look for first, in their units: 157 samples/s, 28.8 MB/s. */
+    static String throughput(Summary s) {
+        double mbPerSecond = s.throughputBps() / 8 / 1e6;
+        return String.format(Locale.ROOT, "throughput:  %.0f samples/s end to end, %.0f samples/s computing, %s MB/s of input"
+                        + " computing (%d samples in %.1f s)", s.samplesPerSecond(), s.computeSamplesPerSecond(),
+                String.format(Locale.ROOT, mbPerSecond < 10 ? "%.1f" : "%.0f", mbPerSecond), s.samples(), s.seconds());
+    }
+
+    private static void printObject(String label, LocalStore local, S3Uri uri, PrintStream out) {
+        Path file = local.localPath(uri);
+        if (file == null) {
+            out.println(label + uri);
+        } else if (Files.isRegularFile(file)) {
+            out.println(label + uri + " (file " + file + ")");
         }
     }
 

@@ -69,9 +69,9 @@ final class LocalStore implements AutoCloseable {
         }
     }
 
-    /** Where an object lives on disk, for messages; null for a remote store. */
+    /** Where an object lives on disk, absolute so that messages work from any folder; null for a remote store. */
     Path localPath(S3Uri uri) {
-        return dir == null ? null : dir.resolve(uri.bucket()).resolve(uri.key());
+        return dir == null ? null : dir.toAbsolutePath().normalize().resolve(uri.bucket()).resolve(uri.key());
     }
 
     ObjectStore store() {

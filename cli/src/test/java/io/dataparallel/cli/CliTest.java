@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,9 +75,16 @@ class CliTest {
             assertTrue(Files.exists(store.resolve("cosmicai-data/results/small/predictions/partition-0000" + i + ".npz")));
         }
         assertTrue(Files.exists(store.resolve("cosmicai-data/results/small/report.html")));
+        Path results = store.toAbsolutePath().resolve("cosmicai-data/results/small");
+        assertTrue(first.out().contains("predictions: s3://cosmicai-data/results/small/predictions/ (folder "
+                + results.resolve("predictions") + ")"), first.out());
+        assertTrue(first.out().contains("report:      s3://cosmicai-data/results/small/report.html (file "
+                + results.resolve("report.html") + ")"), first.out());
+        // never 28.909999999999997 or 9.10781817E8
+        assertFalse(Pattern.compile("\\.\\d{9,}|\\dE\\d").matcher(first.out()).find(), "numbers rounded for people:\n" + first.out());
         Result again = cli("run", manifest.toString(), "--store", store.toString());
         assertEquals(0, again.code(), again.out());
-        assertTrue(again.out().contains("samplesPerSecond: 0.0"), "nothing recomputed on a rerun:\n" + again.out());
+        assertTrue(again.out().contains("samplesPerSecond: 0\n"), "nothing recomputed on a rerun:\n" + again.out());
     }
 
     @Test
@@ -101,13 +109,13 @@ class CliTest {
         Result restarted = cli("run", m.toString(), "--store", store.toString(), "--restart");
         assertEquals(0, restarted.code(), restarted.out());
         assertTrue(restarted.out().contains("progress: 3/3"), restarted.out());
-        assertFalse(restarted.out().contains("samplesPerSecond: 0.0"), "every partition recomputed:\n" + restarted.out());
+        assertFalse(restarted.out().contains("samplesPerSecond: 0\n"), "every partition recomputed:\n" + restarted.out());
 
         // how the work is spread changes no result: it resumes
         Path spread = write("prov-spread.yaml", job("prov", spec.replace("batchSize: 16", "batchSize: 4").replace("workers: 2", "workers: 3")));
         Result resumed = cli("run", spread.toString(), "--store", store.toString());
         assertEquals(0, resumed.code(), resumed.out());
-        assertTrue(resumed.out().contains("samplesPerSecond: 0.0"), "nothing recomputed:\n" + resumed.out());
+        assertTrue(resumed.out().contains("samplesPerSecond: 0\n"), "nothing recomputed:\n" + resumed.out());
 
         Path renamed = write("prov-renamed.yaml", job("prov", spec.replace("[redshift_pred]", "[z]")));
         assertBad(cli("run", renamed.toString(), "--store", store.toString()),
@@ -178,6 +186,7 @@ class CliTest {
     void aModelThatIsNotThereIsRefusedWithTheField() throws Exception {
         Path m = write("nomodel.yaml", job("nomodel", SPEC.formatted("nomodel").replace("astro/redshift.pt", "astro/missing.pt")));
         assertBad(cli("run", m.toString(), "--store", store.toString()), "spec.model.uri: s3://models/astro/missing.pt does not exist");
+        assertBad(cli("plan", m.toString(), "--store", store.toString()), "spec.model.uri: s3://models/astro/missing.pt does not exist");
     }
 
     @Test
@@ -192,11 +201,62 @@ class CliTest {
     }
 
     @Test
-    void helpListsEveryCommand() {
-        Result r = cli("run", "--help");
-        assertEquals(0, r.code());
-        assertTrue(r.out().contains("dataparallel run MANIFEST") && r.out().contains("dataparallel plan") && r.out().contains("dataparallel example"));
+    void helpListsEveryCommandAndEachCommandItsOwn() {
+        Result all = cli("help");
+        assertEquals(0, all.code());
+        assertTrue(all.out().contains("dataparallel run MANIFEST") && all.out().contains("dataparallel plan")
+                && all.out().contains("dataparallel example"), all.out());
+        assertEquals(all.out(), cli("--help").out());
+        for (String command : new String[] {"run", "plan", "example"}) {
+            Result one = cli(command, "--help");
+            assertEquals(0, one.code(), one.out());
+            assertTrue(one.out().startsWith("usage:\n  dataparallel " + command + " "), one.out());
+            assertEquals(1, one.out().split("  dataparallel ", -1).length - 1, "only " + command + "'s usage:\n" + one.out());
+            assertEquals(one.out(), cli(command, "-h").out());
+        }
+        assertTrue(cli("run", "--help").out().contains("--restart"));
+        assertTrue(cli("plan", "--help").out().contains("--check"));
         assertEquals(2, cli("frobnicate").code());
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        Result r = cli("--version");
+        assertEquals(0, r.code(), r.out());
+        // the build fills the version in: a literal ${project.version} means the resource was not filtered
+        assertTrue(r.out().matches("dataparallel \\d+\\.\\d+\\.\\d+\\S*\n"), r.out());
+    }
+
+    @Test
+    void planCheckRunsOneBatchThroughTheModel() {
+        Result r = cli("plan", manifest.toString(), "--store", store.toString(), "--check");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("model: s3://models/astro/redshift.pt ("), r.out());
+        assertTrue(r.out().contains("check: the first batch of partition-00000.npz: 16 of its 20 samples"), r.out());
+        assertTrue(r.out().contains("  input  images: float32 [16, 5, 32, 32]"), r.out());
+        assertTrue(r.out().contains("  input  magnitudes: float32 [16, 5]"), r.out());
+        assertTrue(r.out().contains("  output redshift_pred: float32 [16, 1]"), r.out());
+        assertTrue(r.out().contains("check: passed"), r.out());
+    }
+
+    @Test
+    void planCheckWithTheWrongOutputsNamesSpecModelOutputs() throws Exception {
+        Path m = write("outputs.yaml", job("outputs", SPEC.formatted("outputs").replace("[redshift_pred]", "[redshift_pred, sigma]")));
+        Result r = cli("plan", m.toString(), "--store", store.toString(), "--check");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("  input  images: float32 [16, 5, 32, 32]"), r.out());
+        assertTrue(r.out().contains("error: spec.model.outputs: names 2 outputs [redshift_pred, sigma] but the model returned 1"), r.out());
+        assertFalse(r.out().contains("\tat "), r.out());
+        // without --check the plan is printed and nothing runs
+        assertEquals(0, cli("plan", m.toString(), "--store", store.toString()).code());
+    }
+
+    @Test
+    void planCheckWithTheInputsSwappedNamesSpecModelInputs() throws Exception {
+        Path m = write("swapped.yaml", job("swapped", SPEC.formatted("swapped").replace("[images, magnitudes]", "[magnitudes, images]")));
+        Result r = cli("plan", m.toString(), "--store", store.toString(), "--check");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("error: spec.model.inputs: the model rejected partition 'partition-00000.npz'"), r.out());
     }
 
     static void assertBad(Result r, String expected) {

@@ -1,46 +1,33 @@
 package io.dataparallel.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The one JSON mapper for the contract records (plan, progress, rank results, summary). */
 public final class Json {
     /** Lenient on unknown fields: a newer writer may add fields an older reader ignores. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .addModule(new SimpleModule("finite-numbers")
-                    .addSerializer(Double.class, new FiniteDouble())
-                    .addSerializer(Double.TYPE, new FiniteDouble()))
-            .build();
-
+    public static final ObjectMapper MAPPER = mapper(false);
     /**
-     * JSON has no NaN or infinity (Jackson would write the strings "NaN" and "Infinity", which
-     * readers of summary.json and the API server refuse): a non-finite number is written as null.
+     * For the files people read (summary.json, rank results): figures rounded, see
+     * {@link FiniteDoubles}. Counts are integers and stay exact; the plan, whose hash must not
+     * move, is never written so.
      */
-    private static final class FiniteDouble extends StdSerializer<Double> {
-        FiniteDouble() {
-            super(Double.class);
-        }
+    private static final ObjectMapper PRETTY = mapper(true);
 
-        @Override
-        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (Double.isFinite(value)) {
-                gen.writeNumber(value);
-            } else {
-                gen.writeNull();
-            }
-        }
+    private static ObjectMapper mapper(boolean rounded) {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .configure(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN, rounded)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .addModule(FiniteDoubles.module(rounded))
+                .build();
     }
 
     private Json() {
@@ -54,9 +41,10 @@ public final class Json {
         }
     }
 
+    /** Indented, with derived figures rounded for people: see {@link #PRETTY}. */
     public static byte[] writePretty(Object value) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+            return PRETTY.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,8 @@
 package io.dataparallel.api.plan;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dataparallel.api.result.IsoTime;
+
 /**
  * The content of {@code _job.json} under {@code spec.output.uri}: the job that owns the
  * output. Written once by the planner with a conditional PUT; any other job finding it
@@ -14,6 +17,12 @@ package io.dataparallel.api.plan;
  *                   written before it was recorded
  */
 public record OutputOwner(String namespace, String name, String uid, String planHash, long claimedMs, Provenance provenance) {
+
+    /** When claimed, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "claimedAt", access = JsonProperty.Access.READ_ONLY)
+    public String claimedAt() {
+        return IsoTime.of(claimedMs);
+    }
     /** The owner as a job reference. */
     public JobRef job() {
         return new JobRef(namespace, name, uid);

@@ -1,5 +1,6 @@
 package io.dataparallel.api.result;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -34,6 +35,24 @@ public record PartitionResult(
         long startedMs,
         long computeStartedMs,
         long finishedMs) {
+
+    /** When its download started, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "started_at", access = JsonProperty.Access.READ_ONLY)
+    public String startedAt() {
+        return IsoTime.of(startedMs);
+    }
+
+    /** When its compute started, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "compute_started_at", access = JsonProperty.Access.READ_ONLY)
+    public String computeStartedAt() {
+        return IsoTime.of(computeStartedMs);
+    }
+
+    /** When its prediction was written, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "finished_at", access = JsonProperty.Access.READ_ONLY)
+    public String finishedAt() {
+        return IsoTime.of(finishedMs);
+    }
 
     /** A partition whose prediction already existed: nothing was computed. */
     public static PartitionResult resumed(String key, long samples, long bytes, long atMs) {

@@ -1,5 +1,6 @@
 package io.dataparallel.api.result;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
@@ -44,4 +45,10 @@ public record Progress(
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+
+    /** When written, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "updated_at", access = JsonProperty.Access.READ_ONLY)
+    public String updatedAt() {
+        return IsoTime.of(updatedMs);
+    }
 }

@@ -89,6 +89,18 @@ public record RankResult(
         failedPartitions = failedPartitions == null ? List.of() : List.copyOf(failedPartitions); // absent in older results
     }
 
+    /** Worker start, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "started_at", access = JsonProperty.Access.READ_ONLY)
+    public String startedAt() {
+        return IsoTime.of(startedMs);
+    }
+
+    /** Worker end, as ISO-8601 text beside the epoch milliseconds. */
+    @JsonProperty(value = "finished_at", access = JsonProperty.Access.READ_ONLY)
+    public String finishedAt() {
+        return IsoTime.of(finishedMs);
+    }
+
     /** The CAI field names, in CAI's order; {@code combined_data.json} users and CAI's {@code stats.py} rely on them. */
     public static final List<String> CAI_FIELDS = List.of(
             "total_cpu_time (seconds)", "total_cpu_memory (MB)", "execution_time (seconds/batch)",

@@ -29,6 +29,8 @@ public final class Manifests {
     public static final String KIND = "InferenceJob";
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // workers: 2.5 is a mistake to report, not a 2 to run with
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
 
     private Manifests() {
@@ -82,9 +84,9 @@ public final class Manifests {
             e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
             throw new BadInputException(path(e), "is not a field of InferenceJob: valid fields here are " + known);
         } catch (JsonMappingException e) {
-            throw new BadInputException(path(e), "has the wrong type: " + e.getOriginalMessage());
+            throw new BadInputException(path(e), TypeErrors.message(e, TypeErrors.at(spec, e)));
         } catch (JsonProcessingException e) {
-            throw new BadInputException("spec", "cannot be read: " + e.getOriginalMessage());
+            throw new BadInputException("spec", "cannot be read as an InferenceJob spec: compare it with examples/astro-redshift.yaml");
         }
     }
 

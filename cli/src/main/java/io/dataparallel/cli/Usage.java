@@ -1,0 +1,71 @@
+package io.dataparallel.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** What {@code dataparallel help}, {@code dataparallel COMMAND --help} and {@code --version} print. */
+final class Usage {
+    static final String HEADER = "dataparallel: data-parallel batch inference with DJL PyTorch over S3 partitions\n";
+
+    static final String RUN = """
+              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data] [--restart]
+                  Run an InferenceJob on this machine: plan, workers as local processes, summary.
+                  With no spec.s3.endpoint the store is an embedded S3 server over DIR
+                  (default .dataparallel/store; s3://bucket/key is DIR/bucket/key).
+                  --parallel P     workers running at once (default: one per core, at most spec.workers)
+                  --threads T      intra-op threads per worker (default: cores / P)
+                  --example-data   first write the example model and CAI-shaped partitions
+                                   where the manifest points, unless something is there
+                  --restart        delete the earlier predictions under spec.output.uri and compute
+                                   every partition again (a rerun resumes only when the model,
+                                   inputs, outputs and partitions are unchanged)
+            """;
+
+    static final String PLAN = """
+              dataparallel plan MANIFEST [--store DIR] [--check]
+                  Print the plan: partitions, bytes, workers, partitions per worker. Checks that
+                  the model object exists and is readable.
+                  --check          also download the model and run one batch of the first partition
+                                   through it here: the inputs it was given, the outputs it returned
+                                   against spec.model.outputs, before any worker starts
+            """;
+
+    static final String EXAMPLE = """
+              dataparallel example [MANIFEST] [--store DIR] [--partitions N] [--samples N]
+                  Write the example model and N synthetic CAI-shaped partitions where MANIFEST
+                  (default examples/astro-redshift.yaml) points. The example model is untrained:
+                  its predictions and quality figures mean nothing.
+            """;
+
+    static final String ALL = HEADER + "\nusage:\n" + RUN + PLAN + EXAMPLE
+            + "  dataparallel help | dataparallel COMMAND --help | dataparallel --version\n";
+
+    private Usage() {
+    }
+
+    /** The usage of {@code command}, or of every command when it is not one. */
+    static String of(String command) {
+        String one = switch (command) {
+            case "run" -> RUN;
+            case "plan" -> PLAN;
+            case "example" -> EXAMPLE;
+            default -> null;
+        };
+        return one == null ? ALL : "usage:\n" + one;
+    }
+
+    /** The project version the build wrote into the jar; "unknown" when run from unpackaged classes. */
+    static String version() {
+        try (InputStream in = Usage.class.getResourceAsStream("/dataparallel-version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
