@@ -51,6 +51,9 @@ public final class PlannerBench {
     private static final int CHECKED = 2_000;
     private static final String BUCKET = "survey-data";
     private static final String PREFIX = "survey/band-all/";
+    /** The model the benchmark's spec names: the planner looks it up once per plan (a HEAD), never reads it. */
+    private static final S3Uri MODEL = S3Uri.parse("spec.model.uri", "s3://models/astro/redshift.pt");
+    private static final byte[] MODEL_BYTES = new byte[1024];
     private static final String ACCESS_KEY = "bench-access-key";
     private static final String SECRET_KEY = "bench-secret-key";
     private static final Map<String, String> ENV = Map.of(WorkerLaunch.ACCESS_KEY_ID, ACCESS_KEY, WorkerLaunch.SECRET_ACCESS_KEY, SECRET_KEY);
@@ -88,6 +91,8 @@ public final class PlannerBench {
              ObjectStore listed = store(server.endpoint())) {
             // the check: S3Proxy's listing and the listing server's give the same plan (setup, not timed)
             proxied.client().createBucket(b -> b.bucket(BUCKET));
+            proxied.client().createBucket(b -> b.bucket(MODEL.bucket()));
+            proxied.put(MODEL, MODEL_BYTES, "application/octet-stream", Map.of(), false, "spec.model.uri");
             upload(proxied, all.subList(0, CHECKED));
             long t0 = System.nanoTime();
             Plan viaProxy = new Planner(proxied, 10_000).plan(JOB, spec(s3proxy.endpoint().toString(), 100));
@@ -139,7 +144,7 @@ public final class PlannerBench {
 
     private static InferenceJobSpec spec(String endpoint, int workers) {
         return InferenceJobSpec.of(
-                new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"), List.of("redshift_pred")),
+                new ModelSpec(MODEL.toString(), List.of("images", "magnitudes"), List.of("redshift_pred")),
                 new DataSpec("s3://" + BUCKET + "/" + PREFIX, null, null), new OutputSpec("s3://" + BUCKET + "/results/bench/"))
                 .withWorkers(workers).withS3(new S3Spec(endpoint, "us-east-1", true, "s3-creds"));
     }
@@ -164,14 +169,25 @@ public final class PlannerBench {
     /**
      * ListObjectsV2 over a fixed, sorted list of objects, in S3's XML: pages of 1,000 keys, the
      * continuation token is the index of the next key. Requests are not authenticated; every
-     * request is taken to be a listing of {@link #PREFIX}.
+     * GET is taken to be a listing of {@link #PREFIX}; a HEAD (the planner's look at the model
+ * object, once per plan) finds a model of {@link #MODEL_BYTES}' size.
      */
     static final class ListingServer implements AutoCloseable {
+        private static final String MODEL_ETAG = "0123456789abcdef0123456789abcdef";
+
         private final HttpServer http;
 
         ListingServer(List<Partition> objects) throws IOException {
             http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             http.createContext("/", exchange -> {
+                if ("HEAD".equals(exchange.getRequestMethod())) { // the planner's one look at the model object
+                    exchange.getResponseHeaders().set("ETag", "\"" + MODEL_ETAG + "\"");
+                    exchange.getResponseHeaders().set("Content-Length", Integer.toString(MODEL_BYTES.length));
+                    exchange.getResponseHeaders().set("Last-Modified", "Wed, 01 Jan 2025 00:00:00 GMT");
+                    exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                    return;
+                }
                 String query = exchange.getRequestURI().getRawQuery();
                 int from = 0;
                 for (String param : query == null ? new String[0] : query.split("&")) {
