@@ -30,7 +30,7 @@ import java.util.Locale;
 public final class Cli {
     static final int MAX_WORKERS = 10_000;
     static final Path DEFAULT_STORE = Path.of(".dataparallel", "store");
-    /** The status as people read it: figures rounded (28.91, 910782000), see FiniteDoubles. */
+    /** The status as people read it: figures rounded (28.91, 910781817), see FiniteDoubles. */
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
