@@ -12,6 +12,9 @@ import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.FiniteDoubles;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.manifest.Manifests;
+import io.dataparallel.core.output.OutputClaim;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.StoreUnavailableException;
@@ -102,9 +105,12 @@ public final class Cli {
     /** Prints the plan of {@code manifest}, whose spec {@link #manifest} validated. */
     private static int plan(Manifest manifest, Path store, boolean check, PrintStream out) {
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
-            Plan plan = new Planner(local.store(), MAX_WORKERS).plan(manifest.job(), local.effective(manifest.spec()));
-            out.printf("job %s: %d partitions, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),
-                    plan.partitionCount(), plan.totalBytes() / 1e6, plan.worldSize(), PlanCodec.hash(plan),
+            Plan planned = new Planner(local.store(), MAX_WORKERS).plan(manifest.job(), local.effective(manifest.spec()));
+            // what `run` would skip: the predictions an earlier run of this job wrote, checked as `run` checks them
+            OutputLayout layout = OutputLayout.of(planned.spec().output().uri());
+            Plan plan = ownedBy(local, layout, manifest) ? ResumeScan.resume(local.store(), layout, planned) : planned;
+            out.printf("job %s: %s, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),
+                    Planner.partitionsText(plan), plan.totalBytes() / 1e6, plan.worldSize(), PlanCodec.hash(plan),
                     PlanCodec.encode(plan).length);
             plan.notes().forEach(n -> out.println("note: " + n));
             for (int r = 0; r < plan.worldSize(); r++) {
@@ -123,6 +129,16 @@ public final class Cli {
                 ModelCheck.run(plan, local.store(), local.env(), out::println);
             }
             return 0;
+        }
+    }
+
+    /** Whether the output holds an earlier run of {@code manifest}'s job; a bucket not made yet holds none. */
+    private static boolean ownedBy(LocalStore local, OutputLayout layout, Manifest manifest) {
+        try {
+            return OutputClaim.read(local.store(), layout).filter(o -> o.namespace().equals(manifest.job().namespace())
+                    && o.name().equals(manifest.job().name())).isPresent();
+        } catch (BadInputException e) {
+            return false; // no bucket, or not our owner file: `run` says which when it claims
         }
     }
 

@@ -10,6 +10,7 @@ import io.dataparallel.api.status.JobMetrics;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.summary.FailureGroups;
@@ -59,15 +60,22 @@ final class LocalRun {
             S3Uri output = layout.root();
             local.ensureBucket(output);
             InferenceJobSpec effective = local.effective(spec);
-            Plan plan = new Planner(local.store(), Cli.MAX_WORKERS).plan(manifest.job(), effective);
-            OutputClaim.claim(local.store(), layout, plan, options.restart());
+            Plan planned = new Planner(local.store(), Cli.MAX_WORKERS).plan(manifest.job(), effective);
+            OutputClaim.claim(local.store(), layout, planned, options.restart());
+            Plan plan = ResumeScan.resume(local.store(), layout, planned); // only what is left goes to workers
 
             int cores = Runtime.getRuntime().availableProcessors();
             // like a Job's parallelism below its completions: all ranks run, at most one per core at once
-            int parallel = options.parallel() != null ? options.parallel() : Math.min(plan.worldSize(), cores);
+            int parallel = options.parallel() != null ? options.parallel() : Math.max(1, Math.min(plan.worldSize(), cores));
             int threads = options.threads() != null ? options.threads() : Math.max(1, cores / parallel);
-            out.printf("job %s: %d partitions (%.1f MB) on %d workers, %d at a time with %d intra-op thread(s) each%n",
-                    manifest.job().id(), plan.partitionCount(), plan.totalBytes() / 1e6, plan.worldSize(), parallel, threads);
+            if (plan.worldSize() == 0) {
+                out.printf("job %s: %s (%.1f MB): no worker needs to run%n", manifest.job().id(), Planner.partitionsText(plan),
+                        plan.totalBytes() / 1e6);
+            } else {
+                out.printf("job %s: %s (%.1f MB) on %d %s, %d at a time with %d intra-op thread(s) each%n", manifest.job().id(),
+                        Planner.partitionsText(plan), plan.totalBytes() / 1e6, plan.worldSize(), plan.worldSize() == 1 ? "worker" : "workers",
+                        parallel, threads);
+            }
             plan.notes().forEach(n -> out.println("note: " + n));
 
             Path runDir = runDir(manifest);
@@ -82,14 +90,14 @@ final class LocalRun {
             Thread stopper = new Thread(pool::stopAll, "stop-workers");
             Runtime.getRuntime().addShutdownHook(stopper);
             List<WorkerPool.Outcome> outcomes;
-            try (ProgressBar bar = new ProgressBar(local.store(), layout, plan.worldSize(), plan.partitionCount(), out, options.terminal())) {
+            try (ProgressBar bar = new ProgressBar(local.store(), layout, plan, out, options.terminal())) {
                 bar.start();
                 Instant deadline = plan.spec().timeoutDuration().map(Instant.now()::plus).orElse(null);
                 outcomes = pool.run(plan.worldSize(), parallel, effective.retriesOrDefault(), env, runDir, deadline);
             } finally {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             }
-            Summary summary = new Summarizer(local.store()).summarize(plan, start.toEpochMilli());
+            Summary summary = new Summarizer(local.store()).summarize(plan, start.toEpochMilli(), pool.timedOut());
             for (WorkerPool.Outcome o : outcomes) {
                 if (!o.succeeded()) {
                     out.printf("worker %d failed (exit %d after %d attempts): %s%n", o.rank(), o.exitCode(), o.attempts(), o.lastError());
@@ -102,7 +110,7 @@ final class LocalRun {
             }
             // the operator's verdict on the same summary: a worker counts as failed when its rank left no result or
             // failed partitions (it exited 3, as the Job controller counts it)
-            Verdict verdict = pool.timedOut() ? Verdict.ofTimedOut(summary, plan.spec()) : Verdict.of(summary, plan.spec());
+            Verdict verdict = Verdict.of(summary, plan.spec());
             InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(verdict.phase()).withMessage(verdict.message())
                     .withPartitions(plan.partitionCount()).withPartitionsDone(summary.partitionsDone()).withBytes(plan.totalBytes())
                     .withWorkers(plan.worldSize()).withProgress(summary.partitionsDone() + "/" + plan.partitionCount())

@@ -1,8 +1,10 @@
 package io.dataparallel.cli;
 
+import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -18,18 +20,26 @@ final class ProgressBar implements AutoCloseable {
     private final ObjectStore store;
     private final OutputLayout layout;
     private final int worldSize;
+    private final String planHash;
     private final PrintStream out;
     private final ProgressView view;
     private final ProgressOutput output;
     private final Thread thread;
     private volatile boolean stop;
 
-    ProgressBar(ObjectStore store, OutputLayout layout, int worldSize, int total, PrintStream out, boolean terminal) {
+    ProgressBar(ObjectStore store, OutputLayout layout, Plan plan, PrintStream out, boolean terminal) {
+        this(store, layout, plan.worldSize(), plan.partitionCount(), plan.resumed().size(), PlanCodec.hash(plan), out, terminal);
+    }
+
+    /** @param doneEarlier partitions an earlier run computed: counted done from the start, never as speed */
+    private ProgressBar(ObjectStore store, OutputLayout layout, int worldSize, int total, int doneEarlier, String planHash,
+                        PrintStream out, boolean terminal) {
+        this.planHash = planHash;
         this.store = store;
         this.layout = layout;
         this.worldSize = worldSize;
         this.out = out;
-        this.view = new ProgressView(worldSize, total, System.currentTimeMillis());
+        this.view = new ProgressView(worldSize, total, doneEarlier, System.currentTimeMillis());
         this.output = new ProgressOutput(terminal);
         this.thread = new Thread(this::loop, "progress");
         this.thread.setDaemon(true);
@@ -59,6 +69,7 @@ final class ProgressBar implements AutoCloseable {
         for (int r = 0; r < worldSize; r++) {
             int rank = r;
             store.getIfExists(layout.progress(rank), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class))
+                    .filter(p -> p.belongsTo(planHash)) // an earlier run's file until this run's worker writes its own
                     .ifPresent(p -> byRank.put(rank, p));
         }
         long now = System.currentTimeMillis();

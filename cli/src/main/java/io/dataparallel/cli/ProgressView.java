@@ -58,6 +58,7 @@ final class ProgressView {
 
     private final int worldSize;
     private final int total;
+    private final int doneEarlier;
     private final long startedMs;
     private final Map<Integer, RankTally> tallies = new HashMap<>();
     private final List<Point> history = new ArrayList<>();
@@ -65,8 +66,14 @@ final class ProgressView {
     private long etaAtMs = -1;
 
     ProgressView(int worldSize, int total, long startedMs) {
+        this(worldSize, total, 0, startedMs);
+    }
+
+    /** @param doneEarlier partitions an earlier run computed, which no worker of this run sees: done from the start */
+    ProgressView(int worldSize, int total, int doneEarlier, long startedMs) {
         this.worldSize = worldSize;
         this.total = total;
+        this.doneEarlier = doneEarlier;
         this.startedMs = startedMs;
         history.add(new Point(startedMs, 0, 0));
     }
@@ -77,8 +84,8 @@ final class ProgressView {
      */
     Line line(Map<Integer, Progress> byRank, long nowMs, boolean last) {
         byRank.forEach((rank, p) -> tallies.computeIfAbsent(rank, r -> new RankTally()).update(p));
-        int done = 0;
-        int resumed = 0;
+        int done = doneEarlier;
+        int resumed = doneEarlier;
         long samples = 0;
         long partitions = 0;
         for (RankTally t : tallies.values()) {

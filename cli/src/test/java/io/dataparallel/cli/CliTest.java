@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +67,7 @@ class CliTest {
     }
 
     @Test
-    void runsAManifestThenResumesIt() {
+    void runsAManifestThenResumesIt() throws Exception {
         Result first = cli("run", manifest.toString(), "--store", store.toString());
         assertEquals(0, first.code(), first.out());
         assertTrue(first.out().contains("phase: Succeeded"), first.out());
@@ -82,9 +85,49 @@ class CliTest {
                 + results.resolve("report.html") + ")"), first.out());
         // never 28.909999999999997 or 9.10781817E8
         assertFalse(Pattern.compile("\\.\\d{9,}|\\dE\\d").matcher(first.out()).find(), "numbers rounded for people:\n" + first.out());
+        JsonNode firstSummary = summary(results);
+        double computeRate = firstSummary.get("compute_samples_per_second").asDouble();
+        assertTrue(computeRate > 0, firstSummary.toString());
+
+        // a rerun with everything done starts no worker and keeps the first run's figures
         Result again = cli("run", manifest.toString(), "--store", store.toString());
         assertEquals(0, again.code(), again.out());
+        assertTrue(again.out().contains("job default/small: 3 partitions: 3 done earlier (skipped), 0 to run ("), again.out());
+        assertTrue(again.out().contains("MB): no worker needs to run"), again.out());
+        assertTrue(again.out().contains("progress: 3/3"), again.out());
         assertTrue(again.out().contains("samplesPerSecond: 0\n"), "nothing recomputed on a rerun:\n" + again.out());
+        JsonNode all = summary(results);
+        assertEquals(3, all.get("partitions_resumed").asInt(), all.toString());
+        assertEquals(60, all.get("resumed_samples").asLong(), all.toString());
+        assertEquals(0, all.get("computed_samples").asLong(), all.toString());
+        // the same compute figures, now read back from the predictions' metadata (rounded to 0.1 ms there)
+        assertEquals(computeRate, all.get("combined_compute_samples_per_second").asDouble(), computeRate * 0.05, all.toString());
+
+        // one prediction lost: only its partition runs, on one worker; the other two keep their figures
+        Files.delete(results.resolve("predictions/partition-00001.npz"));
+        Result partly = cli("run", manifest.toString(), "--store", store.toString());
+        assertEquals(0, partly.code(), partly.out());
+        assertTrue(partly.out().contains("job default/small: 3 partitions: 2 done earlier (skipped), 1 to run ("), partly.out());
+        assertTrue(partly.out().contains("MB) on 1 worker, 1 at a time"), partly.out());
+        assertTrue(partly.out().contains("progress: 3/3"), partly.out());
+        JsonNode mixed = summary(results);
+        assertEquals(2, mixed.get("partitions_resumed").asInt(), mixed.toString());
+        assertEquals(20, mixed.get("computed_samples").asLong(), mixed.toString());
+        assertEquals(40, mixed.get("resumed_samples").asLong(), mixed.toString());
+        assertTrue(mixed.get("combined_compute_samples_per_second").asDouble() > 0, mixed.toString());
+        assertTrue(mixed.get("compute_samples_per_second").asDouble() > 0, mixed.toString());
+        String report = Files.readString(results.resolve("report.html"));
+        assertTrue(report.contains("of them done earlier (skipped)"), "the report says what was done earlier");
+        assertEquals(2, report.split("<td>done earlier \\(skipped\\), computed ", -1).length - 1,
+                "the resumed partitions' rows show when and how fast they were computed");
+    }
+
+    static JsonNode summary(Path results) {
+        try {
+            return new ObjectMapper().readTree(results.resolve("summary.json").toFile());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -122,14 +165,12 @@ class CliTest {
                 "spec.model.outputs: changed since the predictions under s3://cosmicai-data/results/prov/predictions/ were written"
                         + " ([redshift_pred] -> [z])");
 
-        // a partition rewritten under the same key: the worker that would skip it refuses, before computing anything
+        // a partition rewritten under the same key: the planner refuses, before any worker starts
         Path data = store.resolve("cosmicai-data/prov-data/partition-00002.npz");
         upload(data, Files.readAllBytes(store.resolve("cosmicai-data/prov-data/partition-00000.npz")));
-        Result changed = cli("run", m.toString(), "--store", store.toString());
-        assertEquals(1, changed.code(), changed.out());
-        assertTrue(changed.out().contains("phase: Failed"), changed.out());
-        assertTrue(changed.out().contains("spec.data.uri: partition 'partition-00002.npz' changed since "
-                + "s3://cosmicai-data/results/prov/predictions/partition-00002.npz was written"), changed.out());
+        assertBad(cli("run", m.toString(), "--store", store.toString()), "spec.data.uri: partition 'partition-00002.npz' changed since "
+                + "s3://cosmicai-data/results/prov/predictions/partition-00002.npz was written");
+        assertBad(cli("plan", m.toString(), "--store", store.toString()), "spec.data.uri: partition 'partition-00002.npz' changed");
     }
 
     /**
@@ -151,10 +192,12 @@ class CliTest {
     }
 
     @Test
-    void planShowsThePartitionsOfEachRank() {
-        Result r = cli("plan", manifest.toString(), "--store", store.toString());
+    void planShowsThePartitionsOfEachRank() throws Exception {
+        // a job of its own: another test runs `small`, after which its plan shows what is left
+        Path fresh = write("planned.yaml", job("planned", SPEC.formatted("planned")));
+        Result r = cli("plan", fresh.toString(), "--store", store.toString());
         assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().contains("3 partitions"), r.out());
+        assertTrue(r.out().contains("job default/planned: 3 partitions, "), r.out());
         assertTrue(r.out().contains("rank 0: 2 partitions") || r.out().contains("rank 0: 1 partitions"), r.out());
         assertTrue(r.out().contains("rank 1:"), r.out());
     }

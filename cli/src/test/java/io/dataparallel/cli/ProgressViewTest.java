@@ -15,7 +15,7 @@ class ProgressViewTest {
     private static final Pattern ETA = Pattern.compile("ETA (?:(\\d+)m)?(\\d+)s");
 
     private static Progress running(int rank, boolean loaded, int done, int resumed, long computed) {
-        return new Progress("ns/job", rank, Progress.RUNNING, 5, done, resumed, loaded, computed, 1, computed, 0, null, null, List.of());
+        return new Progress("ns/job", rank, Progress.RUNNING, 5, done, resumed, loaded, computed, 1, computed, 0, null, null, List.of(), "h");
     }
 
     private static long etaSeconds(String line) {
@@ -50,7 +50,7 @@ class ProgressViewTest {
         assertTrue(quiet.contains("· 33 samples/s ·"), quiet);
 
         // rank 1 fails and is retried: its file starts over, the count does not go back
-        Progress failed = new Progress("ns/job", 1, Progress.FAILED, 5, 1, 0, true, 500, 1, 500, 0, "p9", "boom", List.of());
+        Progress failed = new Progress("ns/job", 1, Progress.FAILED, 5, 1, 0, true, 500, 1, 500, 0, "p9", "boom", List.of(), "h");
         String failure = view.line(Map.of(0, running(0, true, 4, 3, 1000), 1, failed), 36_000, false).text();
         assertTrue(failure.contains("5/10 partitions") && failure.contains("1 worker failed"), failure);
         String retry = view.line(Map.of(0, running(0, true, 4, 3, 1000), 1, running(1, false, 0, 0, 0)), 37_000, false).text();
@@ -60,8 +60,8 @@ class ProgressViewTest {
         String late = view.line(Map.of(0, running(0, true, 4, 3, 1000), 1, running(1, true, 1, 1, 0)), 10_000_000, false).text();
         assertFalse(late.contains("ETA"), late);
 
-        Progress done0 = new Progress("ns/job", 0, Progress.DONE, 5, 5, 3, true, 2000, 2, 2000, 0, null, null, List.of());
-        Progress done1 = new Progress("ns/job", 1, Progress.DONE, 5, 5, 1, true, 2000, 2, 2000, 0, null, null, List.of());
+        Progress done0 = new Progress("ns/job", 0, Progress.DONE, 5, 5, 3, true, 2000, 2, 2000, 0, null, null, List.of(), "h");
+        Progress done1 = new Progress("ns/job", 1, Progress.DONE, 5, 5, 1, true, 2000, 2, 2000, 0, null, null, List.of(), "h");
         ProgressView.Line end = view.line(Map.of(0, done0, 1, done1), 10_001_000, true);
         assertEquals("[####################] 10/10 partitions (4 already done) · finished · 2h46m", end.text());
     }

@@ -1,6 +1,7 @@
 package io.dataparallel.worker;
 
 import io.dataparallel.api.plan.Partition;
+import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.core.npz.NpyArray;
 import java.util.Map;
 
@@ -10,11 +11,15 @@ import java.util.Map;
  * @param partition       the partition
  * @param arrays          the decoded input (and label) arrays; empty when resumed
  * @param rows            samples in it
- * @param resumed         its prediction already existed: nothing to do
+ * @param earlier         when its prediction already existed (nothing to do), the partition as resumed, with the
+ *                        figures of the attempt or run that computed it; null when it is to be computed
  * @param downloadSeconds time to fetch it
  * @param decodeSeconds   time to parse it
  * @param startedMs       when loading started
  */
-record LoadedPartition(Partition partition, Map<String, NpyArray> arrays, long rows, boolean resumed,
+record LoadedPartition(Partition partition, Map<String, NpyArray> arrays, long rows, PartitionResult earlier,
                        double downloadSeconds, double decodeSeconds, long startedMs) {
+    boolean resumed() {
+        return earlier != null;
+    }
 }

@@ -3,6 +3,7 @@ package io.dataparallel.worker;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.npz.NpyArray;
@@ -36,8 +37,8 @@ final class PartitionLoader {
     private final List<String> inputs;
     private final String labels;
     private final Set<String> wanted = new LinkedHashSet<>();
-    /** Samples of each partition whose prediction {@link #scan} found: those are skipped. */
-    private final Map<String, Long> done = new HashMap<>();
+    /** Each partition whose prediction {@link #scan} found, as resumed with its recorded figures: those are skipped. */
+    private final Map<String, PartitionResult> done = new HashMap<>();
 
     PartitionLoader(ObjectStore store, OutputLayout layout, Plan plan, S3RequestTimer requests) {
         InferenceJobSpec spec = plan.spec();
@@ -56,9 +57,9 @@ final class PartitionLoader {
 
     LoadedPartition load(Partition p) {
         long started = System.currentTimeMillis();
-        Long samples = done.get(p.key());
-        if (samples != null) {
-            return new LoadedPartition(p, Map.of(), samples, true, 0, 0, started);
+        PartitionResult earlier = done.get(p.key());
+        if (earlier != null) {
+            return new LoadedPartition(p, Map.of(), earlier.samples(), earlier, 0, 0, started);
         }
         if (p.size() == 0) {
             throw new BadInputException(p.key(), "is a zero-byte object under spec.data.uri: remove it or upload the partition again");
@@ -72,7 +73,7 @@ final class PartitionLoader {
         }
         Map<String, NpyArray> arrays = decode(p, fetched.data());
         long t2 = System.nanoTime();
-        return new LoadedPartition(p, arrays, rows(p, arrays), false, (t1 - t0) / 1e9, (t2 - t1) / 1e9, started);
+        return new LoadedPartition(p, arrays, rows(p, arrays), null, (t1 - t0) / 1e9, (t2 - t1) / 1e9, started);
     }
 
     /**

@@ -29,6 +29,7 @@ final class RankReporter {
     private final List<FailedPartition> failedPartitions = new ArrayList<>();
     private final long startedMs;
     private final S3RequestTimer requests;
+    private final String planHash;
     private boolean modelLoaded;
 
     RankReporter(ObjectStore store, OutputLayout layout, Plan plan, int rank, long startedMs, S3RequestTimer requests) {
@@ -39,6 +40,7 @@ final class RankReporter {
         this.rank = rank;
         this.partitionsTotal = plan.partitionsOf(rank).size();
         this.startedMs = startedMs;
+        this.planHash = PlanCodec.hash(plan);
     }
 
     synchronized void started() {
@@ -119,7 +121,7 @@ final class RankReporter {
                 s3.firstRequestTime(),
                 s3.lastResponseTime(),
                 plan.job().id(),
-                PlanCodec.hash(plan),
+                planHash,
                 rank,
                 plan.worldSize(),
                 threads,
@@ -158,7 +160,7 @@ final class RankReporter {
             }
         }
         Progress progress = new Progress(plan.job().id(), rank, state, partitionsTotal, partitions.size(), resumed, modelLoaded,
-                samples, compute, computed, System.currentTimeMillis(), failedPartition, error, List.copyOf(failedPartitions));
+                samples, compute, computed, System.currentTimeMillis(), failedPartition, error, List.copyOf(failedPartitions), planHash);
         store.putJson(layout.progress(rank), Json.write(progress), OutputLayout.FIELD);
     }
 }

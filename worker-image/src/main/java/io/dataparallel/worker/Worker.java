@@ -100,8 +100,7 @@ public final class Worker {
                         continue;
                     }
                     if (loaded.resumed()) {
-                        reporter.finished(PartitionResult.resumed(loaded.partition().key(), loaded.rows(),
-                                loaded.partition().size(), System.currentTimeMillis()));
+                        reporter.finished(loaded.earlier()); // an earlier attempt computed it: its figures stay
                         continue;
                     }
                     long computeStarted = System.currentTimeMillis();
@@ -218,18 +217,25 @@ public final class Worker {
             byte[] bytes = Npz.toBytes(quality);
             requests.time(() -> store.put(layout.quality(p.key()), bytes, "application/octet-stream", Map.of(), false, OutputLayout.FIELD));
         }
-        Map<String, String> meta = ProvenanceCheck.metadata(plan, p, loaded.rows());
         byte[] prediction = Npz.toBytes(outputs.arrays());
+        // the prediction carries its figures as of its PUT, so that a run resuming past it keeps them
+        Map<String, String> meta = ProvenanceCheck.metadata(plan, p, result(loaded, outputs, computeStarted, computeSeconds, u0));
         boolean created = requests.time(() -> store.put(layout.prediction(p.key()), prediction, "application/octet-stream",
                 meta, true, OutputLayout.FIELD));
         if (!created) {
             LOG.info("rank {}: prediction of {} was written meanwhile by another attempt; keeping it", rank, p.key());
         }
-        double uploadSeconds = (System.nanoTime() - u0) / 1e9;
-        reporter.finished(new PartitionResult(p.key(), loaded.rows(), p.size(), outputs.batches(), false,
-                loaded.downloadSeconds(), loaded.decodeSeconds(), computeSeconds, uploadSeconds, loaded.startedMs(),
-                computeStarted, System.currentTimeMillis()));
+        reporter.finished(result(loaded, outputs, computeStarted, computeSeconds, u0));
         return null;
+    }
+
+    /** The partition's figures, its upload timed from {@code uploadStartedNanos} to now. */
+    private static PartitionResult result(LoadedPartition loaded, ModelRunner.Outputs outputs, long computeStarted,
+                                          double computeSeconds, long uploadStartedNanos) {
+        Partition p = loaded.partition();
+        return new PartitionResult(p.key(), loaded.rows(), p.size(), outputs.batches(), false, loaded.downloadSeconds(),
+                loaded.decodeSeconds(), computeSeconds, (System.nanoTime() - uploadStartedNanos) / 1e9, loaded.startedMs(),
+                computeStarted, System.currentTimeMillis());
     }
 
     private static <T> T await(Future<T> future) {

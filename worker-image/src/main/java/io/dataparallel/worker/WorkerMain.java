@@ -88,7 +88,7 @@ public final class WorkerMain {
     private static void runSummarizer(Map<String, String> env) {
         Plan plan = readPlan(env.getOrDefault(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN), env);
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
-            Summary summary = new Summarizer(store).summarize(plan);
+            Summary summary = new Summarizer(store).summarize(plan, null, "true".equals(env.get(WorkerLaunch.WORKERS_TIMED_OUT)));
             LOG.info("summary: {}", new String(Json.write(summary), StandardCharsets.UTF_8));
         }
     }

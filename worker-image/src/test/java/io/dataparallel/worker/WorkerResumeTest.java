@@ -88,6 +88,7 @@ class WorkerResumeTest {
         Plan plan = harness.plan(JobHarness.JOB, spec("s3://out/resume/", 1));
         assertEquals(List.of(0), harness.runWorkers(plan));
         Map<String, byte[]> first = predictions(plan);
+        RankResult firstAttempt = harness.rankResult(plan, 0);
 
         // the state a worker leaves when stopped after 2 of its 6 partitions
         List<Partition> mine = plan.partitionsOf(0);
@@ -105,6 +106,16 @@ class WorkerResumeTest {
             }
         }
         assertEquals(List.of("p2.npz", "p3.npz", "p4.npz", "p5.npz"), computed);
+        // the attempts merge: what the first computed keeps its figures, read back from its predictions
+        for (int i = 0; i < 2; i++) {
+            PartitionResult before = firstAttempt.partitions().get(i);
+            PartitionResult kept = second.partitions().get(i);
+            assertTrue(kept.resumed(), kept.toString());
+            assertEquals(before.key(), kept.key());
+            assertEquals(before.batches(), kept.batches());
+            assertEquals(before.computeSeconds(), kept.computeSeconds(), 1e-4, kept.toString());
+            assertEquals(before.computeStartedMs(), kept.computeStartedMs());
+        }
         assertEquals(0 + 29 + 13, second.computedSamples() - 8); // p2 has 8 samples, p3 29, p4 0, p5 13
         assertEquals(56, second.samples());
         Map<String, byte[]> again = predictions(plan);

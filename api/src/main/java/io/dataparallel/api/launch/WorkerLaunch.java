@@ -26,6 +26,8 @@ public final class WorkerLaunch {
     /** The plan file; {@link #DEFAULT_PLAN} when absent. */
     public static final String PLAN = "DATAPARALLEL_PLAN";
     /** Intra-op threads; when absent, the CPUs the process may use. */
+    /** Set to {@code true} on the summarizer when the workers were stopped at spec.timeout: its verdict says so. */
+    public static final String WORKERS_TIMED_OUT = "DATAPARALLEL_WORKERS_TIMED_OUT";
     public static final String THREADS = "DATAPARALLEL_THREADS";
     /** {@code false} runs download, compute and upload one after another (for comparison); default true. */
     public static final String OVERLAP = "DATAPARALLEL_OVERLAP";

@@ -3,13 +3,16 @@ package io.dataparallel.api.plan;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The immutable plan every worker reads: the job, its spec as planned, the partitions in
  * lexical key order and which rank owns which. Ranks own contiguous runs of partitions:
  * rank {@code r} owns indexes {@code rankStarts[r]} (inclusive) to
- * {@code rankStarts[r+1]} (exclusive). Stored column by column (keys, sizes, etags) because
+ * {@code rankStarts[r+1]} (exclusive), less the partitions an earlier run of the job already
+ * computed ({@code resumed}): those belong to no rank, so a resumed job starts workers only
+ * for what is left and balances that among them. Stored column by column (keys, sizes, etags) because
  * that compresses several times better than one object per partition.
  *
  * @param version    format version of this record
@@ -22,6 +25,8 @@ import java.util.List;
  * @param rankStarts worldSize + 1 offsets into {@code keys}
  * @param notes      what the planner decided that the user should know (for example clamped workers)
  * @param model      the model object as planned; null only in plans built by hand (tests, tools)
+ * @param resumed    indexes (ascending) of the partitions whose predictions an earlier run of this job wrote with
+ *                   the same model, inputs, outputs and partition bytes: done earlier, skipped, in no rank
  */
 public record Plan(
         int version,
@@ -33,7 +38,8 @@ public record Plan(
         List<String> etags,
         List<Integer> rankStarts,
         List<String> notes,
-        ModelObject model) {
+        ModelObject model,
+        List<Integer> resumed) {
 
     public static final int VERSION = 1;
     /** How many leading characters of an ETag a plan keeps. */
@@ -47,12 +53,25 @@ public record Plan(
             throw new IllegalArgumentException("rankStarts must have worldSize + 1 entries");
         }
         notes = notes == null ? List.of() : notes;
+        resumed = resumed == null ? List.of() : List.copyOf(resumed);
+        for (int i = 0; i < resumed.size(); i++) {
+            int index = resumed.get(i);
+            if (index < 0 || index >= keys.size() || i > 0 && index <= resumed.get(i - 1)) {
+                throw new IllegalArgumentException("resumed must hold ascending partition indexes");
+            }
+        }
+    }
+
+    /** A plan with nothing done earlier: every partition is in a rank. */
+    public Plan(int version, JobRef job, InferenceJobSpec spec, int worldSize, List<String> keys, List<Long> sizes,
+                List<String> etags, List<Integer> rankStarts, List<String> notes, ModelObject model) {
+        this(version, job, spec, worldSize, keys, sizes, etags, rankStarts, notes, model, List.of());
     }
 
     /** A plan that does not know its model object: for plans built by hand. */
     public Plan(int version, JobRef job, InferenceJobSpec spec, int worldSize, List<String> keys, List<Long> sizes,
                 List<String> etags, List<Integer> rankStarts, List<String> notes) {
-        this(version, job, spec, worldSize, keys, sizes, etags, rankStarts, notes, null);
+        this(version, job, spec, worldSize, keys, sizes, etags, rankStarts, notes, null, List.of());
     }
 
     /** What this plan's predictions are computed with; {@code _job.json} and every prediction record it. */
@@ -72,16 +91,34 @@ public record Plan(
         return new Partition(keys.get(index), sizes.get(index), etags.get(index));
     }
 
-    /** The partitions of {@code rank}, in key order; empty for a rank with none. */
+    /** The partitions of {@code rank} that are left to compute, in key order; empty for a rank with none. */
     public List<Partition> partitionsOf(int rank) {
         if (rank < 0 || rank >= worldSize) {
             throw new IllegalArgumentException("rank " + rank + " is outside 0.." + (worldSize - 1));
         }
         List<Partition> out = new ArrayList<>();
         for (int i = rankStarts.get(rank); i < rankStarts.get(rank + 1); i++) {
-            out.add(partition(i));
+            if (!isResumed(i)) {
+                out.add(partition(i));
+            }
         }
         return out;
+    }
+
+    /** Whether the partition at {@code index} was done by an earlier run (and is in no rank). */
+    public boolean isResumed(int index) {
+        return Collections.binarySearch(resumed, index) >= 0;
+    }
+
+    /** The partitions done by an earlier run, in key order. */
+    public List<Partition> resumedPartitions() {
+        return resumed.stream().map(this::partition).toList();
+    }
+
+    /** Partitions the workers compute: all of them less those done earlier. */
+    @JsonIgnore
+    public int partitionsToRun() {
+        return keys.size() - resumed.size();
     }
 
     /** Total input bytes. */

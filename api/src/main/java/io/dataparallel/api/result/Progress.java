@@ -24,6 +24,8 @@ import java.util.List;
  * @param failedPartition  the partition being processed when the worker failed, or the first that failed
  * @param error            the failure message, if any: the worker's, or its failed partitions' reasons
  * @param failedPartitions partitions whose own input failed (the worker went on with the others), with why
+ * @param planHash         the plan the worker runs: a file left by an earlier run of the job, whose rank owned other
+ *                         partitions, is not this run's progress
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Progress(
@@ -40,11 +42,17 @@ public record Progress(
         long updatedMs,
         String failedPartition,
         String error,
-        List<FailedPartition> failedPartitions) {
+        List<FailedPartition> failedPartitions,
+        String planHash) {
 
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+
+    /** Whether this file is the progress of a worker of the plan with {@code hash}, not one left by an earlier run. */
+    public boolean belongsTo(String hash) {
+        return hash.equals(planHash);
+    }
 
     /** When written, as ISO-8601 text beside the epoch milliseconds. */
     @JsonProperty(value = "updated_at", access = JsonProperty.Access.READ_ONLY)

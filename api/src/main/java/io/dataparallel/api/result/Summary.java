@@ -14,11 +14,20 @@ import java.util.List;
  * @param samples                  samples with a prediction (resumed partitions included)
  * @param partitions               partitions in the plan
  * @param partitionsDone           partitions with a prediction
+ * @param partitionsResumed        of those, partitions whose prediction an earlier run (or an earlier attempt of a
+ *                                 worker) wrote: skipped in this run, their figures kept from the run that computed them
  * @param workers                  ranks in the plan
  * @param failedWorkers            ranks with no result
  * @param failedPartitions         partitions with no prediction, and why
+ * @param workersTimedOut          the workers ran past {@code spec.timeout} and were stopped (the Job controller's
+ *                                 DeadlineExceeded, or the local deadline): why partitions are missing
  * @param samplesPerSecond         end to end: samples computed in the latest runs / seconds
  * @param computeSamplesPerSecond  compute only: samples computed / seconds in which any worker was computing
+ * @param computedSamples          samples computed in this run
+ * @param resumedSamples           samples of the resumed partitions, computed earlier
+ * @param combinedComputeSamplesPerSecond compute only over the whole job's work: samples computed now and earlier
+ *                                 (where their figures were recorded) / seconds in which any worker, of this run or
+ *                                 an earlier one, was computing them
  * @param seconds                  wall time from the first worker's start to the last worker's end
  * @param cpuSeconds               process CPU time of every worker (cost on CPU)
  * @param gpuSeconds               worker wall seconds holding a GPU (cost on GPU); 0 on CPU
@@ -38,11 +47,16 @@ public record Summary(
         long samples,
         int partitions,
         int partitionsDone,
+        int partitionsResumed,
         int workers,
         List<Integer> failedWorkers,
         List<FailedPartition> failedPartitions,
+        boolean workersTimedOut,
         double samplesPerSecond,
         double computeSamplesPerSecond,
+        long computedSamples,
+        long resumedSamples,
+        double combinedComputeSamplesPerSecond,
         double seconds,
         double cpuSeconds,
         double gpuSeconds,

@@ -28,6 +28,9 @@ public record OutputLayout(S3Uri root) {
     /** Metadata on a prediction: the size of the partition it was computed from. */
     public static final String META_PARTITION_SIZE = "dataparallel-partition-size";
 
+    /** Metadata on a prediction: how it was computed ({@link PredictionFigures}), kept when a later run resumes. */
+    public static final String META_FIGURES = "dataparallel-figures";
+
     public static OutputLayout of(String outputUri) {
         return new OutputLayout(S3Uri.parse(FIELD, outputUri).asPrefix());
     }

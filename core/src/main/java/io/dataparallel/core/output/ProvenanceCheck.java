@@ -6,6 +6,7 @@ import io.dataparallel.api.plan.ModelObject;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.plan.Provenance;
+import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.charset.StandardCharsets;
@@ -51,10 +52,14 @@ public final class ProvenanceCheck {
         }
     }
 
-    /** The metadata a prediction is written with: who wrote it, from what, and its samples (so resuming need not read it). */
-    public static Map<String, String> metadata(Plan plan, Partition p, long samples) {
+    /**
+     * The metadata a prediction is written with: who wrote it, from what, its samples (so resuming
+     * need not read it) and how it was computed ({@code figures}, kept by a run that resumes).
+     */
+    public static Map<String, String> metadata(Plan plan, Partition p, PartitionResult figures) {
         return Map.of(OutputLayout.META_JOB, plan.job().id(),
-                OutputLayout.META_SAMPLES, Long.toString(samples),
+                OutputLayout.META_SAMPLES, Long.toString(figures.samples()),
+                OutputLayout.META_FIGURES, PredictionFigures.encode(figures),
                 OutputLayout.META_MODEL, modelTag(plan.model()),
                 OutputLayout.META_IO, ioDigest(plan.provenance()),
                 OutputLayout.META_PARTITION_ETAG, p.etag(),
@@ -62,10 +67,10 @@ public final class ProvenanceCheck {
     }
 
     /**
-     * The samples of partition {@code p}'s existing prediction when it is this plan's result;
-     * fails naming the field that differs otherwise.
+     * Partition {@code p} as resumed, with the figures of the run that computed its existing
+     * prediction, when that prediction is this plan's result; fails naming the field that differs otherwise.
      */
-    public static long requireDone(StoredObject prediction, Plan plan, Partition p, OutputLayout layout) {
+    public static PartitionResult requireDone(StoredObject prediction, Plan plan, Partition p, OutputLayout layout) {
         Map<String, String> meta = prediction.metadata();
         S3Uri uri = layout.prediction(p.key());
         String owner = meta.get(OutputLayout.META_JOB);
@@ -94,7 +99,8 @@ public final class ProvenanceCheck {
             throw new BadInputException("spec.data.uri", "partition '" + p.key() + "' changed" + since + "etag " + etag + ", "
                     + size + " bytes -> etag " + p.etag() + ", " + p.size() + " bytes): " + WAYS_ON);
         }
-        return Long.parseLong(meta.getOrDefault(OutputLayout.META_SAMPLES, "0"));
+        long samples = Long.parseLong(meta.getOrDefault(OutputLayout.META_SAMPLES, "0"));
+        return PredictionFigures.resumed(p.key(), samples, p.size(), meta.get(OutputLayout.META_FIGURES));
     }
 
     private static String describe(ModelObject model) {

@@ -25,7 +25,7 @@ import java.util.zip.GZIPOutputStream;
  * The plan on the wire: gzip-compressed JSON, the form stored in the plan ConfigMap
  * ({@link WorkerLaunch#PLAN_FILE}) and read by every worker. Keys are front-coded (each as the length
  * it shares with the previous key, a colon, and the rest) and ETag fingerprints are joined
- * into one fixed-width string: gzip alone cannot squeeze per-key overhead out of a JSON
+ * into one fixed-width string, and the partitions done earlier are ranges ({@link IndexRanges}): gzip alone cannot squeeze per-key overhead out of a JSON
  * list, and this takes 100,000 partitions from 1.1 MB to about 0.75 MB.
  */
 public final class PlanCodec {
@@ -37,7 +37,7 @@ public final class PlanCodec {
 
     /** The stored form of a {@link Plan}. */
     private record Wire(int version, JobRef job, InferenceJobSpec spec, int worldSize, List<String> keys, List<Long> sizes,
-                        String etags, List<Integer> rankStarts, List<String> notes, ModelObject model) {
+                        String etags, List<Integer> rankStarts, List<String> notes, ModelObject model, String resumed) {
 
         static Wire of(Plan plan) {
             List<String> coded = new ArrayList<>(plan.keys().size());
@@ -56,7 +56,7 @@ public final class PlanCodec {
                 etags.append(etag).append(PAD.repeat(Plan.ETAG_CHARS - etag.length()));
             }
             return new Wire(plan.version(), plan.job(), plan.spec(), plan.worldSize(), coded, plan.sizes(), etags.toString(),
-                    plan.rankStarts(), plan.notes(), plan.model());
+                    plan.rankStarts(), plan.notes(), plan.model(), IndexRanges.format(plan.resumed()));
         }
 
         Plan toPlan() {
@@ -71,7 +71,8 @@ public final class PlanCodec {
                 previous = key;
                 etagList.add(etags.substring(i * Plan.ETAG_CHARS, (i + 1) * Plan.ETAG_CHARS).replace(PAD, ""));
             }
-            return new Plan(version, job, spec, worldSize, decoded, sizes, etagList, rankStarts, notes, model);
+            return new Plan(version, job, spec, worldSize, decoded, sizes, etagList, rankStarts, notes, model,
+                    IndexRanges.parse(resumed));
         }
     }
 
@@ -123,7 +124,7 @@ public final class PlanCodec {
      */
     public static String hash(Plan plan) {
         Plan content = new Plan(plan.version(), null, plan.spec(), plan.worldSize(), plan.keys(), plan.sizes(),
-                plan.etags(), plan.rankStarts(), null, plan.model());
+                plan.etags(), plan.rankStarts(), null, plan.model(), plan.resumed());
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.write(content));
             return HexFormat.of().formatHex(digest, 0, 8);

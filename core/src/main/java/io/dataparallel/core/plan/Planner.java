@@ -10,9 +10,11 @@ import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * Turns a spec into a {@link Plan}: lists {@code spec.data.uri} (every page), keeps the
@@ -97,6 +99,45 @@ public final class Planner {
     }
 
     /**
+     * {@code plan} with the partitions at {@code done} (indexes) marked done earlier: they leave the
+     * ranks, the rest is balanced again by bytes among at most as many workers as before (fewer when
+     * fewer partitions are left; none when nothing is), so no worker starts only to skip its share.
+     */
+    public static Plan resume(Plan plan, Collection<Integer> done) {
+        if (done.isEmpty()) {
+            return plan;
+        }
+        List<Integer> resumed = new ArrayList<>(new TreeSet<>(done));
+        int n = plan.partitionCount();
+        int[] left = new int[n - resumed.size()];
+        long[] sizes = new long[left.length];
+        for (int i = 0, j = 0, r = 0; i < n; i++) {
+            if (r < resumed.size() && resumed.get(r) == i) {
+                r++;
+            } else {
+                left[j] = i;
+                sizes[j++] = plan.sizes().get(i);
+            }
+        }
+        int workers = Math.min(plan.worldSize(), left.length);
+        List<Integer> starts = new ArrayList<>(workers + 1);
+        starts.add(0);
+        if (workers > 0) {
+            int[] assigned = RankAssigner.assign(sizes, workers);
+            for (int r = 1; r < workers; r++) {
+                starts.add(left[assigned[r]]); // every rank starts at a partition it computes
+            }
+            starts.add(n);
+        }
+        List<String> notes = new ArrayList<>(plan.notes());
+        if (workers > 0 && workers < plan.worldSize()) {
+            notes.add("running " + workers + " workers for the " + left.length + " partitions left");
+        }
+        return new Plan(plan.version(), plan.job(), plan.spec(), workers, plan.keys(), plan.sizes(), plan.etags(), starts,
+                notes, plan.model(), resumed);
+    }
+
+    /**
      * The model object's identity, from one HEAD: the plan records which model its predictions
      * come from, and a missing model is found here rather than by every worker.
      */
@@ -105,6 +146,13 @@ public final class Planner {
         StoredObject model = store.head(uri, MODEL_FIELD).orElseThrow(() ->
                 new BadInputException(MODEL_FIELD, uri + " does not exist: upload it or fix the URI"));
         return new ModelObject(model.etag(), model.size());
+    }
+
+    /** How many partitions the plan has, and how many of them were done earlier: {@code 8 partitions: 4 done earlier (skipped), 4 to run}. */
+    public static String partitionsText(Plan plan) {
+        int resumed = plan.resumed().size();
+        return plan.partitionCount() + " partitions" + (resumed == 0 ? ""
+                : ": " + resumed + " done earlier (skipped), " + plan.partitionsToRun() + " to run");
     }
 
     /** The part of an ETag a plan keeps. */

@@ -1,6 +1,7 @@
 package io.dataparallel.core.report;
 
 import io.dataparallel.api.result.FailedPartition;
+import io.dataparallel.api.result.IsoTime;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.RankResult;
 import java.util.ArrayList;
@@ -18,12 +19,13 @@ final class PartitionTable {
     private PartitionTable() {
     }
 
-    static void append(StringBuilder b, List<RankResult> ranks, List<FailedPartition> failed) {
+    static void append(StringBuilder b, List<RankResult> ranks, List<PartitionResult> resumed, List<FailedPartition> failed) {
         List<Row> rows = new ArrayList<>();
         failed.stream().sorted(Comparator.comparing(FailedPartition::partition))
                 .forEach(f -> rows.add(new Row(f.partition(), f.rank(), null, f.reason())));
         List<Row> done = new ArrayList<>();
         ranks.forEach(r -> r.partitions().forEach(p -> done.add(new Row(p.key(), r.rank(), p, null))));
+        resumed.forEach(p -> done.add(new Row(p.key(), -1, p, null))); // done by an earlier run: in no rank of this one
         done.sort(Comparator.comparing(Row::key));
         rows.addAll(done);
         if (rows.isEmpty()) {
@@ -39,18 +41,21 @@ final class PartitionTable {
         for (Row row : rows.subList(0, Math.min(MAX_ROWS, rows.size()))) {
             PartitionResult p = row.result();
             b.append(row.failure() != null ? "<tr class=\"failed\">" : p.resumed() ? "<tr class=\"resumed\">" : "<tr>")
-                    .append("<td>").append(Fmt.esc(row.key())).append("</td><td>").append(row.rank()).append("</td>");
+                    .append("<td>").append(Fmt.esc(row.key())).append("</td><td>").append(row.rank() < 0 ? "—" : row.rank()).append("</td>");
             if (row.failure() != null) {
                 b.append("<td class=\"n\">—</td><td class=\"n\">—</td><td class=\"n\">—</td><td class=\"n\">—</td><td>failed: ")
                         .append(Fmt.esc(row.failure())).append("</td></tr>");
-            } else if (p.resumed()) {
+            } else if (p.resumed() && p.computeSeconds() == 0) {
                 b.append("<td class=\"n\">").append(Fmt.count(p.samples()))
-                        .append("</td><td class=\"n\">—</td><td class=\"n\">—</td><td class=\"n\">—</td><td>resumed (prediction already there)</td></tr>");
+                        .append("</td><td class=\"n\">—</td><td class=\"n\">—</td><td class=\"n\">—</td><td>done earlier (skipped)</td></tr>");
             } else {
+                // a resumed partition shows the figures of the run that computed it
                 double seconds = (p.finishedMs() - p.startedMs()) / 1000.0;
                 b.append("<td class=\"n\">").append(Fmt.count(p.samples())).append("</td><td class=\"n\">").append(Fmt.num(seconds))
                         .append("</td><td class=\"n\">").append(Fmt.num(p.computeSeconds())).append("</td><td class=\"n\">")
-                        .append(p.computeSeconds() > 0 ? Fmt.num(p.samples() / p.computeSeconds()) : "—").append("</td><td>done</td></tr>");
+                        .append(p.computeSeconds() > 0 ? Fmt.num(p.samples() / p.computeSeconds()) : "—").append("</td><td>")
+                        .append(p.resumed() ? "done earlier (skipped), computed " + IsoTime.of(p.computeStartedMs()) : "done")
+                        .append("</td></tr>");
             }
         }
         b.append("</tbody></table></section>");

@@ -41,7 +41,7 @@ public final class Report {
         Timeline.append(b, data.ranks(), s.failedWorkers(), s.failedPartitions());
         Throughput.append(b, data.ranks());
         QualitySvg.append(b, data.charts());
-        PartitionTable.append(b, data.ranks(), s.failedPartitions());
+        PartitionTable.append(b, data.ranks(), data.resumed(), s.failedPartitions());
         table(b, s);
         return b.append("</body></html>").toString();
     }
@@ -65,6 +65,9 @@ public final class Report {
         fact(b, Fmt.seconds(s.seconds()), "workers' wall time");
         fact(b, Fmt.count(s.samples()), "samples");
         fact(b, s.partitionsDone() + " / " + s.partitions(), "partitions done");
+        if (s.partitionsResumed() > 0) {
+            fact(b, Integer.toString(s.partitionsResumed()), "of them done earlier (skipped)");
+        }
         fact(b, s.workers() + (s.failedWorkers().isEmpty() ? "" : " (" + s.failedWorkers().size() + " failed)"), "workers");
         fact(b, Fmt.num(s.samplesPerSecond()), "samples/s end to end");
         Quality q = s.quality();
@@ -83,6 +86,10 @@ public final class Report {
     private static void table(StringBuilder b, Summary s) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"samples/s compute only", Fmt.num(s.computeSamplesPerSecond())});
+        if (s.partitionsResumed() > 0) {
+            rows.add(new String[] {"samples computed now / earlier", Fmt.count(s.computedSamples()) + " / " + Fmt.count(s.resumedSamples())});
+            rows.add(new String[] {"samples/s compute only, now and earlier together", Fmt.num(s.combinedComputeSamplesPerSecond())});
+        }
         rows.add(new String[] {"throughput_bps (CAI)", Fmt.num(s.throughputBps())});
         rows.add(new String[] {"mean seconds per batch", Fmt.num(s.meanSecondsPerBatch())});
         rows.add(new String[] {"S3 download seconds (all workers)", Fmt.num(s.downloadSeconds())});

@@ -101,7 +101,8 @@ final class Timeline {
         for (PartitionResult p : parts) {
             String key = Fmt.esc(p.key());
             if (p.resumed()) {
-                bar(b, p.finishedMs(), p.finishedMs() + 1, y + 9, 10, Kind.RESUMED, key + " resumed");
+                long at = Math.max(p.finishedMs(), r.startedMs()); // an earlier attempt's times lie before this rank's start
+                bar(b, at, at + 1, y + 9, 10, Kind.RESUMED, key + " resumed");
                 continue;
             }
             long downloaded = p.startedMs() + ms(p.downloadSeconds());

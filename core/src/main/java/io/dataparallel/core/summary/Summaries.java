@@ -17,8 +17,12 @@ final class Summaries {
     private Summaries() {
     }
 
-    static Summary of(Plan plan, String planHash, List<RankResult> results, long samples, int partitionsDone,
-                      List<Integer> failedWorkers, List<FailedPartition> failedPartitions, Quality quality) {
+    /**
+     * @param resumed the partitions done by an earlier run (in no rank), with the figures of the run that computed them
+     */
+    static Summary of(Plan plan, String planHash, List<RankResult> results, List<PartitionResult> resumed, long samples,
+                      int partitionsDone, List<Integer> failedWorkers, List<FailedPartition> failedPartitions,
+                      boolean workersTimedOut, Quality quality) {
         long computed = 0;
         double bps = 0;
         double cpuSeconds = 0;
@@ -42,6 +46,22 @@ final class Summaries {
             last = Math.max(last, r.finishedMs());
         }
         double seconds = results.isEmpty() ? 0 : (last - first) / 1000.0;
+        // the whole job's work: this run's partitions, those a retried worker's earlier attempt computed, those done earlier
+        List<PartitionResult> all = new ArrayList<>(resumed);
+        results.forEach(r -> all.addAll(r.partitions()));
+        long resumedSamples = 0;
+        int partitionsResumed = 0;
+        long everComputed = 0;
+        for (PartitionResult p : all) {
+            if (p.resumed()) {
+                partitionsResumed++;
+                resumedSamples += p.samples();
+            }
+            if (p.computeSeconds() > 0) {
+                everComputed += p.samples();
+            }
+        }
+        double everSeconds = computeSeconds(all, true);
         boolean gpu = plan.spec().deviceOrDefault() == Device.gpu;
         WorkerTiming slowest = results.stream().max(Comparator.comparingDouble(RankResult::endToEndSeconds))
                 .map(Summaries::timing).orElse(null);
@@ -53,11 +73,16 @@ final class Summaries {
                 samples,
                 plan.partitionCount(),
                 partitionsDone,
+                partitionsResumed,
                 plan.worldSize(),
                 failedWorkers,
                 failedPartitions,
+                workersTimedOut,
                 seconds > 0 ? computed / seconds : 0,
                 computeSeconds(results) > 0 ? computed / computeSeconds(results) : 0,
+                computed,
+                resumedSamples,
+                everSeconds > 0 ? everComputed / everSeconds : 0,
                 seconds,
                 cpuSeconds,
                 gpu ? wallSum : 0,
@@ -77,13 +102,18 @@ final class Summaries {
      * an honest job-wide compute-only rate either way.
      */
     static double computeSeconds(List<RankResult> results) {
+        List<PartitionResult> partitions = new ArrayList<>();
+        results.forEach(r -> partitions.addAll(r.partitions()));
+        return computeSeconds(partitions, false);
+    }
+
+    /** As {@link #computeSeconds(List)} over {@code partitions}; with {@code withResumed}, earlier runs' compute counts too. */
+    static double computeSeconds(List<PartitionResult> partitions, boolean withResumed) {
         List<long[]> intervals = new ArrayList<>();
-        for (RankResult r : results) {
-            for (PartitionResult p : r.partitions()) {
-                if (!p.resumed() && p.computeSeconds() > 0) {
-                    long start = p.computeStartedMs();
-                    intervals.add(new long[] {start, start + Math.round(p.computeSeconds() * 1000)});
-                }
+        for (PartitionResult p : partitions) {
+            if ((withResumed || !p.resumed()) && p.computeSeconds() > 0) {
+                long start = p.computeStartedMs();
+                intervals.add(new long[] {start, start + Math.round(p.computeSeconds() * 1000)});
             }
         }
         intervals.sort(Comparator.comparingLong(a -> a[0]));

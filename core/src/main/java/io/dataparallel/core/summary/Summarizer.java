@@ -3,6 +3,7 @@ package io.dataparallel.core.summary;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.FailedPartition;
+import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.RankResult;
@@ -11,6 +12,7 @@ import io.dataparallel.core.Json;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.PredictionFigures;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.report.Report;
 import io.dataparallel.core.report.ReportData;
@@ -19,6 +21,7 @@ import io.dataparallel.core.s3.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Reads the rank results of one plan's ranks (and never other files under the prefix),
@@ -35,7 +39,9 @@ import java.util.concurrent.Future;
  * A rank with no result is a failed worker: its partitions without a prediction are listed
  * with the reason its progress file gives. A rank whose result lists failed partitions is a
  * failed worker too (it exited BAD_INPUT, so the Job failed its index): those partitions are
- * listed with their own reasons, once, and its other partitions count as done.
+ * listed with their own reasons, once, and its other partitions count as done. Partitions an
+ * earlier run computed (the plan's resumed ones) count as done with that run's figures, read
+ * from their predictions' metadata.
  */
 public final class Summarizer {
     private static final int READERS = 8;
@@ -48,14 +54,16 @@ public final class Summarizer {
 
     /** Summarizes {@code plan}'s results and writes {@code combined_data.json}, {@code summary.json} and the report. */
     public Summary summarize(Plan plan) {
-        return summarize(plan, null);
+        return summarize(plan, null, false);
     }
 
     /**
      * As {@link #summarize(Plan)}, for a caller that knows when the job started ({@code jobStartedMs},
-     * epoch ms): the report then shows the whole time the user waited, planning included.
+     * epoch ms; the report then shows the whole time the user waited, planning included) and whether
+     * the workers were stopped at {@code spec.timeout} ({@code workersTimedOut}: the summary, its
+     * verdict and the report's banner say so).
      */
-    public Summary summarize(Plan plan, Long jobStartedMs) {
+    public Summary summarize(Plan plan, Long jobStartedMs, boolean workersTimedOut) {
         OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
         String planHash = PlanCodec.hash(plan);
         List<RankResult> results = new ArrayList<>();
@@ -80,7 +88,7 @@ public final class Summarizer {
                 continue;
             }
             failedWorkers.add(rank);
-            String reason = failureReason(layout, rank);
+            String reason = failureReason(layout, rank, planHash);
             for (Partition p : plan.partitionsOf(rank)) {
                 Optional<StoredObject> prediction = store.head(layout.prediction(p.key()), OutputLayout.FIELD);
                 if (prediction.isPresent()) {
@@ -91,12 +99,29 @@ public final class Summarizer {
                 }
             }
         }
-        List<Map<String, NpyArray>> qualityData = plan.spec().data().labels() == null ? List.of() : qualityData(layout, donePartitions);
+        List<PartitionResult> resumed = new ArrayList<>();
+        for (Map.Entry<Partition, Optional<StoredObject>> e : parallel(plan.resumedPartitions(),
+                p -> store.head(layout.prediction(p.key()), OutputLayout.FIELD)).entrySet()) {
+            Partition p = e.getKey();
+            if (e.getValue().isEmpty()) { // done when planned, deleted since: not done any more
+                failedPartitions.add(new FailedPartition(p.key(), -1, "its prediction " + layout.prediction(p.key())
+                        + " was done earlier but was deleted while the job ran; run the job again to compute it"));
+                continue;
+            }
+            Map<String, String> meta = e.getValue().get().metadata();
+            PartitionResult r = PredictionFigures.resumed(p.key(), Long.parseLong(meta.getOrDefault(OutputLayout.META_SAMPLES, "0")),
+                    p.size(), meta.get(OutputLayout.META_FIGURES));
+            resumed.add(r);
+            samples += r.samples();
+            donePartitions.add(p.key());
+        }
+        List<Map<String, NpyArray>> qualityData = plan.spec().data().labels() == null ? List.of()
+                : List.copyOf(parallel(donePartitions, key -> readQuality(layout, key)).values());
         Quality quality = qualityData.isEmpty() ? null : QualityData.aggregate(qualityData);
-        Summary summary = Summaries.of(plan, planHash, results, samples, donePartitions.size(),
-                failedWorkers, failedPartitions, quality);
+        Summary summary = Summaries.of(plan, planHash, results, resumed, samples, donePartitions.size(),
+                failedWorkers, failedPartitions, workersTimedOut, quality);
         // the verdict the operator and the CLI give once this summary exists, so the page agrees with them
-        ReportData report = new ReportData(summary, Verdict.of(summary, plan.spec()), results,
+        ReportData report = new ReportData(summary, Verdict.of(summary, plan.spec()), results, resumed,
                 QualityChartData.of(qualityData), jobStartedMs, System.currentTimeMillis());
         store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
         store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
@@ -112,29 +137,34 @@ public final class Summarizer {
                 .filter(r -> planHash.equals(r.planHash()));
     }
 
-    private String failureReason(OutputLayout layout, int rank) {
-        Optional<Progress> progress = store.getIfExists(layout.progress(rank), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class));
+    private String failureReason(OutputLayout layout, int rank, String planHash) {
+        Optional<Progress> progress = store.getIfExists(layout.progress(rank), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class))
+                .filter(p -> p.belongsTo(planHash)); // an earlier run's error is not this worker's
         if (progress.isPresent() && progress.get().error() != null) {
             return progress.get().error();
         }
         return "worker " + rank + " did not finish (no " + layout.rankResult(rank) + "); see its pod's log";
     }
 
-    private List<Map<String, NpyArray>> qualityData(OutputLayout layout, List<String> partitions) {
-        ExecutorService pool = Executors.newFixedThreadPool(READERS);
+    /** {@code read} of each item, {@value #READERS} at a time, in the items' order. */
+    private static <T, R> Map<T, R> parallel(List<T> items, Function<T, R> read) {
+        if (items.isEmpty()) {
+            return Map.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, items.size()));
         try {
-            List<Future<Map<String, NpyArray>>> parts = new ArrayList<>();
-            for (String key : partitions) {
-                parts.add(pool.submit(() -> readQuality(layout, key)));
+            Map<T, Future<R>> pending = new LinkedHashMap<>();
+            for (T item : items) {
+                pending.put(item, pool.submit(() -> read.apply(item)));
             }
-            List<Map<String, NpyArray>> data = new ArrayList<>();
-            for (Future<Map<String, NpyArray>> f : parts) {
-                data.add(f.get());
+            Map<T, R> out = new LinkedHashMap<>();
+            for (Map.Entry<T, Future<R>> e : pending.entrySet()) {
+                out.put(e.getKey(), e.getValue().get());
             }
-            return data;
+            return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading quality data", e);
+            throw new IllegalStateException("interrupted while reading the job's outputs", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {

@@ -16,8 +16,18 @@ import io.dataparallel.api.status.Phase;
  */
 public record Verdict(Phase phase, boolean partial, String message) {
 
-    /** The verdict on {@code summary}, a job run with {@code spec}. */
+    /**
+     * The verdict on {@code summary}, a job run with {@code spec}. When its workers were stopped at
+     * {@code spec.timeout}, what finished before it counts as usual, and a Failed message says first
+     * why the rest is missing.
+     */
     public static Verdict of(Summary summary, InferenceJobSpec spec) {
+        Verdict v = counted(summary, spec);
+        return v.succeeded() || !summary.workersTimedOut() ? v
+                : new Verdict(v.phase, false, timedOut(spec, summary.partitionsDone(), summary.partitions()) + "; " + v.message);
+    }
+
+    private static Verdict counted(Summary summary, InferenceJobSpec spec) {
         int failed = summary.failedWorkers().size();
         int allowed = spec.maxFailedWorkersOrDefault();
         if (failed > allowed) {
@@ -30,15 +40,6 @@ public record Verdict(Phase phase, boolean partial, String message) {
         }
         return new Verdict(Phase.Succeeded, true, summary.partitionsDone() + "/" + summary.partitions() + " partitions done; "
                 + failed + " workers failed, within spec.maxFailedWorkers (" + allowed + ")");
-    }
-
-    /**
-     * The verdict when the workers were stopped at {@code spec.timeout}: what finished before it
-     * counts as usual, and a Failed message says first why the rest is missing.
-     */
-    public static Verdict ofTimedOut(Summary summary, InferenceJobSpec spec) {
-        Verdict v = of(summary, spec);
-        return v.succeeded() ? v : new Verdict(v.phase, false, timedOut(spec, summary.partitionsDone(), summary.partitions()) + "; " + v.message);
     }
 
     /** One line on workers stopped at {@code spec.timeout}, for an Event while the summary is still to come. */

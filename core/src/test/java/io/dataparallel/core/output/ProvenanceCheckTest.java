@@ -9,6 +9,7 @@ import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.ModelObject;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.spec.ModelSpec;
 import io.dataparallel.core.s3.StoredObject;
 import java.util.HashMap;
@@ -32,18 +33,36 @@ class ProvenanceCheckTest {
         return assertThrows(BadInputException.class, () -> ProvenanceCheck.requireDone(prediction(metadata), plan, p, LAYOUT));
     }
 
+    /** A partition of 42 samples, computed in 3 forward calls. */
+    static final PartitionResult COMPUTED = new PartitionResult(P.key(), 42, P.size(), 3, false, 0.25, 0.125, 1.5, 0.0625,
+            1_700_000_000_000L, 1_700_000_000_400L, 1_700_000_002_000L);
+
     @Test
-    void aPredictionOfTheSamePlanIsDoneWithItsSamples() {
-        Map<String, String> meta = ProvenanceCheck.metadata(PLAN, P, 42);
-        assertEquals(42, ProvenanceCheck.requireDone(prediction(meta), PLAN, P, LAYOUT));
+    void aPredictionOfTheSamePlanIsDoneWithItsSamplesAndTheFiguresOfTheRunThatComputedIt() {
+        Map<String, String> meta = ProvenanceCheck.metadata(PLAN, P, COMPUTED);
+        PartitionResult done = ProvenanceCheck.requireDone(prediction(meta), PLAN, P, LAYOUT);
+        assertEquals(new PartitionResult(P.key(), 42, P.size(), 3, true, 0.25, 0.125, 1.5, 0.0625,
+                1_700_000_000_000L, 1_700_000_000_400L, 1_700_000_002_000L), done);
         // other batches and workers compute the same
         Plan rebatched = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT).withBatchSize(99).withWorkers(3), OutputClaimTest.MODEL);
-        assertEquals(42, ProvenanceCheck.requireDone(prediction(meta), rebatched, P, LAYOUT));
+        assertEquals(42, ProvenanceCheck.requireDone(prediction(meta), rebatched, P, LAYOUT).samples());
+    }
+
+    @Test
+    void aPredictionWithoutFiguresIsStillDoneWithZeros() {
+        Map<String, String> meta = new HashMap<>(ProvenanceCheck.metadata(PLAN, P, COMPUTED));
+        meta.remove(OutputLayout.META_FIGURES); // written before figures were recorded
+        PartitionResult done = ProvenanceCheck.requireDone(prediction(meta), PLAN, P, LAYOUT);
+        assertTrue(done.resumed());
+        assertEquals(42, done.samples());
+        assertEquals(0, done.computeSeconds());
+        meta.put(OutputLayout.META_FIGURES, "batches=x compute=nan");
+        assertEquals(0, ProvenanceCheck.requireDone(prediction(meta), PLAN, P, LAYOUT).computeSeconds());
     }
 
     @Test
     void eachDifferenceIsRefusedNamingItsField() {
-        Map<String, String> meta = ProvenanceCheck.metadata(PLAN, P, 42);
+        Map<String, String> meta = ProvenanceCheck.metadata(PLAN, P, COMPUTED);
         Plan retrained = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT), new ModelObject("ffff0000", 100));
         BadInputException model = refused(retrained, P, meta);
         assertEquals("spec.model.uri", model.field());

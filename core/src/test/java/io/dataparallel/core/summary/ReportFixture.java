@@ -84,7 +84,7 @@ final class ReportFixture {
             }
             if (r == 3) {
                 s3.put(layout.progress(3).toString(), Json.write(new Progress("astro/redshift", 3, Progress.FAILED, PER_RANK, 1, 0, true,
-                        ROWS, 3, ROWS, t0 + 9000, key(3, 1), key(3, 1) + ": cannot be read as .npz (truncated zip)", List.of())));
+                        ROWS, 3, ROWS, t0 + 9000, key(3, 1), key(3, 1) + ": cannot be read as .npz (truncated zip)", List.of(), hash)));
                 continue;
             }
             long finished = parts.get(parts.size() - 1).finishedMs() + 200;
@@ -96,7 +96,7 @@ final class ReportFixture {
                     (finished - started) / 1000.0, compute * 1.8, 900, started, finished, parts, List.of());
             s3.put(layout.rankResult(r).toString(), Json.write(result));
         }
-        new Summarizer(s3.store()).summarize(plan, t0 - 4000);
+        new Summarizer(s3.store()).summarize(plan, t0 - 4000, false);
         return new String(s3.require(layout.report().toString()), StandardCharsets.UTF_8);
     }
 

@@ -36,7 +36,7 @@ class ReportTest {
         }
         assertTrue(html.contains("failed, no timings: part-10.npz: cannot be read as .npz"), "the failed rank's row says why");
         assertTrue(html.contains("<td>failed: part-10.npz: cannot be read as .npz (truncated zip)</td>"), "failed partition row");
-        assertTrue(html.contains("<td>resumed (prediction already there)</td>"), "resumed partition row");
+        assertTrue(html.contains("<td>done earlier (skipped)</td>"), "resumed partition row");
         assertFalse(html.contains("NaN") || html.contains("Infinity"), "numbers for people");
         assertFalse(html.contains("<script") || html.contains("http:") || html.contains("https:") || html.contains("url("),
                 "self-contained: no script, no network");

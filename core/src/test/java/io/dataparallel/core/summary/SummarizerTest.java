@@ -18,7 +18,9 @@ import io.dataparallel.api.spec.OutputSpec;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.plan.PlanCodec;
+import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.testing.S3Fixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,9 +34,13 @@ class SummarizerTest {
     Path tmp;
 
     static RankResult result(int rank, String planHash, long samples, double compute, long started, long finished) {
+        return result(rank, planHash, samples, compute, started, finished, "p" + rank + ".npz");
+    }
+
+    static RankResult result(int rank, String planHash, long samples, double compute, long started, long finished, String key) {
         return new RankResult(compute, 100, compute / 2, 2, 512, "cpu", samples * 8000 / compute, samples / compute, "cpu", 8,
                 "s3://data/in/", "s3://out/run/", 4, 0.4, 0.1, 0.05, 0.2, started / 1000.0, finished / 1000.0, "ns/job", planHash, rank, 3, 2, samples, samples, 0.5, 0.2, (finished - started) / 1000.0, compute * 2, 100,
-                started, finished, List.of(new PartitionResult("p" + rank + ".npz", samples, samples * 1000, 2, false,
+                started, finished, List.of(new PartitionResult(key, samples, samples * 1000, 2, false,
                 0.5, 0.1, compute, 0.1, started, started, finished)), List.of());
     }
 
@@ -54,7 +60,7 @@ class SummarizerTest {
             s3.store().put(layout.prediction("p1.npz"), new byte[] {1}, "application/octet-stream",
                     Map.of(OutputLayout.META_JOB, "ns/job", OutputLayout.META_SAMPLES, "40"), false, "t");
             s3.put(layout.progress(2).toString(), Json.write(new Progress("ns/job", 2, Progress.FAILED, 1, 0, 0, true, 0, 0, 0, 0,
-                    "p2.npz", "p2.npz: cannot be read as .npz", List.of())));
+                    "p2.npz", "p2.npz: cannot be read as .npz", List.of(), hash)));
             // a rank outside this plan (an earlier job with more workers)
             s3.put(layout.rankResult(7).toString(), Json.write(result(7, hash, 5000, 1.0, 0, 1_000)));
 
@@ -84,6 +90,71 @@ class SummarizerTest {
     }
 
     @Test
+    void workersStoppedAtTheTimeoutAreNamedInTheSummaryAndTheReportsBanner() throws Exception {
+        try (S3Fixture s3 = new S3Fixture(tmp)) {
+            s3.createBucket("out");
+            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://models/m.pt", List.of("x"), null),
+                    new DataSpec("s3://data/in/", null, null), new OutputSpec("s3://out/late/")).withS3(s3.spec()).withTimeout("10m");
+            Plan plan = new Plan(1, new JobRef("ns", "job", "u"), spec, 2, List.of("p0.npz", "p1.npz"),
+                    List.of(1000L, 1000L), List.of("a", "b"), List.of(0, 1, 2), List.of());
+            OutputLayout layout = OutputLayout.of("s3://out/late/");
+            s3.put(layout.rankResult(0).toString(), Json.write(result(0, PlanCodec.hash(plan), 100, 2.0, 1_000, 5_000)));
+
+            Summary summary = new Summarizer(s3.store()).summarize(plan, null, true);
+
+            assertTrue(summary.workersTimedOut());
+            String message = Verdict.of(summary, spec).message();
+            assertTrue(message.startsWith("the workers ran past spec.timeout (10m) and were stopped with 1 of 2 partitions done"), message);
+            String report = new String(s3.require("s3://out/late/report.html"), StandardCharsets.UTF_8);
+            assertTrue(report.contains("ran past spec.timeout (10m)"), "the banner says why the rest is missing");
+        }
+    }
+
+    @Test
+    void partitionsDoneEarlierCountWithTheFiguresOfTheRunThatComputedThem() throws Exception {
+        try (S3Fixture s3 = new S3Fixture(tmp)) {
+            s3.createBucket("out");
+            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://models/m.pt", List.of("x"), null),
+                    new DataSpec("s3://data/in/", null, null), new OutputSpec("s3://out/run/")).withS3(s3.spec());
+            Plan full = new Plan(1, new JobRef("ns", "job", "u"), spec, 2, List.of("p0.npz", "p1.npz", "p2.npz"),
+                    List.of(1000L, 1000L, 1000L), List.of("a", "b", "c"), List.of(0, 2, 3), List.of());
+            Plan plan = Planner.resume(full, List.of(0, 1)); // a first run computed p0 and p1, one second each
+            OutputLayout layout = OutputLayout.of("s3://out/run/");
+            for (int i = 0; i < 2; i++) {
+                long at = 1_000_000L + i * 1_000;
+                PartitionResult earlier = new PartitionResult("p" + i + ".npz", 100, 1000, 1, false, 0.1, 0.1, 1.0, 0.1,
+                        at, at, at + 1_000);
+                s3.store().put(layout.prediction("p" + i + ".npz"), new byte[] {1}, "application/octet-stream",
+                        ProvenanceCheck.metadata(plan, plan.partition(i), earlier), false, "t");
+            }
+            // this run computes p2: 100 samples in half a second, over two seconds of wall time
+            s3.put(layout.rankResult(0).toString(), Json.write(result(0, PlanCodec.hash(plan), 100, 0.5, 5_000_000, 5_002_000, "p2.npz")));
+
+            Summary summary = new Summarizer(s3.store()).summarize(plan);
+
+            assertEquals(3, summary.partitionsDone());
+            assertEquals(2, summary.partitionsResumed());
+            assertEquals(300, summary.samples());
+            assertEquals(100, summary.computedSamples());
+            assertEquals(200, summary.resumedSamples());
+            assertEquals(50.0, summary.samplesPerSecond(), 1e-9, "end to end: what this run computed over its wall time");
+            assertEquals(200.0, summary.computeSamplesPerSecond(), 1e-9);
+            assertEquals(300 / 2.5, summary.combinedComputeSamplesPerSecond(), 1e-9, "all 300 samples over 2.5 s of compute");
+            assertEquals(List.of(), summary.failedPartitions());
+            String report = new String(s3.require("s3://out/run/report.html"), StandardCharsets.UTF_8);
+            assertTrue(report.contains("<td>p0.npz</td><td>—</td>") && report.contains("done earlier (skipped), computed 1970-01-01T00:16:40"),
+                    "rows of the partitions done earlier, with their figures");
+            assertTrue(report.contains("samples/s compute only, now and earlier together"), "the figures say what the whole job did");
+
+            s3.store().deleteAll(layout.prediction("p1.npz"), "t"); // lost while the job ran
+            Summary lost = new Summarizer(s3.store()).summarize(plan);
+            assertEquals(2, lost.partitionsDone());
+            assertEquals("p1.npz", lost.failedPartitions().get(0).partition());
+            assertTrue(lost.failedPartitions().get(0).reason().contains("was deleted while the job ran"), lost.toString());
+        }
+    }
+
+    @Test
     void partitionsThatFailedInsideAFinishedRankAreListedOnceAndItsOthersAreDone() {
         try (S3Fixture s3 = new S3Fixture(tmp)) {
             s3.createBucket("out");
@@ -102,7 +173,7 @@ class SummarizerTest {
             s3.put(layout.rankResult(0).toString(), Json.write(withFailure));
             // the progress file says the same: it must not be listed a second time
             s3.put(layout.progress(0).toString(), Json.write(new Progress("ns/job", 0, Progress.FAILED, 3, 2, 0, true, 100, 2, 100, 0,
-                    "p1.npz", bad.reason(), List.of(bad))));
+                    "p1.npz", bad.reason(), List.of(bad), ok.planHash())));
 
             Summary summary = new Summarizer(s3.store()).summarize(plan);
 

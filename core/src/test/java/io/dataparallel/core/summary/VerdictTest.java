@@ -52,22 +52,26 @@ class VerdictTest {
     @Test
     void workersStoppedAtTheTimeoutSaySoFirst() {
         InferenceJobSpec spec = spec(null).withTimeout("10m");
-        Verdict v = Verdict.ofTimedOut(summary(4, 8, List.of(2, 3)), spec);
+        Verdict v = Verdict.of(summary(4, 8, List.of(2, 3), true), spec);
         assertEquals(Phase.Failed, v.phase());
         assertTrue(v.message().startsWith("the workers ran past spec.timeout (10m) and were stopped with 4 of 8 partitions done;"
                 + " 2 of 4 workers failed"), v.message());
-        assertEquals(Verdict.of(summary(4, 8, List.of()), spec), Verdict.ofTimedOut(summary(4, 8, List.of()), spec),
+        assertEquals(Verdict.of(summary(4, 8, List.of()), spec), Verdict.of(summary(4, 8, List.of(), true), spec),
                 "all done before the limit is a plain success");
     }
 
     /** {@code workers} ranks with an equal share of {@code partitions}; a failed worker left all of its share undone. */
     private static Summary summary(int workers, int partitions, List<Integer> failedWorkers) {
+        return summary(workers, partitions, failedWorkers, false);
+    }
+
+    private static Summary summary(int workers, int partitions, List<Integer> failedWorkers, boolean timedOut) {
         int perWorker = partitions / workers;
         List<FailedPartition> failed = failedWorkers.stream()
                 .flatMap(r -> IntStream.range(0, perWorker).mapToObj(i -> new FailedPartition("p" + r + i, r, "crashed")))
                 .toList();
-        return new Summary("ns/job", "h", 0, partitions, partitions - failed.size(), workers, failedWorkers, failed,
-                0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
+        return new Summary("ns/job", "h", 0, partitions, partitions - failed.size(), 0, workers, failedWorkers, failed, timedOut,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
     }
 
     private static InferenceJobSpec spec(Integer maxFailedWorkers) {

@@ -8,6 +8,7 @@ import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
@@ -19,8 +20,9 @@ import java.util.Map;
 
 /**
  * Planning: list the partitions, claim the output (refused when its earlier predictions were
- * computed differently, unless the job carries {@link InferenceJob#RESTART_ANNOTATION}) and
- * store the plan in its ConfigMap.
+ * computed differently, unless the job carries {@link InferenceJob#RESTART_ANNOTATION}), take
+ * the partitions an earlier run computed out of the ranks ({@link ResumeScan}) and store the
+ * plan in its ConfigMap.
  * When the ConfigMap already exists (an operator restarted mid-pass) the stored plan is
  * used as is: a job is planned once.
  */
@@ -39,8 +41,12 @@ final class PlanStep {
                 // (Planning waits out an unavailable store over several passes)
                 SpecValidator.requireValid(run.job.getSpec());
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
-                var configMap = PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
-                OutputClaim.claim(store, OutputLayout.of(plan.spec().output().uri()), plan, restartAsked(run));
+                PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
+                OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+                OutputClaim.claim(store, layout, plan, restartAsked(run));
+                // what an earlier run of the job computed leaves the ranks: workers start only for what is left
+                plan = ResumeScan.resume(store, layout, plan);
+                var configMap = PlanConfigMap.build(run.job, plan);
                 // a pass that died after storing its plan left it behind: that plan is the one that holds
                 plan = PlanConfigMap.read(run.createOrGet(configMap));
                 run.planned(plan);
@@ -59,9 +65,9 @@ final class PlanStep {
         Plan planned = plan; // the plan this job runs, fixed from here on
         String outputUri = run.output().root().toString();
         run.status.set(s -> s.withPartitions(planned.partitionCount()).withBytes(planned.totalBytes()).withWorkers(planned.worldSize())
-                .withPartitionsDone(0).withProgress("0/" + planned.partitionCount())
+                .withPartitionsDone(planned.resumed().size()).withProgress(planned.resumed().size() + "/" + planned.partitionCount())
                 .withPlanConfigMap(Children.planConfigMap(run.job)).withOutputUri(outputUri));
-        String message = planned.partitionCount() + " partitions (" + planned.totalBytes() + " bytes) on " + planned.worldSize() + " workers"
+        String message = Planner.partitionsText(planned) + " (" + planned.totalBytes() + " bytes) on " + planned.worldSize() + " workers"
                 + (planned.notes().isEmpty() ? "" : "; " + String.join("; ", planned.notes()));
         if (run.status.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {
             run.events.normal(run.job, Reason.Planned, message);

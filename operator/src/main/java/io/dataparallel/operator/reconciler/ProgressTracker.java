@@ -6,6 +6,7 @@ import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.operator.s3.StoreAccess;
 import java.time.Duration;
@@ -48,6 +49,15 @@ final class ProgressTracker {
         volatile long lastPollNanos = Long.MIN_VALUE; // read by the sweep on other threads
         int cursor;
         final Map<Integer, Progress> byRank = new HashMap<>();
+        private String planHash;
+
+        /** The job's plan never changes once stored, so its hash (a digest of every key) is taken once. */
+        String planHash(Plan plan) {
+            if (planHash == null) {
+                planHash = PlanCodec.hash(plan);
+            }
+            return planHash;
+        }
     }
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -82,13 +92,14 @@ final class ProgressTracker {
                 int reads = Math.min(READS_PER_POLL, pending.size());
                 for (int i = 0; i < reads; i++) {
                     int rank = pending.get((state.cursor + i) % pending.size());
-                    store.getIfExists(output.progress(rank), OutputLayout.FIELD)
-                            .map(b -> Json.read(b, Progress.class)).ifPresent(p -> state.byRank.put(rank, p));
+                    store.getIfExists(output.progress(rank), OutputLayout.FIELD).map(b -> Json.read(b, Progress.class))
+                            .filter(p -> p.belongsTo(state.planHash(plan))) // an earlier run's file: its rank owned others
+                            .ifPresent(p -> state.byRank.put(rank, p));
                 }
                 state.cursor = (state.cursor + reads) % pending.size();
             }
         }
-        int done = 0;
+        int done = plan.resumed().size(); // done by an earlier run, in no rank
         long samples = 0;
         long computed = 0;
         for (int r = 0; r < plan.worldSize(); r++) {

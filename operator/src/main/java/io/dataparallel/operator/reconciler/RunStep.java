@@ -5,6 +5,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.status.JobMetrics;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.core.summary.Verdict;
 import io.dataparallel.operator.events.Reason;
@@ -32,6 +33,12 @@ final class RunStep {
                     + " was deleted: the plan cannot be recovered; create a new InferenceJob (finished partitions are kept)");
         }
         checkSpecUnchanged(run, plan);
+        if (plan.worldSize() == 0) { // an earlier run computed every partition: no worker Job, straight to the summary
+            String message = "no workers needed: " + Planner.partitionsText(plan);
+            run.events.normal(run.job, Reason.WorkersFinished, message);
+            run.status.set(s -> s.withPhase(Phase.Summarizing).withMessage(message + "; summarizing").withEta(null));
+            return StepResult.PROCEED;
+        }
         boolean suspend = Boolean.TRUE.equals(run.job.getSpec().suspend());
         String recorded = run.status.get().workerJob();
         Job workers = run.child(Job.class, Children.workerJob(run.job), recorded != null);
@@ -66,13 +73,14 @@ final class RunStep {
         updateProgress(run, plan, workers);
         if (JobStatuses.finished(workers)) {
             List<Integer> failed = JobStatuses.failedRanks(workers);
-            String message = JobStatuses.timedOut(workers)
+            boolean timedOut = JobStatuses.timedOut(workers);
+            String message = timedOut
                     ? Verdict.timedOut(plan.spec(), s.get().partitionsDone() == null ? 0 : s.get().partitionsDone(),
                             plan.partitionCount())
                     : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
                       + JobStatuses.failedReason(workers);
-            if (JobStatuses.timedOut(workers)) {
+            if (timedOut) {
                 run.events.warning(run.job, Reason.WorkersTimedOut, message);
             } else if (failed.isEmpty()) {
                 run.events.normal(run.job, Reason.WorkersFinished, message);

@@ -40,7 +40,8 @@ final class SummarizeStep {
             return readSummary(run, plan); // finished and removed by its TTL: its summary.json is what is left
         }
         if (summarizer == null) {
-            summarizer = run.createOrGet(WorkerJobs.summarizer(run.job, plan, run.config));
+            Job workers = plan.worldSize() == 0 ? null : run.child(Job.class, Children.workerJob(run.job), true);
+            summarizer = run.createOrGet(WorkerJobs.summarizer(run.job, plan, run.config, workers != null && JobStatuses.timedOut(workers)));
             run.events.normal(run.job, Reason.Summarizing, "started the summarizer Job " + summarizer.getMetadata().getName());
         }
         String name = summarizer.getMetadata().getName();
@@ -75,11 +76,9 @@ final class SummarizeStep {
                 .withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
                 .withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
                 .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withEta(null));
-        Job workers = run.child(Job.class, Children.workerJob(run.job), true); // gone after a TTL: then the Event says it
-        boolean timedOut = workers != null && JobStatuses.timedOut(workers);
-        Verdict verdict = timedOut ? Verdict.ofTimedOut(summary, plan.spec()) : Verdict.of(summary, plan.spec());
+        Verdict verdict = Verdict.of(summary, plan.spec()); // the summary knows whether the workers timed out
         if (!verdict.succeeded()) {
-            return run.fail(timedOut ? Reason.WorkersTimedOut : Reason.Failed, verdict.message());
+            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.Failed, verdict.message());
         }
         String message = verdict.message();
         boolean changed = s.get().phase() != Phase.Succeeded;

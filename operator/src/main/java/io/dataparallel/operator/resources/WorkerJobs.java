@@ -95,13 +95,15 @@ public final class WorkerJobs {
                 .build();
     }
 
-    public static Job summarizer(InferenceJob job, Plan plan, OperatorConfig config) {
+    /** @param workersTimedOut the workers were stopped at spec.timeout: the summary and the report say so */
+    public static Job summarizer(InferenceJob job, Plan plan, OperatorConfig config, boolean workersTimedOut) {
         InferenceJobSpec spec = plan.spec();
         ResourceRequirements small = new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
                 .addToLimits("memory", new Quantity("2Gi")).build();
         // the summarizer reads JSON and small arrays: the CPU image and no GPU, whatever the device
-        PodSpec pod = pod(job, spec, config, WorkerLaunch.SUMMARIZER, List.of(), small);
+        PodSpec pod = pod(job, spec, config, WorkerLaunch.SUMMARIZER,
+                workersTimedOut ? List.of(env(WorkerLaunch.WORKERS_TIMED_OUT, "true")) : List.of(), small);
         pod.getContainers().get(0).setImage(image(spec, config, false));
         pod.setNodeSelector(null);
         pod.setTolerations(null);

@@ -26,7 +26,7 @@ class WorkerJobsTest {
         InferenceJob job = job(SPEC.withTimeout("1h30m"));
         Job workers = WorkerJobs.workers(job, plan(job.getSpec()), OperatorConfig.defaults(), false);
         assertEquals(5400L, workers.getSpec().getActiveDeadlineSeconds());
-        Job summarizer = WorkerJobs.summarizer(job, plan(job.getSpec()), OperatorConfig.defaults());
+        Job summarizer = WorkerJobs.summarizer(job, plan(job.getSpec()), OperatorConfig.defaults(), false);
         assertNull(summarizer.getSpec().getActiveDeadlineSeconds(), "the summary of what finished must still be written");
     }
 

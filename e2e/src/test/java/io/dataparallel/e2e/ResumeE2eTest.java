@@ -1,0 +1,86 @@
+package io.dataparallel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.api.status.Phase;
+import io.dataparallel.core.Json;
+import io.dataparallel.operator.resources.Children;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An InferenceJob applied again over an output its earlier run filled (issue 12, item 2): the
+ * planner takes the partitions done earlier out of the ranks, so the worker Job has as many
+ * indexes as there is work left, and none at all when nothing is left; the summary keeps the
+ * figures of the run that computed each partition.
+ */
+class ResumeE2eTest {
+    @Test
+    void aResumedJobSchedulesWorkersOnlyForWhatIsLeftAndNoneWhenNothingIs() {
+        E2e.Ran ran = E2e.run("resume", "again", 4, 100, 2);
+        String ns = ran.namespace();
+        assertEquals(Phase.Succeeded, ran.phase(), () -> "status: " + ran.job().getStatus());
+        String out = "s3://e2e/" + ns + "/out/again/";
+        Summary first = summary(out);
+        assertEquals(0, first.partitionsResumed());
+
+        // two predictions lost: the job applied again computes those two, on two workers, and keeps the others' figures
+        delete(ns);
+        E2e.store().deleteAll(S3Uri.parse("out", out + "predictions/partition-00001.npz"), "out");
+        E2e.store().deleteAll(S3Uri.parse("out", out + "predictions/partition-00003.npz"), "out");
+        E2e.apply(E2e.manifest(ns, "again", "e2e", ns, 2));
+        InferenceJob partly = E2e.awaitFinal(ns, "again", Duration.ofMinutes(5));
+        assertEquals(Phase.Succeeded, partly.getStatus().phase(), () -> "status: " + partly.getStatus());
+        assertTrue(planned(partly).startsWith("4 partitions: 2 done earlier (skipped), 2 to run"), planned(partly));
+        Job workers = E2e.admin().batch().v1().jobs().inNamespace(ns).withName(partly.getStatus().workerJob()).get();
+        assertEquals(2, workers.getSpec().getCompletions());
+        assertEquals(4, partly.getStatus().partitionsDone());
+        Summary mixed = summary(out);
+        assertEquals(2, mixed.partitionsResumed());
+        assertEquals(200, mixed.computedSamples());
+        assertEquals(200, mixed.resumedSamples());
+        assertTrue(mixed.combinedComputeSamplesPerSecond() > 0, mixed::toString);
+
+        // everything done: no worker Job at all, straight to the summary, which still has every figure
+        delete(ns);
+        E2e.apply(E2e.manifest(ns, "again", "e2e", ns, 2));
+        InferenceJob all = E2e.awaitFinal(ns, "again", Duration.ofMinutes(5));
+        assertEquals(Phase.Succeeded, all.getStatus().phase(), () -> "status: " + all.getStatus());
+        assertTrue(planned(all).startsWith("4 partitions: 4 done earlier (skipped), 0 to run"), planned(all));
+        assertNull(all.getStatus().workerJob(), () -> "status: " + all.getStatus());
+        assertEquals(List.of(Children.summarizerJob(all)), E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().stream()
+                .map(j -> j.getMetadata().getName()).toList(), "only the summarizer ran");
+        Summary resumed = summary(out);
+        assertEquals(4, resumed.partitionsResumed());
+        assertEquals(400, resumed.samples());
+        assertEquals(0, resumed.computedSamples());
+        assertTrue(resumed.combinedComputeSamplesPerSecond() > 0, resumed::toString);
+        String events = E2e.kubectlOk(List.of("get", "events", "-n", ns, "--field-selector", "involvedObject.name=again"));
+        assertTrue(events.contains("no workers needed: 4 partitions: 4 done earlier (skipped), 0 to run"), events);
+    }
+
+    /** Deletes the InferenceJob and waits until the garbage collector removed its Jobs and plan. */
+    private static void delete(String ns) {
+        E2e.kubectlOk(List.of("delete", "inferencejob", "again", "-n", ns, "--cascade=foreground", "--wait=true"));
+        Cluster.awaitQuietly("the garbage collector to remove the Jobs and the plan ConfigMap", 90, () ->
+                E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty()
+                        && E2e.admin().configMaps().inNamespace(ns).withLabel(Children.LABEL_JOB).list().getItems().isEmpty());
+    }
+
+    private static String planned(InferenceJob job) {
+        return job.getStatus().conditions().stream().filter(c -> "Planned".equals(c.getType())).map(Condition::getMessage)
+                .findFirst().orElse("no Planned condition: " + job.getStatus());
+    }
+
+    private static Summary summary(String out) {
+        return Json.read(E2e.store().get(S3Uri.parse("out", out + "summary.json"), "out"), Summary.class);
+    }
+}
