@@ -31,7 +31,25 @@ public record S3Uri(String bucket, String key) {
             throw new BadInputException(field, "'" + bucket + "' is not a valid bucket name in '" + text
                     + "': use 3-63 lowercase letters, digits, dots or hyphens, as in s3://my-bucket/prefix");
         }
+        if (hasDotSegment(key)) {
+            throw new BadInputException(field, "'" + text + "' has a '.' or '..' segment: S3 keys are not paths, and an HTTP"
+                    + " client may resolve it into another prefix or bucket; write the URI without it");
+        }
         return new S3Uri(bucket, key);
+    }
+
+    /**
+     * Whether {@code key} has a {@code .} or {@code ..} segment. S3 stores such a key literally, but
+     * URI normalisation on the way (path-style addressing puts the bucket in the path) can turn
+     * {@code out/predictions/../../../other-bucket/x} into another bucket's key: such keys are refused.
+     */
+    public static boolean hasDotSegment(String key) {
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** This location as a folder-like prefix: empty, or ending with {@code /}. */

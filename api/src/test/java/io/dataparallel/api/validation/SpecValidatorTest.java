@@ -55,6 +55,19 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aUriWithADotSegmentIsRefusedWhereverItIs() {
+        // path-style requests put the bucket in the URL path: a '..' resolved on the way reaches another bucket
+        assertEquals(List.of("spec.output.uri"), fields(spec(MODEL, DATA, new OutputSpec("s3://cosmicai-data/results/../../models/"),
+                null, null, null, null)));
+        assertEquals(List.of("spec.data.uri"), fields(spec(MODEL, new DataSpec("s3://cosmicai-data/./100MB/", null, null), OUT,
+                null, null, null, null)));
+        assertEquals(List.of("spec.model.uri"), fields(spec(new ModelSpec("s3://models/astro/../x.pt", List.of("a"), null), DATA, OUT,
+                null, null, null, null)));
+        assertEquals(List.of(), fields(spec(MODEL, new DataSpec("s3://cosmicai-data/v1..v2/.hidden/", null, null), OUT,
+                null, null, null, null)), "dots inside a segment are only dots");
+    }
+
+    @Test
     void messagesSayWhatWouldBeValid() {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> SpecValidator.requireValid(spec(MODEL, DATA, OUT, null, 20_000, null, null)));

@@ -51,6 +51,11 @@ public final class Planner {
         List<StoredObject> partitions = new ArrayList<>();
         for (StoredObject o : listed) {
             if (o.key().toLowerCase(Locale.ROOT).endsWith(NPZ)) {
+                if (S3Uri.hasDotSegment(o.key())) {
+                    // its prediction would be written under predictions/ + this key: normalised, outside the output
+                    throw new BadInputException("spec.data.uri", "the object '" + o.key() + "' has a '.' or '..' segment in its"
+                            + " key, so its prediction could land outside spec.output.uri: rename it or move it out of " + data);
+                }
                 partitions.add(o);
             }
         }

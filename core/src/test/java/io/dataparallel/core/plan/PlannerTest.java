@@ -30,6 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 class PlannerTest {
     static final JobRef JOB = new JobRef("ns", "job", "uid");
@@ -128,6 +132,32 @@ class PlannerTest {
         assertEquals(4, plan.worldSize());
         assertEquals(11, plan.partitionsOf(0).size() + plan.partitionsOf(1).size() + plan.partitionsOf(2).size()
                 + plan.partitionsOf(3).size());
+    }
+
+    @Test
+    void aPartitionKeyWithADotSegmentIsRefusedBeforeItsPredictionCouldLandOutsideTheOutput() {
+        // S3 keeps such a key as written (the embedded store cannot hold it): a listing that returns it
+        S3Client lister = new S3Client() {
+            @Override
+            public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
+                return ListObjectsV2Response.builder().isTruncated(false).contents(
+                        S3Object.builder().key("dots/a.npz").size(10L).eTag("\"e1\"").build(),
+                        S3Object.builder().key("dots/sub/../../escape.npz").size(10L).eTag("\"e2\"").build()).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "s3";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> new Planner(ObjectStore.borrowing(lister), 8).plan(JOB, spec("s3://data/dots/", null, null)));
+        assertEquals("spec.data.uri", e.field());
+        assertTrue(e.getMessage().contains("'dots/sub/../../escape.npz' has a '.' or '..' segment"), e.getMessage());
     }
 
     @Test
