@@ -28,6 +28,7 @@ final class RankReporter {
     private final List<PartitionResult> partitions = new ArrayList<>();
     private final List<FailedPartition> failedPartitions = new ArrayList<>();
     private final long startedMs;
+    private final double cpuSecondsBefore;
     private final S3RequestTimer requests;
     private boolean modelLoaded;
 
@@ -39,6 +40,8 @@ final class RankReporter {
         this.rank = rank;
         this.partitionsTotal = plan.partitionsOf(rank).size();
         this.startedMs = startedMs;
+        // CPU time counts from where end-to-end time does: the JVM's start for a process's first rank, now for a slot's later ones
+        this.cpuSecondsBefore = startedMs > SystemInfo.processStartMs() ? SystemInfo.processCpuSeconds() : 0;
     }
 
     synchronized void started() {
@@ -128,7 +131,7 @@ final class RankReporter {
                 download,
                 modelLoadSeconds,
                 (finishedMs - startedMs) / 1000.0,
-                SystemInfo.processCpuSeconds(),
+                SystemInfo.processCpuSeconds() - cpuSecondsBefore,
                 peakRss,
                 startedMs,
                 finishedMs,
