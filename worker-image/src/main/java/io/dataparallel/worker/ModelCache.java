@@ -11,6 +11,8 @@ import io.dataparallel.core.s3.StoredObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model a worker process computes with. A pod runs one rank, so its model is closed when
@@ -21,6 +23,8 @@ import java.nio.file.Path;
  * download and the load are saved. Not thread-safe: one rank at a time.
  */
 final class ModelCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+
     /** What a loaded model stands for: the same key computes the same predictions. */
     private record Key(String uri, String etag, ModelSpec spec, boolean gpu) {
     }
@@ -79,6 +83,7 @@ final class ModelCache implements AutoCloseable {
                     new BadInputException("spec.model.uri", uri + " does not exist: upload it or fix the URI"));
             verify(plan, uri, etag);
             if (key.equals(new Key(uri.toString(), etag, spec.model(), gpu))) {
+                LOG.info("model {} (etag {}) still loaded from this process's previous rank", uri, etag);
                 return new Lease(loaded);
             }
             close(); // another model: one loaded at a time is all a slot needs
@@ -89,6 +94,7 @@ final class ModelCache implements AutoCloseable {
             verify(plan, uri, etag);
             loaded = ModelRunner.load(file, spec.model(), gpu, uri.toString());
             key = new Key(uri.toString(), etag, spec.model(), gpu);
+            LOG.info("model {} (etag {}) loaded", uri, etag);
             return new Lease(loaded);
         } finally {
             try {
