@@ -9,7 +9,7 @@ import java.util.Set;
  * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
  * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
  * bench/results.json (smoke: bench/target/smoke/). Parts can be left out while working on
- * one: --skip-worker, --skip-resnet, --skip-sweeps, --skip-planner, --skip-operator; a run
+ * one: --skip-worker, --skip-resnet, --skip-sweeps, --skip-local, --skip-planner, --skip-operator; a run
  * that leaves parts out writes to bench/target/partial/, so bench/results.md always holds a
  * whole run.
  */
@@ -30,6 +30,9 @@ public final class BenchMain {
         long t0 = System.nanoTime();
         if (!flags.contains("--skip-worker")) {
             WorkerBench.run(results, smoke, work.resolve("worker"), repo, flags);
+        }
+        if (!flags.contains("--skip-local")) {
+            LocalModeBench.run(results, smoke, Files.createDirectories(work.resolve("local")), repo);
         }
         if (!flags.contains("--skip-planner")) {
             PlannerBench.run(results, smoke, Files.createDirectories(work.resolve("planner")));

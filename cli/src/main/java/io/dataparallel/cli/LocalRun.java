@@ -86,7 +86,7 @@ final class LocalRun {
             env.put(WorkerLaunch.THREADS, Integer.toString(threads));
             env.put(WorkerLaunch.TMPDIR, runDir.resolve("tmp").toString());
 
-            WorkerPool pool = new WorkerPool();
+            WorkerPool pool = WorkerPool.fromEnvironment(System.getenv());
             Thread stopper = new Thread(pool::stopAll, "stop-workers");
             Runtime.getRuntime().addShutdownHook(stopper);
             List<WorkerPool.Outcome> outcomes;

@@ -13,8 +13,9 @@ final class Usage {
                   Run an InferenceJob on this machine: plan, workers as local processes, summary.
                   With no spec.s3.endpoint the store is an embedded S3 server over DIR
                   (default .dataparallel/store; s3://bucket/key is DIR/bucket/key).
-                  --parallel P     workers running at once (default: one per core, at most spec.workers)
-                  --threads T      intra-op threads per worker (default: cores / P)
+                  --parallel P     worker processes, each running rank after rank (default: one per core,
+                                   at most spec.workers)
+                  --threads T      intra-op threads per worker process (default: cores / P)
                   --example-data   first write the example model and CAI-shaped partitions
                                    where the manifest points, unless something is there
                   --restart        delete the earlier predictions under spec.output.uri and compute

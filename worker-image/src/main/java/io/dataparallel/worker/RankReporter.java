@@ -28,6 +28,7 @@ final class RankReporter {
     private final List<PartitionResult> partitions = new ArrayList<>();
     private final List<FailedPartition> failedPartitions = new ArrayList<>();
     private final long startedMs;
+    private final double cpuSecondsBefore;
     private final S3RequestTimer requests;
     private final String planHash;
     private boolean modelLoaded;
@@ -41,6 +42,8 @@ final class RankReporter {
         this.partitionsTotal = plan.partitionsOf(rank).size();
         this.startedMs = startedMs;
         this.planHash = PlanCodec.hash(plan);
+        // CPU time counts from where end-to-end time does: the JVM's start for a process's first rank, now for a slot's later ones
+        this.cpuSecondsBefore = startedMs > SystemInfo.processStartMs() ? SystemInfo.processCpuSeconds() : 0;
     }
 
     synchronized void started() {
@@ -130,7 +133,7 @@ final class RankReporter {
                 download,
                 modelLoadSeconds,
                 (finishedMs - startedMs) / 1000.0,
-                SystemInfo.processCpuSeconds(),
+                SystemInfo.processCpuSeconds() - cpuSecondsBefore,
                 peakRss,
                 startedMs,
                 finishedMs,

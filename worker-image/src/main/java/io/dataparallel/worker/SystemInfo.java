@@ -55,6 +55,11 @@ final class SystemInfo {
         return 0;
     }
 
+    /** When this JVM started, in epoch milliseconds. */
+    static long processStartMs() {
+        return ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
     private static long kib(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }

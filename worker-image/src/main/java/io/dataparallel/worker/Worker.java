@@ -5,9 +5,7 @@ import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.RankResult;
-import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
-import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputClaim;
@@ -17,7 +15,6 @@ import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.summary.QualityData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +44,7 @@ public final class Worker {
     private final int threads;
     private final boolean overlap;
     private final long startedMs;
+    private final ModelCache models;
     private final RankReporter reporter;
     private final OutputLayout layout;
     private final S3RequestTimer requests = new S3RequestTimer();
@@ -55,6 +53,12 @@ public final class Worker {
     private Future<?> uploading;
 
     public Worker(Plan plan, int rank, ObjectStore store, Path tempDir, int threads, boolean overlap, long startedMs) {
+        this(plan, rank, store, tempDir, threads, overlap, startedMs, ModelCache.forOneRank());
+    }
+
+    /** @param models the process's model: a slot's keeps it loaded for its next rank */
+    Worker(Plan plan, int rank, ObjectStore store, Path tempDir, int threads, boolean overlap, long startedMs, ModelCache models) {
+        this.models = models;
         this.plan = plan;
         this.rank = rank;
         this.store = store;
@@ -86,7 +90,8 @@ public final class Worker {
             Future<?> scanned = prefetch.submit(() -> loader.scan(mine));
             Future<LoadedPartition> next = mine.isEmpty() || !overlap ? null : prefetch.submit(() -> loader.load(mine.get(0)));
             long t0 = System.nanoTime();
-            try (ModelRunner model = loadModel(spec)) {
+            try (ModelCache.Lease lease = models.lease(plan, store, tempDir, rank)) {
+                ModelRunner model = lease.model(); // a slot's later ranks only check it is still the planned one
                 double modelLoadSeconds = (System.nanoTime() - t0) / 1e9;
                 await(scanned); // nothing is computed before every prediction to skip is known to be this plan's
                 reporter.modelLoaded();
@@ -168,27 +173,6 @@ public final class Worker {
             await(uploading);
         } catch (RuntimeException alsoFailed) {
             LOG.warn("rank {}: the last prediction upload failed too: {}", rank, alsoFailed.getMessage());
-        }
-    }
-
-    private ModelRunner loadModel(InferenceJobSpec spec) {
-        S3Uri uri = S3Uri.parse("spec.model.uri", spec.model().uri());
-        Path file = tempDir.resolve("model-" + rank + "-" + ProcessHandle.current().pid() + ".pt");
-        try {
-            String etag = store.download(uri, file, "spec.model.uri");
-            if (plan.model() != null && !plan.model().etag().equals(etag)) {
-                // predictions record the planned model: computing with another would mislabel them
-                throw new BadInputException("spec.model.uri", uri + " changed since the job was planned (etag "
-                        + plan.model().etag() + " -> " + etag + "): the model must not change while a job runs; run the job"
-                        + " again to plan it with the new model");
-            }
-            return ModelRunner.load(file, spec.model(), spec.deviceOrDefault() == Device.gpu, uri.toString());
-        } finally {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // temp folder goes with the pod
-            }
         }
     }
 

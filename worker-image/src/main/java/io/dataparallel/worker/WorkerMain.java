@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker image's entry point. {@code worker} (the default) runs one rank;
- * {@code summarizer} runs the summarizer; {@code warmup} loads the engine (image builds). The
+ * {@code summarizer} runs the summarizer; {@code warmup} loads the engine (image builds);
+ * {@code slot} runs ranks one after another for the local pool ({@link Slot}). The
  * exit code is a {@link WorkerExit}, the contract with the Job's podFailurePolicy: bad input
  * fails the index, anything else but success is retried. Every failure is one log line that
  * names the field and the fix; no stack trace.
@@ -32,40 +33,66 @@ import org.slf4j.LoggerFactory;
 public final class WorkerMain {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
+    /**
+     * How a command ended.
+     *
+     * @param exitCode its {@link WorkerExit} code
+     * @param error    the one line logged about the failure, null when it succeeded
+     */
+    record Ending(int exitCode, String error) {
+        static final Ending OK = new Ending(WorkerExit.OK.code(), null);
+    }
+
     private WorkerMain() {
     }
 
     public static void main(String[] args) {
         String command = args.length == 0 ? WorkerLaunch.WORKER : args[0];
         long started = ManagementFactory.getRuntimeMXBean().getStartTime(); // JVM start: end to end includes it
+        if (WorkerLaunch.SLOT.equals(command)) {
+            System.exit(new Slot(System.getenv(), started).serve(System.in, System.out));
+        }
         System.exit(run(command, System.getenv(), started));
     }
 
     /** Runs {@code command} with {@code env} as the process environment; returns the exit code. */
     public static int run(String command, Map<String, String> env, long startedMs) {
-        try {
-            switch (command) {
-                case WorkerLaunch.WORKER -> runWorker(env, startedMs);
-                case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
-                case WorkerLaunch.WARMUP -> warmup(env);
-                default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
-                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + " or " + WorkerLaunch.WARMUP);
-            }
-            return WorkerExit.OK.code();
-        } catch (BadInputException e) {
-            LOG.error("bad input, not retrying: {}", e.getMessage());
-            return WorkerExit.BAD_INPUT.code();
-        } catch (StoreUnavailableException e) {
-            LOG.error("store unavailable, will be retried: {}", e.getMessage());
-            return WorkerExit.RETRY.code();
-        } catch (RuntimeException | Error e) {
-            LOG.error("failed, will be retried: {}", ModelRunner.firstLine(e));
-            LOG.debug("failure detail", e);
-            return WorkerExit.RETRY.code();
+        try (ModelCache models = ModelCache.forOneRank()) {
+            return run(command, env, startedMs, models).exitCode();
         }
     }
 
-    private static void runWorker(Map<String, String> env, long startedMs) {
+    /**
+     * Runs {@code command}; a {@code worker} computes with the model {@code models} holds (a
+     * slot's, kept from its previous rank) or loads it there.
+     */
+    static Ending run(String command, Map<String, String> env, long startedMs, ModelCache models) {
+        try {
+            switch (command) {
+                case WorkerLaunch.WORKER -> runWorker(env, startedMs, models);
+                case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
+                case WorkerLaunch.WARMUP -> warmup(env);
+                default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
+                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + ", " + WorkerLaunch.WARMUP + " or " + WorkerLaunch.SLOT);
+            }
+            return Ending.OK;
+        } catch (BadInputException e) {
+            return failed(WorkerExit.BAD_INPUT, "bad input, not retrying: " + e.getMessage());
+        } catch (StoreUnavailableException e) {
+            return failed(WorkerExit.RETRY, "store unavailable, will be retried: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            LOG.debug("failure detail", e);
+            return failed(WorkerExit.RETRY, "failed, will be retried: " + ModelRunner.firstLine(e));
+        }
+    }
+
+    /** The failure's one line: logged, and reported by a slot (the local pool shows it per rank). */
+    private static Ending failed(WorkerExit exit, String error) {
+        LOG.error("{}", error);
+        return new Ending(exit.code(), error);
+    }
+
+    private static void runWorker(Map<String, String> env, long startedMs, ModelCache models) {
         WorkerEnv we = WorkerEnv.from(env);
         Plan plan = readPlan(we.plan().toString(), env);
         if (plan.worldSize() != we.worldSize()) {
@@ -74,7 +101,7 @@ public final class WorkerMain {
         }
         DjlSetup.configure(we.threads(), env);
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
-            RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs).run();
+            RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs, models).run();
             if (!result.failedPartitions().isEmpty()) {
                 // the good partitions are written; BAD_INPUT still fails the index, so the job counts this worker failed
                 int failed = result.failedPartitions().size();

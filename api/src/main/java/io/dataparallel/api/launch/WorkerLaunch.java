@@ -16,6 +16,13 @@ public final class WorkerLaunch {
     public static final String SUMMARIZER = "summarizer";
     /** Command: load the PyTorch engine once so an image build caches its natives. */
     public static final String WARMUP = "warmup";
+    /**
+     * Command: run ranks one after another in one process, loading libtorch and the model once
+     * (local mode's worker processes). Rank numbers come on standard input, one a line; after
+     * each rank the process prints a {@link RankExit} line; end of input ends it. Not used on a
+     * cluster, where a pod is one rank.
+     */
+    public static final String SLOT = "slot";
 
     /** This worker's rank, {@code 0..WORLD_SIZE-1}. */
     public static final String RANK = "RANK";

@@ -38,11 +38,13 @@ import java.util.List;
  * @param samples               samples of all this rank's partitions, resumed ones included
  * @param computedSamples       samples computed in this run
  * @param downloadSeconds       total S3 download time (mostly hidden behind compute)
- * @param modelLoadSeconds      model download and load time
+ * @param modelLoadSeconds      model download and load time (a local slot's later ranks: only the check that the
+ *                              model it keeps loaded is still the planned one)
  * @param endToEndSeconds       worker wall time from start to its last write
- * @param cpuSeconds            process CPU time (user + system), for cost
+ * @param cpuSeconds            process CPU time (user + system) since {@code startedMs}, for cost
  * @param peakRssMb             peak resident set size
- * @param startedMs             worker start, epoch ms
+ * @param startedMs             worker start, epoch ms: its process's start (start-up included) for the first rank a
+ *                              process runs, the moment it took the rank for a local slot's later ones
  * @param finishedMs            worker end, epoch ms
  * @param partitions            per-partition timings, in processing order
  * @param failedPartitions      partitions this rank could not compute for their own input, with why; the rank

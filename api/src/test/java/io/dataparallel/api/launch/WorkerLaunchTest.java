@@ -17,8 +17,8 @@ class WorkerLaunchTest {
                 List.of(WorkerLaunch.RANK, WorkerLaunch.COMPLETION_INDEX, WorkerLaunch.WORLD_SIZE, WorkerLaunch.PLAN,
                         WorkerLaunch.THREADS, WorkerLaunch.OVERLAP, WorkerLaunch.TMPDIR, WorkerLaunch.OFFLINE));
         assertEquals(List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), WorkerLaunch.CREDENTIAL_KEYS);
-        assertEquals(List.of("worker", "summarizer", "warmup"),
-                List.of(WorkerLaunch.WORKER, WorkerLaunch.SUMMARIZER, WorkerLaunch.WARMUP));
+        assertEquals(List.of("worker", "summarizer", "warmup", "slot"),
+                List.of(WorkerLaunch.WORKER, WorkerLaunch.SUMMARIZER, WorkerLaunch.WARMUP, WorkerLaunch.SLOT));
     }
 
     @Test
