@@ -66,7 +66,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Every object under {@code prefix}, in the store's (lexical) order, across all pages. */
     public List<StoredObject> list(S3Uri prefix, String field) {
-        return call(field, prefix, () -> {
+        return call("LIST", field, prefix, () -> {
             List<StoredObject> out = new ArrayList<>();
             String token = null;
             do {
@@ -83,7 +83,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The object's size, ETag and metadata, or empty when it does not exist. */
     public Optional<StoredObject> head(S3Uri uri, String field) {
-        return call(field, uri, () -> {
+        return call("HEAD", field, uri, () -> {
             try {
                 HeadObjectResponse r = s3.headObject(b -> b.bucket(uri.bucket()).key(uri.key()));
                 return Optional.of(new StoredObject(uri.key(), r.contentLength(), StoredObject.unquote(r.eTag()), r.metadata()));
@@ -100,7 +100,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** The object's bytes, or empty when it does not exist. */
     public Optional<byte[]> getIfExists(S3Uri uri, String field) {
-        return call(field, uri, () -> {
+        return call("GET", field, uri, () -> {
             try {
                 return Optional.of(s3.getObjectAsBytes(b -> b.bucket(uri.bucket()).key(uri.key())).asByteArray());
             } catch (NoSuchKeyException e) {
@@ -119,7 +119,7 @@ public final class ObjectStore implements AutoCloseable {
      * Downloads to {@code target} (replaced atomically) and returns the ETag the store served.
      */
     public String download(S3Uri uri, Path target, String field) {
-        return call(field, uri, () -> {
+        return call("GET", field, uri, () -> {
             Path part = target.resolveSibling(target.getFileName() + ".part");
             try {
                 GetObjectResponse r = s3.getObject(GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build(),
@@ -152,7 +152,38 @@ public final class ObjectStore implements AutoCloseable {
      * one would need a copy.
      */
     public Fetched getDirect(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
-        return call(field, uri, () -> {
+        // the SDK retries a request until it hands over the body; a body that breaks off after that is ours to retry
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return getDirectOnce(uri, field, alignAt);
+            } catch (BodyBrokeOff e) {
+                if (attempt >= S3Clients.MAX_ATTEMPTS) {
+                    throw new StoreUnavailableException("reading GET " + uri + " (" + field + ") broke off " + attempt
+                            + " times: " + e.getMessage(), e);
+                }
+                sleep(Math.min(5_000, 200L << attempt));
+            }
+        }
+    }
+
+    /** A body that ended before its Content-Length: the connection broke, the request may be tried again. */
+    private static final class BodyBrokeOff extends RuntimeException {
+        BodyBrokeOff(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting to read again", e);
+        }
+    }
+
+    private Fetched getDirectOnce(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
+        return call("GET", field, uri, () -> {
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.bucket()).key(uri.key()))) {
                 long length = in.response().contentLength();
                 if (length > Integer.MAX_VALUE - AlignedBuffer.ALIGNMENT) {
@@ -168,14 +199,13 @@ public final class ObjectStore implements AutoCloseable {
                     data.put(chunk, 0, n);
                 }
                 if (data.hasRemaining()) {
-                    throw new StoreUnavailableException("the store ended " + uri + " after " + data.position() + " of "
-                            + length + " bytes", null);
+                    throw new BodyBrokeOff("the store ended it after " + data.position() + " of " + length + " bytes", null);
                 }
                 return new Fetched(data.flip(), StoredObject.unquote(in.response().eTag()));
             } catch (NoSuchKeyException e) {
                 throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
             } catch (IOException e) {
-                throw new StoreUnavailableException("reading " + uri + " broke off: " + e.getMessage(), e);
+                throw new BodyBrokeOff(e.getMessage(), e);
             }
         });
     }
@@ -186,7 +216,7 @@ public final class ObjectStore implements AutoCloseable {
      */
     public boolean put(S3Uri uri, byte[] body, String contentType, Map<String, String> metadata,
                        boolean onlyIfAbsent, String field) {
-        return call(field, uri, () -> {
+        return call("PUT", field, uri, () -> {
             PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(uri.bucket()).key(uri.key())
                     .contentType(contentType).metadata(metadata);
             if (onlyIfAbsent) {
@@ -215,7 +245,7 @@ public final class ObjectStore implements AutoCloseable {
             for (StoredObject o : objects.subList(from, Math.min(objects.size(), from + DELETE_BATCH))) {
                 ids.add(ObjectIdentifier.builder().key(o.key()).build());
             }
-            call(field, prefix, () -> {
+            call("DELETE", field, prefix, () -> {
                 DeleteObjectsResponse r = s3.deleteObjects(b -> b.bucket(prefix.bucket()).delete(d -> d.objects(ids).quiet(true)));
                 if (r.hasErrors() && !r.errors().isEmpty()) {
                     S3Error first = r.errors().get(0);
@@ -233,19 +263,20 @@ public final class ObjectStore implements AutoCloseable {
         put(uri, json, "application/json", Map.of(), false, field);
     }
 
-    private static <T> T call(String field, S3Uri uri, Supplier<T> action) {
+    /** Runs one store request ({@code operation} on {@code uri}); a failure names both, and the field behind the URI. */
+    private static <T> T call(String operation, String field, S3Uri uri, Supplier<T> action) {
         try {
             return action.get();
         } catch (S3Exception e) {
-            throw translate(field, uri, e);
+            throw translate(operation, field, uri, e);
         } catch (SdkClientException e) {
-            throw new StoreUnavailableException("cannot reach the store for " + uri + " (" + field
+            throw new StoreUnavailableException("cannot reach the store for " + operation + " " + uri + " (" + field
                     + ") after " + S3Clients.MAX_ATTEMPTS + " attempts: " + rootMessage(e)
                     + "; check spec.s3.endpoint and that the store is up", e);
         }
     }
 
-    private static RuntimeException translate(String field, S3Uri uri, S3Exception e) {
+    private static RuntimeException translate(String operation, String field, S3Uri uri, S3Exception e) {
         String code = code(e);
         if ("NoSuchBucket".equals(code)) {
             return new BadInputException(field, "bucket '" + uri.bucket() + "' does not exist: create it or fix the URI " + uri);
@@ -259,10 +290,10 @@ public final class ObjectStore implements AutoCloseable {
                     + "): give the credentials in spec.s3.credentialsSecret permission to use this bucket and prefix");
         }
         if (e.statusCode() >= 500 || e.statusCode() == 429) {
-            return new StoreUnavailableException("the store kept failing for " + uri + " (" + field + "): HTTP "
+            return new StoreUnavailableException("the store kept failing for " + operation + " " + uri + " (" + field + "): HTTP "
                     + e.statusCode() + " " + code + " after " + S3Clients.MAX_ATTEMPTS + " attempts", e);
         }
-        return new BadInputException(field, "the store refused the request for " + uri + ": HTTP " + e.statusCode() + " " + code
+        return new BadInputException(field, "the store refused " + operation + " " + uri + ": HTTP " + e.statusCode() + " " + code
                 + (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null ? " (" + e.awsErrorDetails().errorMessage() + ")" : ""));
     }
 
