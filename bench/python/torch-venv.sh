@@ -3,7 +3,8 @@
 # 0.35.1 runs), numpy and boto3, making it first if it is missing: the benchmark's Python
 # references run on it so that both sides run the same kernels. Made once, then reused
 # (a few GB: PyPI's Linux wheel pulls CUDA libraries even where only the CPU is used).
-#   bench/python/torch-venv.sh        # path of the venv's python on stdout, progress on stderr
+#   bench/python/torch-venv.sh             # path of the venv's python on stdout, progress on stderr
+#   bench/python/torch-venv.sh --if-ready  # the path if it is made, else exit 1 (installs nothing)
 # DATAPARALLEL_TORCH_VENV chooses the folder (default ~/.cache/dataparallel/venv-torch-2.7.1).
 set -euo pipefail
 version=2.7.1
@@ -11,6 +12,9 @@ venv="${DATAPARALLEL_TORCH_VENV:-$HOME/.cache/dataparallel/venv-torch-$version}"
 ready() {
   "$venv/bin/python" -c "import torch, numpy, boto3, sys; sys.exit(torch.__version__.split('+')[0] != '$version')" 2>/dev/null
 }
+if ! ready && [ "${1:-}" = --if-ready ]; then
+  exit 1
+fi
 if ! ready; then
   echo "installing torch==$version into $venv (once; minutes)" >&2
   rm -rf "$venv"

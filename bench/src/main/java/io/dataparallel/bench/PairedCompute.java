@@ -74,7 +74,7 @@ public final class PairedCompute {
     }
 
     /** The partition in direct memory, placed the way the worker's download places it. */
-    private static ByteBuffer aligned(Path file) throws IOException {
+    static ByteBuffer aligned(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         return AlignedBuffer.allocate(bytes.length, Npz.firstArrayData(ByteBuffer.wrap(bytes))).put(bytes).flip();
     }
