@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# All benchmarks in one run.  bench/run.sh          full run (tens of minutes on 2 cores)
-#                             bench/run.sh --smoke  tiny sizes, one run each (CI)
-# Full runs install the Python reference (Debian's python3-torch, python3-boto3) if missing.
+# All benchmarks in one run.  bench/run.sh                 full run (tens of minutes on 2 cores)
+#                             bench/run.sh --smoke         tiny sizes, one run each (CI)
+#                             bench/run.sh --compute-only  the worker's compute against PyTorch in Python (minutes)
+# Full runs make the Python references' PyTorch 2.7.1 venv once (bench/python/torch-venv.sh, a
+# few GB from PyPI) and install Debian's python3-torch 1.13 and python3-boto3, the second column,
+# if missing. Smoke runs use whichever of the two is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ " $* " != *" --smoke "* ]] && ! /usr/bin/python3 -c "import torch, boto3" 2>/dev/null; then
-  (apt-get update -qq && apt-get install -y -qq python3-torch python3-boto3 python3-numpy) >/dev/null || \
-    echo "note: could not install python3-torch/boto3: the Python references will be skipped" >&2
+if [[ " $* " != *" --smoke "* ]]; then
+  if ! /usr/bin/python3 -c "import torch, boto3" 2>/dev/null; then
+    (apt-get update -qq && apt-get install -y -qq python3-torch python3-boto3 python3-numpy) >/dev/null || \
+      echo "note: could not install python3-torch/boto3: the PyTorch 1.13 column will be missing" >&2
+  fi
+  DATAPARALLEL_TORCH_PYTHON="$(bench/python/torch-venv.sh)" || \
+    echo "note: could not make the PyTorch 2.7.1 venv: the Python references run on 1.13 only" >&2
+else
+  DATAPARALLEL_TORCH_PYTHON="$(bench/python/torch-venv.sh --if-ready || true)"
 fi
+export DATAPARALLEL_TORCH_PYTHON
 if [ ! -f bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar ] || [ "${REBUILD:-}" = 1 ]; then
-  # the CLI too: benchmark 7 runs the dataparallel command
-  mvn -B -q -o -DskipTests install -pl bench,cli -am 2>/dev/null || mvn -B -q -DskipTests install -pl bench,cli -am
+  # package, not install: the reactor hands bench the modules it just built; the CLI too, as benchmark 7 runs
+  # the dataparallel command
+  mvn -B -q -o -DskipTests -De2e.skip=true package -pl bench,cli -am 2>/dev/null || mvn -B -q -DskipTests -De2e.skip=true package -pl bench,cli -am
 fi
 export PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cpu OPT_OUT_TRACKING=true
 exec java -Xmx2g -XX:+UseSerialGC -Dai.djl.offline=true -cp "bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \

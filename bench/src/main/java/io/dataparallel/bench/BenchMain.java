@@ -9,9 +9,10 @@ import java.util.Set;
  * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
  * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
  * bench/results.json (smoke: bench/target/smoke/). Parts can be left out while working on
- * one: --skip-worker, --skip-resnet, --skip-sweeps, --skip-local, --skip-planner, --skip-operator; a run
- * that leaves parts out writes to bench/target/partial/, so bench/results.md always holds a
- * whole run.
+ * one: --skip-worker, --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute, --skip-local, --skip-planner,
+ * --skip-operator; --compute-only runs only the paired compute comparison with Python (issue 13,
+ * minutes). A run that leaves parts out writes to bench/target/partial/, so bench/results.md
+ * always holds a whole run.
  */
 public final class BenchMain {
     private BenchMain() {
@@ -23,21 +24,25 @@ public final class BenchMain {
         Path repo = Path.of("").toAbsolutePath();
         Path work = Files.createTempDirectory("dataparallel-bench");
         Results results = new Results();
-        boolean partial = flags.stream().anyMatch(f -> f.startsWith("--skip-"));
+        boolean computeOnly = flags.contains("--compute-only");
+        boolean partial = computeOnly || flags.stream().anyMatch(f -> f.startsWith("--skip-"));
         Path out = smoke ? repo.resolve("bench/target/smoke") : partial ? repo.resolve("bench/target/partial") : repo.resolve("bench");
         String command = "bench/run.sh" + (args.length == 0 ? "" : " " + String.join(" ", args));
         results.writeAsYouGo(out, command, smoke ? "smoke" : partial ? "partial" : "full");
         long t0 = System.nanoTime();
-        if (!flags.contains("--skip-worker")) {
+        if (!flags.contains("--skip-compute")) {
+            ComputeBench.run(results, smoke, Files.createDirectories(work.resolve("compute")), repo);
+        }
+        if (!computeOnly && !flags.contains("--skip-worker")) {
             WorkerBench.run(results, smoke, work.resolve("worker"), repo, flags);
         }
-        if (!flags.contains("--skip-local")) {
+        if (!computeOnly && !flags.contains("--skip-local")) {
             LocalModeBench.run(results, smoke, Files.createDirectories(work.resolve("local")), repo);
         }
-        if (!flags.contains("--skip-planner")) {
+        if (!computeOnly && !flags.contains("--skip-planner")) {
             PlannerBench.run(results, smoke, Files.createDirectories(work.resolve("planner")));
         }
-        if (!flags.contains("--skip-operator")) {
+        if (!computeOnly && !flags.contains("--skip-operator")) {
             OperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator")));
             ClusterOperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator-cluster")));
         }

@@ -41,7 +41,9 @@ public final class PairedCompute {
         double[] raw = new double[rounds];
         double[] ratio = new double[rounds];
         // loaded before the raw loop, so that DJL is set up (offline, threads) the way the worker sets it up
-        try (ComputePath runner = ComputePath.load(modelFile, spec, threads);
+        // the plain layout, as the raw loop has: this figure is the path's overhead; PairedLayout and
+        // PairedForward measure what channels-last images (the worker's default) add
+        try (ComputePath runner = ComputePath.load(modelFile, spec, threads, false);
              RawForward loop = new RawForward(modelFile, inputs.get(0), inputs.get(1))) {
             for (int r = -1; r < rounds; r++) { // round -1 warms both executors up
                 // odd rounds run the raw loop first, so neither side always follows the other
@@ -74,7 +76,7 @@ public final class PairedCompute {
     }
 
     /** The partition in direct memory, placed the way the worker's download places it. */
-    private static ByteBuffer aligned(Path file) throws IOException {
+    static ByteBuffer aligned(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         return AlignedBuffer.allocate(bytes.length, Npz.firstArrayData(ByteBuffer.wrap(bytes))).put(bytes).flip();
     }

@@ -77,7 +77,7 @@ public final class Results {
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(String.format(Locale.ROOT, "%.1f", memoryGb())).append(" GB memory, ").append(System.getProperty("os.name"))
                 .append(' ').append(System.getProperty("os.arch")).append("; Java ").append(System.getProperty("java.version"))
-                .append("; DJL 0.35.1 with libtorch 2.7.1 (CPU); Python reference: Debian python3-torch.\n\n");
+                .append("; DJL 0.35.1 with libtorch 2.7.1 (CPU); Python references: PyTorch 2.7.1 (venv from PyPI, bench/python/torch-venv.sh) and Debian python3-torch 1.13.\n\n");
         md.append("Each figure is the median of the runs listed; the ratio is figure / reference. What the figures mean,"
                 + " where a goal is missed and what profiling showed: [analysis.md](analysis.md) (written by hand after a run).\n\n");
         md.append("| # | figure | median | runs | reference | ratio | goal |\n|---|---|---|---|---|---|---|\n");

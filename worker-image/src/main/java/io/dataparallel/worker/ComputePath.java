@@ -23,16 +23,25 @@ public final class ComputePath implements AutoCloseable {
 
     /** Sets DJL up as a worker with {@code threads} compute threads does and loads the model on the CPU. */
     public static ComputePath load(Path modelFile, ModelSpec spec, int threads) {
-        DjlSetup.configure(threads, Map.of());
-        return new ComputePath(ModelRunner.load(modelFile, spec, false, modelFile.toString()));
+        return load(modelFile, spec, threads, spec.channelsLastOrDefault());
     }
 
-    /** Runs {@code rows} samples of {@code inputs} in batches of {@code batchSize}, then quality data when labels are given. */
-    public void run(String partition, List<NpyArray> inputs, NpyArray labels, long rows, int batchSize) {
+    /** As {@link #load(Path, ModelSpec, int)}, with images stored channels-last or not (the benchmark compares the two). */
+    public static ComputePath load(Path modelFile, ModelSpec spec, int threads, boolean channelsLast) {
+        DjlSetup.configure(threads, Map.of());
+        return new ComputePath(ModelRunner.load(modelFile, spec, false, modelFile.toString(), new InputLayout(channelsLast)));
+    }
+
+    /**
+     * Runs {@code rows} samples of {@code inputs} in batches of {@code batchSize}, then quality data when labels are given;
+     * returns the model's outputs.
+     */
+    public List<NpyArray> run(String partition, List<NpyArray> inputs, NpyArray labels, long rows, int batchSize) {
         ModelRunner.Outputs out = runner.run(partition, inputs, rows, batchSize);
         if (labels != null) {
             QualityData.compute(labels, out.arrays().get(0));
         }
+        return out.arrays();
     }
 
     @Override

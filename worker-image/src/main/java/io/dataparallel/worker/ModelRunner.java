@@ -36,21 +36,29 @@ final class ModelRunner implements AutoCloseable {
     private final ParameterStore parameters;
     private final Device device;
     private final ModelSpec spec;
+    private final InputLayout layout;
 
-    private ModelRunner(Model model, Device device, ModelSpec spec) {
+    private ModelRunner(Model model, Device device, ModelSpec spec, InputLayout layout) {
         this.model = model;
         this.block = (PtSymbolBlock) model.getBlock();
         this.parameters = new ParameterStore(model.getNDManager(), false);
         this.device = device;
         this.spec = spec;
+        this.layout = layout;
     }
 
     /**
-     * Loads {@code file} (TorchScript) on the CPU or the first GPU.
+     * Loads {@code file} (TorchScript) on the CPU or the first GPU, inputs laid out as {@code spec.model.channelsLast}
+     * says on the CPU (where it was measured; a GPU keeps the partition's layout).
      *
      * @param gpu true for {@code spec.device: gpu}
      */
     static ModelRunner load(Path file, ModelSpec spec, boolean gpu, String modelUri) {
+        return load(file, spec, gpu, modelUri, new InputLayout(!gpu && spec.channelsLastOrDefault()));
+    }
+
+    /** Loads {@code file} as {@link #load(Path, ModelSpec, boolean, String)} does, with the given input layout. */
+    static ModelRunner load(Path file, ModelSpec spec, boolean gpu, String modelUri, InputLayout layout) {
         Device device;
         if (gpu) {
             if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
@@ -72,7 +80,7 @@ final class ModelRunner implements AutoCloseable {
         }
         // TorchScript keeps no argument count DJL can read before a call, so a wrong
         // spec.model.inputs shows on the first forward, reported as a bad input there
-        return new ModelRunner(model, device, spec);
+        return new ModelRunner(model, device, spec, layout);
     }
 
     String deviceName() {
@@ -97,7 +105,7 @@ final class ModelRunner implements AutoCloseable {
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             List<NDArray> whole = new ArrayList<>();
             for (NpyArray in : inputs) {
-                whole.add(manager.create(in.data(), new Shape(in.shape()), toDjl(in)));
+                whole.add(layout.apply(manager.create(in.data(), new Shape(in.shape()), toDjl(in))));
             }
             OutputBuffers buffers = null;
             int batches = 0;

@@ -1,0 +1,67 @@
+package io.dataparallel.bench;
+
+import io.dataparallel.core.example.CaiDataGenerator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 13's compute-only comparison on three models (the example CNN, the ResNet-like and the
+ * ViT-like one): {@link PairedForward} in a process of its own per model, the worker's compute
+ * path against PyTorch's own forward in Python on each interpreter of {@link PythonRefs}, one pass
+ * each per round, in rotating order, on the same partition file with the same thread count. The
+ * goal (compute-only at least PyTorch 2.7.1's) is judged on the median per-round ratio.
+ */
+final class ComputeBench {
+    /** A model and the partition it is measured on. */
+    record Case(String name, Path model, int samples, int batch) {
+    }
+
+    private ComputeBench() {
+    }
+
+    static List<Case> cases(Path repo, boolean smoke) {
+        return List.of(
+                new Case("CAI-shaped CNN", repo.resolve("examples/models/astro-redshift.pt"), smoke ? 128 : 5113, 512),
+                new Case("ResNet-like", repo.resolve("bench/models/astro-resnet.pt"), smoke ? 32 : 512, 32),
+                new Case("ViT-like", repo.resolve("bench/models/astro-vit.pt"), smoke ? 32 : 512, 32));
+    }
+
+    static void run(Results results, boolean smoke, Path work, Path repo) throws Exception {
+        List<PythonRefs.Ref> refs = PythonRefs.available();
+        if (refs.isEmpty()) {
+            results.note("compute-only against Python skipped: no Python with torch (bench/run.sh makes the PyTorch 2.7.1 venv)");
+            return;
+        }
+        int rounds = smoke ? 1 : 7;
+        for (Case c : cases(repo, smoke)) {
+            Path partition = work.resolve("compute-" + c.samples() + ".npz");
+            WorkerRuns.writeFile(partition, CaiDataGenerator.partition(2026, 0, c.samples()));
+            List<String> args = new ArrayList<>(List.of(c.model().toString(), partition.toString(), Integer.toString(c.batch()),
+                    Integer.toString(WorkerBench.THREADS), Integer.toString(rounds)));
+            refs.forEach(r -> args.add(r.exe()));
+            Map<?, ?> out = WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.PairedForward",
+                    args.toArray(String[]::new)), Map.of()));
+            Map<?, ?> djl = (Map<?, ?>) out.get("djl");
+            List<?> python = (List<?>) out.get("python");
+            for (int k = 0; k < refs.size(); k++) {
+                Map<?, ?> py = (Map<?, ?>) python.get(k);
+                boolean primary = k == 0 && refs.get(0).label().startsWith("PyTorch 2.7.1");
+                double[] ratios = doubles(py.get("djl_ratios"));
+                String setting = c.name() + ", " + c.samples() + " samples, batch " + c.batch() + ", " + WorkerBench.THREADS
+                        + " threads, " + rounds + " paired rounds";
+                results.add(new Figure(2, "worker compute path against " + refs.get(k).label() + "'s forward in Python, ratio per"
+                        + " round, " + setting, "x", Figure.median(ratios), ratios, 1.0, refs.get(k).label() + " in the same round",
+                        primary ? "ratio >= 1.0" : "", primary ? Figure.median(ratios) >= 1.0 : null));
+                results.add(new Figure(2, "same rounds in samples/s, " + c.name(), "samples/s", Figure.median(doubles(djl.get("rounds"))),
+                        doubles(djl.get("rounds")), Figure.median(doubles(py.get("rounds"))), refs.get(k).label() + " forward (Python)",
+                        "", null));
+            }
+        }
+    }
+
+    private static double[] doubles(Object list) {
+        return ((List<?>) list).stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+    }
+}

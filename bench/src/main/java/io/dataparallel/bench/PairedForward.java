@@ -1,0 +1,175 @@
+package io.dataparallel.bench;
+
+import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
+import io.dataparallel.worker.ComputePath;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 13's fair reference: the worker's compute path ({@link ComputePath}) against PyTorch's
+ * own forward in Python ({@code bench/python/forward.py --serve}), one Python process per
+ * interpreter given (PyTorch 2.7.1, the libtorch DJL runs, and Debian's 1.13), all loaded once
+ * and then run in turns, one pass over the same partition each per round, the order rotating
+ * from round to round. Only one of them computes at a time and all of them see the same drift
+ * of a shared machine, so the per-round ratio is the figure; samples/s are context. Each side
+ * also reports samples per CPU-second of its process (all threads): with one thread that counts
+ * the work done and hardly the time spent waiting for a core, which a busy machine hides in
+ * wall time; with more threads it also counts OpenMP's spinning at barriers.
+ *
+ * <p>{@code PairedForward MODEL.pt PARTITION.npz BATCH THREADS ROUNDS PYTHON...}: prints one JSON line.
+ */
+public final class PairedForward {
+    private PairedForward() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path modelFile = Path.of(args[0]);
+        Path partition = Path.of(args[1]);
+        int batch = Integer.parseInt(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        int rounds = Integer.parseInt(args[4]);
+        Map<String, NpyArray> arrays = Npz.read(PairedCompute.aligned(partition), null);
+        List<NpyArray> inputs = List.of(arrays.get("images"), arrays.get("magnitudes"));
+        long rows = inputs.get(0).rows();
+        List<Python> pythons = new ArrayList<>();
+        try (ComputePath djl = ComputePath.load(modelFile, new ModelSpec(modelFile.toString(), List.of("images", "magnitudes"), null), threads)) {
+            for (int i = 5; i < args.length; i++) {
+                pythons.add(Python.start(args[i], args[0], args[1], batch, threads));
+            }
+            int sides = pythons.size() + 1;
+            double[][] rates = new double[sides][rounds];
+            double[][] cpuRates = new double[sides][rounds];
+            for (int r = -2; r < rounds; r++) { // two warm-up rounds: the profiling executor optimises on its second call
+                for (int k = 0; k < sides; k++) {
+                    int side = Math.floorMod(k + r, sides); // rotate who goes first
+                    double[] rate = side == 0 ? pass(djl, inputs, rows, batch) : pythons.get(side - 1).pass();
+                    if (r >= 0) {
+                        rates[side][r] = rate[0];
+                        cpuRates[side][r] = rate[1];
+                    }
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", modelFile.getFileName().toString());
+            out.put("batch", batch);
+            out.put("threads", threads);
+            out.put("djl", side(rates[0], null, cpuRates[0], null));
+            List<Map<String, Object>> references = new ArrayList<>(); // in the order given
+            for (int k = 0; k < pythons.size(); k++) {
+                Map<String, Object> ref = new LinkedHashMap<>();
+                ref.put("torch", pythons.get(k).version);
+                ref.putAll(side(rates[k + 1], rates[0], cpuRates[k + 1], cpuRates[0]));
+                references.add(ref);
+            }
+            out.put("python", references);
+            System.out.println(new String(Json.write(out), StandardCharsets.UTF_8));
+        } finally {
+            for (Python p : pythons) {
+                p.close();
+            }
+        }
+    }
+
+    /** One pass of the worker's compute path: samples per wall second and per CPU-second of this process. */
+    private static double[] pass(ComputePath djl, List<NpyArray> inputs, long rows, int batch) {
+        long t0 = System.nanoTime();
+        double c0 = cpuSeconds();
+        djl.run("paired", inputs, null, rows, batch);
+        return new double[] {rows / ((System.nanoTime() - t0) / 1e9), rows / (cpuSeconds() - c0)};
+    }
+
+    private static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** One side's rounds, and when {@code djl} is given, DJL's ratio to it per round, by wall and by CPU time. */
+    private static Map<String, Object> side(double[] rates, double[] djl, double[] cpuRates, double[] djlCpu) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples_per_second", round(Figure.median(rates)));
+        m.put("rounds", roundAll(rates));
+        m.put("samples_per_cpu_second", round(Figure.median(cpuRates)));
+        if (djl != null) {
+            m.put("djl_ratio", round(Figure.median(ratios(djl, rates))));
+            m.put("djl_ratios", roundAll(ratios(djl, rates)));
+            m.put("djl_cpu_ratio", round(Figure.median(ratios(djlCpu, cpuRates))));
+            m.put("djl_cpu_ratios", roundAll(ratios(djlCpu, cpuRates)));
+        }
+        return m;
+    }
+
+    private static double[] ratios(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return r;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static List<Double> roundAll(double[] v) {
+        List<Double> out = new ArrayList<>();
+        for (double x : v) {
+            out.add(round(x));
+        }
+        return out;
+    }
+
+    /** A {@code forward.py --serve} process: one pass per line written to it. */
+    private static final class Python implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final Writer in;
+        private final String version;
+
+        private Python(Process process) throws Exception {
+            this.process = process;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            this.version = String.valueOf(Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class).get("torch")).replaceAll("\\+.*", "");
+        }
+
+        static Python start(String python, String model, String partition, int batch, int threads) throws Exception {
+            return new Python(new ProcessBuilder(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
+                    Integer.toString(threads), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+
+        double[] pass() throws Exception {
+            in.write("pass\n");
+            in.flush();
+            Map<?, ?> m = Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class);
+            return new double[] {((Number) m.get("samples_per_second")).doubleValue(), ((Number) m.get("samples_per_cpu_second")).doubleValue()};
+        }
+
+        private String line() throws Exception {
+            String l = out.readLine();
+            if (l == null) {
+                throw new IllegalStateException("the Python reference ended early (exit " + process.waitFor() + ")");
+            }
+            return l;
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroy();
+            }
+        }
+    }
+}
