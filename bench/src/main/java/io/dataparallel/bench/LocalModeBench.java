@@ -47,7 +47,7 @@ final class LocalModeBench {
             before.add(runExample(repo, Files.createDirectories(work.resolve("before-" + i)), smoke, true));
             after.add(runExample(repo, Files.createDirectories(work.resolve("after-" + i)), smoke, false));
         }
-        String setting = smoke ? "the example manifest, 4 partitions x 64 samples (smoke)"
+        String setting = smoke ? "the example manifest, 8 partitions x 64 samples (smoke)"
                 : "the example (8 partitions x 1024 samples, 4 workers, 2 at a time, 1 thread each)";
         double[] beforeE2e = before.stream().mapToDouble(Rates::endToEnd).toArray();
         double[] afterE2e = after.stream().mapToDouble(Rates::endToEnd).toArray();
@@ -78,7 +78,7 @@ final class LocalModeBench {
         Path store = dir.resolve("store");
         String manifest = repo.resolve(MANIFEST).toString();
         if (smoke) {
-            cli(repo, dir, perRank, "example", manifest, "--store", store.toString(), "--partitions", "4", "--samples", "64");
+            cli(repo, dir, perRank, "example", manifest, "--store", store.toString(), "--partitions", "8", "--samples", "64");
             cli(repo, dir, perRank, "run", manifest, "--store", store.toString());
         } else {
             cli(repo, dir, perRank, "run", manifest, "--example-data", "--store", store.toString());
