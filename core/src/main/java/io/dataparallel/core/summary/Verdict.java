@@ -4,6 +4,7 @@ import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.dataparallel.api.status.Phase;
+import java.util.List;
 
 /**
  * How a finished job ended, decided in one place so the operator's status and the CLI's
@@ -33,13 +34,30 @@ public record Verdict(Phase phase, boolean partial, String message) {
         if (failed > allowed) {
             return new Verdict(Phase.Failed, false, failed + " of " + summary.workers() + " workers failed, more than spec.maxFailedWorkers ("
                     + allowed + "); " + summary.failedPartitions().size() + " partitions have no prediction (status.failedPartitions lists the first "
-                    + InferenceJobStatus.LISTED_FAILED_PARTITIONS + ", summary.json all)");
+                    + InferenceJobStatus.LISTED_FAILED_PARTITIONS + ", summary.json all)" + why(summary));
         }
         if (failed == 0) {
             return new Verdict(Phase.Succeeded, false, "all " + summary.partitions() + " partitions done");
         }
         return new Verdict(Phase.Succeeded, true, summary.partitionsDone() + "/" + summary.partitions() + " partitions done; "
                 + failed + " workers failed, within spec.maxFailedWorkers (" + allowed + ")");
+    }
+
+    /** How many characters of the first reason a message carries: Events and conditions are read, not scrolled. */
+    static final int WHY_CHARS = 400;
+
+    /**
+     * The first reason the partitions failed, so the message names the field to fix (a bad
+     * {@code spec.model.inputs} fails every partition alike) rather than only counting workers.
+     */
+    private static String why(Summary summary) {
+        List<String> reasons = FailureGroups.lines(summary.failedPartitions());
+        if (reasons.isEmpty()) {
+            return "";
+        }
+        String first = reasons.get(0);
+        first = first.length() > WHY_CHARS ? first.substring(0, WHY_CHARS) + "..." : first;
+        return ". Why: " + first + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " other reasons)" : "");
     }
 
     /** One line on workers stopped at {@code spec.timeout}, for an Event while the summary is still to come. */

@@ -39,7 +39,8 @@ class VerdictTest {
         assertFalse(v.succeeded());
         assertFalse(v.partial());
         assertEquals("2 of 4 workers failed, more than spec.maxFailedWorkers (1); 4 partitions have no prediction"
-                + " (status.failedPartitions lists the first 100, summary.json all)", v.message());
+                + " (status.failedPartitions lists the first 100, summary.json all). Why: 4 partitions (p10, p11, p30, ...): crashed",
+                v.message(), "the reason said once for the partitions it cost, naming what to fix");
     }
 
     @Test
@@ -47,6 +48,7 @@ class VerdictTest {
         Verdict v = Verdict.of(summary(2, 2, List.of(0)), spec(null));
         assertEquals(Phase.Failed, v.phase());
         assertTrue(v.message().startsWith("1 of 2 workers failed, more than spec.maxFailedWorkers (0)"), v.message());
+        assertTrue(v.message().endsWith("summary.json all). Why: crashed"), v.message());
     }
 
     @Test
