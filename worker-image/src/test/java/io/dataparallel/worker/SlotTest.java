@@ -73,7 +73,7 @@ class SlotTest {
             RankResult second = harness.rankResult(plan, 1);
             assertEquals(processStarted, first.startedMs(), "the first rank counts from the process's start");
             assertTrue(second.startedMs() >= first.finishedMs(), "the second from when it was read");
-            assertTrue(second.modelLoadSeconds() < first.modelLoadSeconds(), "only the ETag checked: " + second.modelLoadSeconds());
+            // that the model stayed loaded is checked from the workers' logs (WorkerPoolTest), not by timing: timings are noisy
         }
     }
 }
