@@ -29,6 +29,12 @@ import java.util.Optional;
  * @param timeout                 the longest the workers may run, e.g. {@code 2h} or {@code 1h30m} (the worker
  *                                Job's activeDeadlineSeconds: time suspended or queued does not count)
  * @param image                   worker image override
+ * @param replicas                model replicas per worker process, each with its share of the worker's CPUs
+ *                                (default: chosen by measurement)
+ * @param deadline                when the job must be finished, a duration such as {@code 10m}: workers, batch
+ *                                size, replicas and CPU not given are chosen to meet it at least cost
+ * @param budget                  a cost ceiling in the currency of the node pool's prices: what is not given is
+ *                                chosen for the shortest time within it
  *
  * <p>Copies are made with the {@code with…} methods, so a new field touches this file and the
  * code that reads it, not every place that changes one field.
@@ -49,96 +55,121 @@ public record InferenceJobSpec(
         @Min(0) Integer ttlSecondsAfterFinished,
         Boolean suspend,
         @Pattern(DurationText.PATTERN) String timeout,
-        String image) {
+        String image,
+        @Min(1) @Max(MAX_REPLICAS) Integer replicas,
+        @Pattern(DurationText.PATTERN) String deadline,
+        @Min(0) Double budget) {
 
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final int MAX_WORKERS = 10_000;
     public static final int DEFAULT_RETRIES = 2;
+    public static final int MAX_REPLICAS = 256;
 
     /** The required fields; every optional one unset (its default applies). Set the rest with the {@code with…} methods. */
     public static InferenceJobSpec of(ModelSpec model, DataSpec data, OutputSpec output) {
         return new InferenceJobSpec(model, data, output, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null, null);
     }
 
     public InferenceJobSpec withModel(ModelSpec value) {
         return new InferenceJobSpec(value, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withData(DataSpec value) {
         return new InferenceJobSpec(model, value, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withOutput(OutputSpec value) {
         return new InferenceJobSpec(model, data, value, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withBatchSize(Integer value) {
         return new InferenceJobSpec(model, data, output, value, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withWorkers(Integer value) {
         return new InferenceJobSpec(model, data, output, batchSize, value, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withDevice(Device value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, value, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withNodePool(String value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, value, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withResources(ResourceRequirements value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, value, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withS3(S3Spec value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, value,
-                retries, maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                retries, maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline,
+                budget);
     }
 
     public InferenceJobSpec withRetries(Integer value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, value,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withMaxFailedWorkers(Integer value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                value, ttlSecondsAfterFinished, suspend, timeout, image);
+                value, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withTtlSecondsAfterFinished(Integer value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, value, suspend, timeout, image);
+                maxFailedWorkers, value, suspend, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withSuspend(Boolean value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, value, timeout, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, value, timeout, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withTimeout(String value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, value, image);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, value, image, replicas, deadline, budget);
     }
 
     public InferenceJobSpec withImage(String value) {
         return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, value);
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, value, replicas, deadline, budget);
+    }
+
+    public InferenceJobSpec withReplicas(Integer value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, value, deadline, budget);
+    }
+
+    public InferenceJobSpec withDeadline(String value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, value, budget);
+    }
+
+    public InferenceJobSpec withBudget(Double value) {
+        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
+                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, value);
     }
 
     /** {@code spec.timeout} read, or empty for none (the validator has refused text it cannot read). */
     public Optional<Duration> timeoutDuration() {
         return DurationText.parse(timeout);
+    }
+
+    /** {@code spec.deadline} read, or empty for none (the validator has refused text it cannot read). */
+    public Optional<Duration> deadlineDuration() {
+        return DurationText.parse(deadline);
     }
 
     public int batchSizeOrDefault() {

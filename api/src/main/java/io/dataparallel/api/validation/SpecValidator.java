@@ -83,7 +83,13 @@ public final class SpecValidator {
             out.add(new FieldError("spec.maxFailedWorkers", "is " + spec.maxFailedWorkers() + " but spec.workers is " + spec.workers()
                     + ": allow fewer failed workers than workers (0.." + (spec.workers() - 1) + ")"));
         }
-        timeout(out, spec.timeout());
+        duration(out, "spec.timeout", spec.timeout(), ", or leave it out for no limit");
+        duration(out, "spec.deadline", spec.deadline(), ", or leave it out and give spec.workers");
+        range(out, "spec.replicas", spec.replicas(), 1, InferenceJobSpec.MAX_REPLICAS);
+        if (spec.budget() != null && !(spec.budget() > 0 && Double.isFinite(spec.budget()))) {
+            out.add(new FieldError("spec.budget", "is " + spec.budget() + ": give a cost ceiling above 0 in the currency of the"
+                    + " node pool's prices, or leave it out"));
+        }
         if (spec.s3() != null && spec.s3().hasEndpoint()
                 && !spec.s3().endpoint().matches("https?://[^\\s/]+(/.*)?")) {
             out.add(new FieldError("spec.s3.endpoint", "'" + spec.s3().endpoint() + "' is not a URL: write it as http://host:port or https://host"));
@@ -137,16 +143,16 @@ public final class SpecValidator {
         }
     }
 
-    private static void timeout(List<FieldError> out, String text) {
+    private static void duration(List<FieldError> out, String field, String text, String orElse) {
         if (text == null) {
             return;
         }
         Optional<Duration> d = DurationText.parse(text);
         if (d.isEmpty()) {
-            out.add(new FieldError("spec.timeout", "'" + text + "' is not a duration: write hours, minutes and seconds such as 2h, 45m, 1h30m or 90s"));
+            out.add(new FieldError(field, "'" + text + "' is not a duration: write hours, minutes and seconds such as 2h, 45m, 1h30m or 90s"));
         } else if (d.get().isZero() || d.get().compareTo(DurationText.MAX) > 0) {
-            out.add(new FieldError("spec.timeout", "is " + text + ": use a duration from 1s to " + DurationText.format(DurationText.MAX)
-                    + ", or leave it out for no limit"));
+            out.add(new FieldError(field, "is " + text + ": use a duration from 1s to " + DurationText.format(DurationText.MAX)
+                    + orElse));
         }
     }
 

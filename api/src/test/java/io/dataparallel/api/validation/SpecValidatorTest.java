@@ -91,6 +91,20 @@ class SpecValidatorTest {
         assertTrue(e.getMessage().contains("2h, 45m, 1h30m or 90s"), e.getMessage());
     }
 
+    @Test
+    void aDeadlineIsADurationAndABudgetAPositiveCost() {
+        InferenceJobSpec ok = spec(MODEL, DATA, OUT, null, null, null, null);
+        assertEquals(List.of(), fields(ok.withDeadline("10m").withBudget(0.25).withReplicas(2)));
+        for (String bad : List.of("", "0s", "10", "ten minutes", "721h")) {
+            assertEquals(List.of("spec.deadline"), fields(ok.withDeadline(bad)), bad);
+        }
+        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertEquals(List.of("spec.budget"), fields(ok.withBudget(bad)), Double.toString(bad));
+        }
+        assertEquals(List.of("spec.replicas"), fields(ok.withReplicas(0)));
+        assertEquals(List.of("spec.replicas"), fields(ok.withReplicas(InferenceJobSpec.MAX_REPLICAS + 1)));
+    }
+
     /** Callers validate once and then plan (the planner no longer validates): the one exception must tell everything. */
     @Test
     void requireValidNamesTheFirstProblemAndReportsAll() {
