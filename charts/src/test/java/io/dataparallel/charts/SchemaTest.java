@@ -24,6 +24,10 @@ class SchemaTest {
             watchNamespaces: [Team_A]                           | watchNamespaces
             worker: {maxWorkers: 0}                             | worker.maxWorkers
             nodePools: {gpu: {gpu: "yes"}}                      | nodePools.gpu.gpu
+            nodePools: {gpu: {prices: {cpuHour: -1}}}           | nodePools.gpu.prices.cpuHour
+            nodePools: {gpu: {prices: {cpuhour: 1}}}            | cpuhour
+            nodePools: {gpu: {workerSizes: [{cpu: "2"}]}}       | memory
+            nodePools: {gpu: {workerSizes: [{cpu: two, memory: 4Gi}]}} | nodePools.gpu.workerSizes.0.cpu
             operator: {image: {pullPolicy: Sometimes}}          | operator.image.pullPolicy
             """)
     void schemaRejects(String values, String named) throws IOException {
