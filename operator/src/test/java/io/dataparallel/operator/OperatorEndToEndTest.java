@@ -2,6 +2,7 @@ package io.dataparallel.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
@@ -66,6 +67,14 @@ class OperatorEndToEndTest {
         assertNotNull(status.completionTime());
         assertTrue(status.conditions().stream().anyMatch(c -> c.getType().equals("Complete") && c.getStatus().equals("True")));
         assertEquals("regression", status.metrics().quality().task());
+        // no prices in the default pool: the cost is pod- and CPU-seconds, workers and summarizer both counted
+        var cost = status.metrics().cost();
+        assertNull(cost.billed());
+        assertEquals(List.of("worker", "summarizer"), cost.pods().stream().map(JobMetrics.PodCostMetrics::role).toList());
+        assertEquals(3, cost.pods().get(0).pods());
+        assertEquals(2.0, cost.pods().get(0).cpus(), "the default worker resources' CPU request");
+        assertTrue(cost.pods().get(0).seconds() > 0 && cost.cpuSeconds() > 0, cost.toString());
+        assertEquals(summary.cost().pods().size(), 2, "summary.json got the operator's completed cost");
         for (int i = 0; i < OperatorFixture.PARTITIONS; i++) {
             assertTrue(f.s3.get(String.format("s3://out/e2e/predictions/partition-%05d.npz", i)).isPresent());
         }

@@ -38,6 +38,7 @@ import java.util.List;
  * @param slowestWorker            the worker with the longest end-to-end time
  * @param fastestWorker            the worker with the shortest end-to-end time
  * @param quality                  present when {@code spec.data.labels} is set
+ * @param cost                     what the job used and, where the node pool's prices are known, what it cost
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -66,5 +67,27 @@ public record Summary(
         double modelLoadSeconds,
         WorkerTiming slowestWorker,
         WorkerTiming fastestWorker,
-        Quality quality) {
+        Quality quality,
+        Cost cost) {
+
+    /** A summary without its cost (callers written before the cost existed). */
+    public Summary(String job, String planHash, long samples, int partitions, int partitionsDone, int partitionsResumed,
+                   int workers, List<Integer> failedWorkers, List<FailedPartition> failedPartitions, boolean workersTimedOut,
+                   double samplesPerSecond, double computeSamplesPerSecond, long computedSamples, long resumedSamples,
+                   double combinedComputeSamplesPerSecond, double seconds, double cpuSeconds, double gpuSeconds,
+                   double throughputBps, double meanSecondsPerBatch, double downloadSeconds, double modelLoadSeconds,
+                   WorkerTiming slowestWorker, WorkerTiming fastestWorker, Quality quality) {
+        this(job, planHash, samples, partitions, partitionsDone, partitionsResumed, workers, failedWorkers, failedPartitions,
+                workersTimedOut, samplesPerSecond, computeSamplesPerSecond, computedSamples, resumedSamples,
+                combinedComputeSamplesPerSecond, seconds, cpuSeconds, gpuSeconds, throughputBps, meanSecondsPerBatch,
+                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, null);
+    }
+
+    /** This summary with {@code value} as its cost (the operator adds the billed amounts). */
+    public Summary withCost(Cost value) {
+        return new Summary(job, planHash, samples, partitions, partitionsDone, partitionsResumed, workers, failedWorkers,
+                failedPartitions, workersTimedOut, samplesPerSecond, computeSamplesPerSecond, computedSamples, resumedSamples,
+                combinedComputeSamplesPerSecond, seconds, cpuSeconds, gpuSeconds, throughputBps, meanSecondsPerBatch,
+                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, value);
+    }
 }

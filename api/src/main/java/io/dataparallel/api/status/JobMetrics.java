@@ -1,9 +1,11 @@
 package io.dataparallel.api.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.result.WorkerTiming;
+import java.util.List;
 
 /**
  * {@code status.metrics}: the job's {@link Summary} figures under the resource's camelCase
@@ -22,15 +24,16 @@ import io.dataparallel.api.result.WorkerTiming;
  * @param slowestWorker           the longest-running worker
  * @param fastestWorker           the shortest-running worker
  * @param quality                 when labels are set
+ * @param cost                    what the job used and, where the node pool has prices, what it cost
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSamplesPerSecond, Double throughputBps,
                          Double meanSecondsPerBatch, Double seconds, Double downloadSeconds, Double modelLoadSeconds,
                          Double cpuSeconds, Double gpuSeconds, Worker slowestWorker, Worker fastestWorker,
-                         QualityMetrics quality) {
+                         QualityMetrics quality, CostMetrics cost) {
 
     /** No figure known yet; the {@code with…} methods set them, so a new figure touches only this file and its users. */
-    public static final JobMetrics NONE = new JobMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final JobMetrics NONE = new JobMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** While workers run only these are known (from their progress files); the rest come with the summary. */
     public static JobMetrics running(long samples, double samplesPerSecond) {
@@ -38,70 +41,61 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
     }
 
     public JobMetrics withSamples(Long value) {
-        return new JobMetrics(value, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker,
-                quality);
+        return new JobMetrics(value, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withSamplesPerSecond(Double value) {
-        return new JobMetrics(samples, value, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds,
-                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, value, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withComputeSamplesPerSecond(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, value, throughputBps, meanSecondsPerBatch, seconds,
-                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, value, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withThroughputBps(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, value, meanSecondsPerBatch, seconds,
-                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, value, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withMeanSecondsPerBatch(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, value, seconds,
-                downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, value, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                value, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, value, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withDownloadSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, value, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, value, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withModelLoadSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, value, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, value, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withCpuSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, modelLoadSeconds, value, gpuSeconds, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, value, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withGpuSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, value, slowestWorker, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, value, slowestWorker, fastestWorker, quality, cost);
     }
 
     public JobMetrics withSlowestWorker(Worker value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, value, fastestWorker, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, value, fastestWorker, quality, cost);
     }
 
     public JobMetrics withFastestWorker(Worker value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, value, quality);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, value, quality, cost);
     }
 
     public JobMetrics withQuality(QualityMetrics value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch,
-                seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, value);
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, value, cost);
     }
+
+    public JobMetrics withCost(CostMetrics value) {
+        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, value);
+    }
+
 
     /** One worker's headline figures. */
     public record Worker(int rank, double seconds, double samplesPerSecond) {
@@ -121,12 +115,41 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
         }
     }
 
+    /**
+     * {@link Cost} under camelCase names, rounded: seconds to the millisecond, money to 6 decimals.
+     *
+     * @param billed     total billed cost in the node pool's currency; absent when its prices are unknown
+     * @param podSeconds wall seconds of the pods in {@code pods} (the workers' alone until the operator adds the others)
+     * @param cpuSeconds process CPU time the workers actually used
+     * @param gpuSeconds wall seconds the workers held a GPU
+     * @param pods       the billed cost by role (worker, summarizer, profiling)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CostMetrics(Double billed, Double podSeconds, Double cpuSeconds, Double gpuSeconds, List<PodCostMetrics> pods) {
+        static CostMetrics of(Cost c) {
+            return c == null ? null : new CostMetrics(money(c.billed()), rounded(c.podSeconds()), rounded(c.cpuSeconds()),
+                    rounded(c.gpuSeconds()), c.pods() == null ? null : c.pods().stream().map(PodCostMetrics::of).toList());
+        }
+    }
+
+    /** {@link Cost.PodCost} under camelCase names. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PodCostMetrics(String role, int pods, double seconds, double cpus, double memoryGiB, double gpus, Double billed) {
+        static PodCostMetrics of(Cost.PodCost p) {
+            return new PodCostMetrics(p.role(), p.pods(), round(p.seconds()), p.cpus(), p.memoryGiB(), p.gpus(), money(p.billed()));
+        }
+    }
+
+    private static Double money(Double v) {
+        return v != null && Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
+    }
+
     public static JobMetrics of(Summary s) {
         return new JobMetrics(s.samples(), rounded(s.samplesPerSecond()), rounded(s.computeSamplesPerSecond()),
                 Double.isFinite(s.throughputBps()) ? (double) Math.round(s.throughputBps()) : null,
                 finite(s.meanSecondsPerBatch()), rounded(s.seconds()), rounded(s.downloadSeconds()),
                 rounded(s.modelLoadSeconds()), rounded(s.cpuSeconds()), rounded(s.gpuSeconds()), Worker.of(s.slowestWorker()),
-                Worker.of(s.fastestWorker()), QualityMetrics.of(s.quality()));
+                Worker.of(s.fastestWorker()), QualityMetrics.of(s.quality()), CostMetrics.of(s.cost()));
     }
 
     private static double round(double v) {

@@ -1,5 +1,6 @@
 package io.dataparallel.core.report;
 
+import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.summary.Verdict;
@@ -83,6 +84,28 @@ public final class Report {
         b.append("<div class=\"fact\"><b>").append(Fmt.esc(value)).append("</b><span>").append(Fmt.esc(label)).append("</span></div>");
     }
 
+    /**
+     * Billed cost where the node pool's prices are known, else the pod seconds that are the cost. The
+     * summarizer writes this page before the operator adds the billed amounts, so on a cluster the
+     * money is in status and summary.json; the page has it where the one writing it knew the prices.
+     */
+    private static void costRows(List<String[]> rows, Cost c) {
+        if (c == null) {
+            return;
+        }
+        if (c.billed() != null) {
+            rows.add(new String[] {"billed cost", Fmt.num(c.billed())});
+        }
+        rows.add(new String[] {"pod seconds (" + (c.pods() == null ? "workers" : "all pods") + ")", Fmt.num(c.podSeconds())});
+        if (c.pods() != null) {
+            for (Cost.PodCost p : c.pods()) {
+                rows.add(new String[] {"cost of " + p.role() + " pods", p.pods() + " × (" + Fmt.num(p.cpus()) + " CPU, "
+                        + Fmt.num(p.memoryGiB()) + " GiB" + (p.gpus() > 0 ? ", " + Fmt.num(p.gpus()) + " GPU" : "") + "), "
+                        + Fmt.seconds(p.seconds()) + (p.billed() == null ? "" : ": " + Fmt.num(p.billed()))});
+            }
+        }
+    }
+
     private static void table(StringBuilder b, Summary s) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"samples/s compute only", Fmt.num(s.computeSamplesPerSecond())});
@@ -96,6 +119,7 @@ public final class Report {
         rows.add(new String[] {"model load seconds (mean)", Fmt.num(s.modelLoadSeconds())});
         rows.add(new String[] {"CPU seconds", Fmt.num(s.cpuSeconds())});
         rows.add(new String[] {"GPU seconds", Fmt.num(s.gpuSeconds())});
+        costRows(rows, s.cost());
         if (s.slowestWorker() != null) {
             rows.add(new String[] {"slowest worker", "rank " + s.slowestWorker().rank() + ", " + Fmt.seconds(s.slowestWorker().seconds())});
             rows.add(new String[] {"fastest worker", "rank " + s.fastestWorker().rank() + ", " + Fmt.seconds(s.fastestWorker().seconds())});

@@ -1,6 +1,7 @@
 package io.dataparallel.core.summary;
 
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Quality;
@@ -92,7 +93,9 @@ final class Summaries {
                 results.isEmpty() ? 0 : modelLoad / results.size(),
                 slowest,
                 fastest,
-                quality);
+                quality,
+                // what the workers used; the operator adds the billed amounts, which need requests and prices
+                new Cost(wallSum, cpuSeconds, gpu ? wallSum : 0, null, null));
     }
 
     /**

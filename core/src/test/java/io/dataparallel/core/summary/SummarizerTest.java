@@ -1,6 +1,7 @@
 package io.dataparallel.core.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,6 +77,11 @@ class SummarizerTest {
             assertEquals(25.0, summary.samplesPerSecond(), 1e-9);
             assertEquals(50.0, summary.computeSamplesPerSecond(), 1e-9);
             assertEquals(0, summary.slowestWorker().rank());
+            // the cost is what the workers used: the one rank with a result; prices and requests are the operator's
+            assertEquals(summary.slowestWorker().seconds(), summary.cost().podSeconds(), 1e-9);
+            assertEquals(summary.cpuSeconds(), summary.cost().cpuSeconds(), 1e-9);
+            assertNull(summary.cost().billed());
+            assertNull(summary.cost().pods());
             JsonNode combined = Json.MAPPER.readTree(s3.require(layout.combined().toString()));
             assertEquals(1, combined.size());
             assertEquals(0, combined.get(0).get("rank").asInt());
@@ -86,6 +92,7 @@ class SummarizerTest {
             assertTrue(!report.contains("<script") && !report.contains("http"), "self-contained, no script, no network");
             assertTrue(report.contains("class=\"banner failed\"><strong>Failed</strong>"), "two failed workers, none allowed");
             assertTrue(!report.contains("id=\"quality\""), "no labels: no empty quality charts");
+            assertTrue(report.contains("<th>pod seconds (workers)</th>"), "the cost without prices: pod seconds");
         }
     }
 

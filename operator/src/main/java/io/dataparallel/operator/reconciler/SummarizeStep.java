@@ -59,7 +59,8 @@ final class SummarizeStep {
     private static StepResult readSummary(JobRun run, Plan plan) {
         Optional<Summary> summary;
         try (ObjectStore store = run.stores.open(run.job)) {
-            summary = store.getIfExists(run.output().summary(), OutputLayout.FIELD).map(b -> Json.read(b, Summary.class));
+            summary = store.getIfExists(run.output().summary(), OutputLayout.FIELD).map(b -> Json.read(b, Summary.class))
+                    .map(s -> CostStep.complete(run, plan, s, store));
         } catch (StoreUnavailableException | BadInputException e) {
             run.status.set(s -> s.withMessage("cannot read the summary yet: " + e.getMessage()));
             return StepResult.after(PlanStep.STORE_RETRY);

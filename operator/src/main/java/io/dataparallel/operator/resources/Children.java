@@ -21,6 +21,8 @@ public final class Children {
     public static final String ROLE_WORKER = WorkerLaunch.WORKER; // the role, the container and the command share the name
     public static final String ROLE_SUMMARIZER = WorkerLaunch.SUMMARIZER;
     public static final String ROLE_PLAN = "plan";
+    /** The one-pod Job that profiles the model before a job with spec.deadline or spec.budget is sized. */
+    public static final String ROLE_PROFILING = "profiling";
     /**
      * A Job's pods are named, and get the hostname, {@code <job name>-<completion index>}, a DNS
      * label of at most 63 characters: with up to 10,000 workers (index 9999) a Job name may be
@@ -45,6 +47,10 @@ public final class Children {
 
     public static String summarizerJob(InferenceJob job) {
         return name(job, ROLE_SUMMARIZER);
+    }
+
+    public static String profilingJob(InferenceJob job) {
+        return name(job, "profile");
     }
 
     /**

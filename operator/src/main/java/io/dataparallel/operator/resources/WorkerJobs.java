@@ -42,6 +42,11 @@ public final class WorkerJobs {
     /** Kueue's labels, copied from the InferenceJob to the worker Job so Kueue queues and ranks it. */
     static final List<String> QUEUE_LABELS = List.of("kueue.x-k8s.io/queue-name", "kueue.x-k8s.io/priority-class");
 
+    /** The summarizer reads JSON and small arrays: half a CPU. */
+    static final ResourceRequirements SUMMARIZER_RESOURCES = new ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
+            .addToLimits("memory", new Quantity("2Gi")).build();
+
     private WorkerJobs() {
     }
 
@@ -51,7 +56,7 @@ public final class WorkerJobs {
     public static Job workers(InferenceJob job, Plan plan, OperatorConfig config, boolean suspend) {
         InferenceJobSpec spec = plan.spec();
         int world = plan.worldSize();
-        ResourceRequirements resources = WorkerSizing.withScratch(resources(spec, config), plan);
+        ResourceRequirements resources = WorkerSizing.withScratch(workerResources(spec, config), plan);
         List<EnvVar> env = new ArrayList<>(List.of(
                 env(WorkerLaunch.WORLD_SIZE, Integer.toString(world)),
                 new EnvVarBuilder().withName(WorkerLaunch.RANK).withNewValueFrom().withNewFieldRef()
@@ -98,9 +103,7 @@ public final class WorkerJobs {
     /** @param workersTimedOut the workers were stopped at spec.timeout: the summary and the report say so */
     public static Job summarizer(InferenceJob job, Plan plan, OperatorConfig config, boolean workersTimedOut) {
         InferenceJobSpec spec = plan.spec();
-        ResourceRequirements small = new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
-                .addToLimits("memory", new Quantity("2Gi")).build();
+        ResourceRequirements small = SUMMARIZER_RESOURCES;
         // the summarizer reads JSON and small arrays: the CPU image and no GPU, whatever the device
         PodSpec pod = pod(job, spec, config, WorkerLaunch.SUMMARIZER,
                 workersTimedOut ? List.of(env(WorkerLaunch.WORKERS_TIMED_OUT, "true")) : List.of(), small);
@@ -201,7 +204,8 @@ public final class WorkerJobs {
         return gpu ? config.gpuWorkerImage() : config.workerImage();
     }
 
-    private static ResourceRequirements resources(InferenceJobSpec spec, OperatorConfig config) {
+    /** What each worker requests and is limited to: spec.resources, else the operator's default; one GPU on a GPU device. */
+    public static ResourceRequirements workerResources(InferenceJobSpec spec, OperatorConfig config) {
         ResourceRequirements base = spec.resources() != null
                 && (spec.resources().getRequests() != null && !spec.resources().getRequests().isEmpty()
                     || spec.resources().getLimits() != null && !spec.resources().getLimits().isEmpty())

@@ -1,0 +1,57 @@
+package io.dataparallel.operator.reconciler;
+
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Cost;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.core.Json;
+import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.s3.ObjectStore;
+import io.dataparallel.operator.cost.JobCosts;
+import io.dataparallel.operator.resources.Children;
+import io.dataparallel.operator.resources.WorkerJobs;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Part of Summarizing: the summarizer wrote what the workers used; the billed amounts need each
+ * pod's requests and the node pool's prices, which only the operator has. It adds them to the
+ * summary and writes {@code summary.json} again, once: a summary whose cost lists its pods is complete.
+ */
+final class CostStep {
+    private static final Logger LOG = LoggerFactory.getLogger(CostStep.class);
+
+    private CostStep() {
+    }
+
+    /** {@code summary} with its cost completed, written back to {@code summary.json}; as it was when already complete. */
+    static Summary complete(JobRun run, Plan plan, Summary summary, ObjectStore store) {
+        Cost used = summary.cost();
+        if (used == null || used.pods() != null) {
+            return summary;
+        }
+        Map<String, Job> others = new HashMap<>();
+        String summarizer = run.status.get().summarizerJob();
+        put(others, JobCosts.SUMMARIZER, run.child(Job.class, summarizer == null ? Children.summarizerJob(run.job) : summarizer, true));
+        put(others, JobCosts.PROFILING, run.child(Job.class, Children.profilingJob(run.job), false));
+        // one pod per rank; a rank that left no result adds no seconds
+        Cost billed = JobCosts.billed(used, summary.workers(),
+                JobCosts.Requests.of(WorkerJobs.workerResources(plan.spec(), run.config)), others,
+                WorkerJobs.pool(plan.spec(), run.config).prices());
+        Summary completed = summary.withCost(billed);
+        try {
+            store.putJson(run.output().summary(), Json.writePretty(completed), OutputLayout.FIELD);
+        } catch (RuntimeException e) { // status still gets the cost; the file keeps the usage alone
+            LOG.warn("could not add the billed cost to {}: {}", run.output().summary(), e.getMessage());
+        }
+        return completed;
+    }
+
+    private static void put(Map<String, Job> jobs, String role, Job job) {
+        if (job != null) {
+            jobs.put(role, job);
+        }
+    }
+}
