@@ -90,10 +90,10 @@ class DefaultValuesTest extends ChartContract {
                 pollIntervalSeconds: 10
                 defaultNodePool: cpu-default
                 nodePools:
-                  cpu-default: {nodeSelector: {}, tolerations: [], gpu: false, prices: {cpuHour: 0, memoryGiBHour: 0, gpuHour: 0},
+                  cpu-default: {nodeSelector: {}, tolerations: [], gpu: false, prices: {cpuHour: 0, gibHour: 0, gpuHour: 0},
                                 workerSizes: [{cpu: "1", memory: 3Gi}, {cpu: "2", memory: 4Gi}, {cpu: "4", memory: 8Gi}]}
                   gpu: {nodeSelector: {nvidia.com/gpu.present: "true"}, tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}], gpu: true,
-                        prices: {cpuHour: 0, memoryGiBHour: 0, gpuHour: 0}, workerSizes: []}
+                        prices: {cpuHour: 0, gibHour: 0, gpuHour: 0}, workerSizes: []}
                 defaultWorkerResources: {requests: {cpu: "2", memory: 4Gi}, limits: {memory: 8Gi}}
                 metricsPort: 8080
                 leaderElection: {enabled: true, leaseName: dataparallel-operator}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dataparallel.core.sizing.Prices;
 import io.dataparallel.operator.config.NodePool;
 import io.dataparallel.operator.config.OperatorConfig;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ class OperatorConfigTest {
                 nodePools:
                   spot: {nodeSelector: {pool: spot}, tolerations: [{key: spot, operator: Exists}], gpu: false}
                   a100: {nodeSelector: {gpu: a100}, tolerations: [], gpu: true,
-                         prices: {cpuHour: 0.03, memoryGiBHour: 0.004, gpuHour: 1.29},
+                         prices: {cpuHour: 0.03, gibHour: 0.004, gpuHour: 1.29},
                          workerSizes: [{cpu: 1, memory: 3Gi}, {cpu: "500m", memory: 512Mi}]}
                 defaultWorkerResources: {requests: {cpu: "4"}}
                 metricsPort: 9090
@@ -46,13 +47,11 @@ class OperatorConfigTest {
         assertEquals(Map.of("pool", "spot"), c.nodePools().get("spot").nodeSelector());
         assertTrue(c.nodePools().get("a100").gpu());
         NodePool a100 = c.nodePools().get("a100");
-        assertEquals(new NodePool.Prices(0.03, 0.004, 1.29), a100.prices());
+        assertEquals(new Prices(0.03, 0.004, 1.29), a100.prices());
         assertEquals(List.of(new NodePool.WorkerSize("1", "3Gi"), new NodePool.WorkerSize("500m", "512Mi")), a100.workerSizes());
         assertEquals(0.5, a100.workerSizes().get(1).cpus(), 1e-9);
         assertEquals(0.5, a100.workerSizes().get(1).memoryGiB(), 1e-9);
-        // per second: (2 CPUs × 0.03 + 4 GiB × 0.004 + 1 GPU × 1.29) / 3600
-        assertEquals((0.06 + 0.016 + 1.29) / 3600, a100.prices().perSecond(2, 4, 1), 1e-12);
-        assertEquals(NodePool.Prices.UNKNOWN, c.nodePools().get("spot").prices(), "prices default to 0: unknown");
+        assertEquals(Prices.UNKNOWN, c.nodePools().get("spot").prices(), "prices default to 0: unknown");
         assertTrue(c.nodePools().get("spot").workerSizes().isEmpty());
         assertEquals("4", c.defaultWorkerResources().getRequests().get("cpu").toString());
         assertEquals(9090, c.metricsPort());

@@ -1,8 +1,11 @@
 package io.dataparallel.api.status;
 
-/** Where an InferenceJob is in its life. */
+/**
+ * Where an InferenceJob is in its life. {@code Sizing} comes only with spec.deadline or spec.budget: the
+ * profiling Job runs and the operator chooses what the user left to it, before planning.
+ */
 public enum Phase {
-    Pending, Planning, Running, Summarizing, Succeeded, Failed, Suspended;
+    Pending, Sizing, Planning, Running, Summarizing, Succeeded, Failed, Suspended;
 
     /** True once nothing more will happen. */
     public boolean isFinal() {

@@ -1,5 +1,6 @@
 package io.dataparallel.operator.config;
 
+import io.dataparallel.core.sizing.Prices;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
  * @param nodeSelector node labels the workers require
  * @param tolerations  taints the workers tolerate
  * @param gpu          the pool has GPUs: workers ask for one {@code nvidia.com/gpu} each
- * @param prices       what a requested CPU, GiB and GPU cost per hour there; all 0 (the default) means unknown
+ * @param prices       what a requested CPU, GiB of memory and GPU cost per hour there ({@code cpuHour},
+ *                     {@code gibHour}, {@code gpuHour}); all 0 (the default) means unknown
  * @param workerSizes  the CPU and memory requests a worker may be given there when the operator sizes a job
  *                     ({@code spec.deadline} or {@code spec.budget}); empty means the default worker resources only
  */
@@ -28,35 +30,6 @@ public record NodePool(Map<String, String> nodeSelector, List<Toleration> tolera
     /** A pool with no prices and no sizes: placement only. */
     public NodePool(Map<String, String> nodeSelector, List<Toleration> tolerations, boolean gpu) {
         this(nodeSelector, tolerations, gpu, null, null);
-    }
-
-    /**
-     * Prices per hour of what a pod requests, in whatever currency the admin bills in (the same
-     * for every pool). Billed cost = requests × pod wall time × these.
-     *
-     * @param cpuHour    per requested CPU-hour
-     * @param memoryGiBHour per requested GiB-hour of memory
-     * @param gpuHour    per requested GPU-hour
-     */
-    public record Prices(double cpuHour, double memoryGiBHour, double gpuHour) {
-        public static final Prices UNKNOWN = new Prices(0, 0, 0);
-
-        public Prices {
-            if (!(cpuHour >= 0) || !(memoryGiBHour >= 0) || !(gpuHour >= 0)) {
-                throw new IllegalArgumentException("node pool prices must be 0 (unknown) or positive, got cpuHour=" + cpuHour
-                        + ", memoryGiBHour=" + memoryGiBHour + ", gpuHour=" + gpuHour);
-            }
-        }
-
-        /** Whether any price is set: without one, cost is reported in CPU- and GPU-seconds only. */
-        public boolean known() {
-            return cpuHour > 0 || memoryGiBHour > 0 || gpuHour > 0;
-        }
-
-        /** What one pod with these requests costs per second. */
-        public double perSecond(double cpus, double memoryGiB, double gpus) {
-            return (cpus * cpuHour + memoryGiB * memoryGiBHour + gpus * gpuHour) / 3600.0;
-        }
     }
 
     /**
@@ -79,6 +52,11 @@ public record NodePool(Map<String, String> nodeSelector, List<Toleration> tolera
 
         public double memoryGiB() {
             return Quantity.getAmountInBytes(new Quantity(memory)).doubleValue() / (1L << 30);
+        }
+
+        /** As the sizing sees it: one GPU in a GPU pool. */
+        public io.dataparallel.core.sizing.WorkerSize toSizing(boolean gpu) {
+            return new io.dataparallel.core.sizing.WorkerSize(cpus(), memoryGiB(), gpu ? 1 : 0);
         }
     }
 }

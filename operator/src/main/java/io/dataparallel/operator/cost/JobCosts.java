@@ -1,7 +1,9 @@
 package io.dataparallel.operator.cost;
 
 import io.dataparallel.api.result.Cost;
-import io.dataparallel.operator.config.NodePool;
+import io.dataparallel.core.sizing.PodUsage;
+import io.dataparallel.core.sizing.Prices;
+import io.dataparallel.core.sizing.WorkerSize;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -28,6 +30,9 @@ public final class JobCosts {
     public static final String SUMMARIZER = "summarizer";
     public static final String PROFILING = "profiling";
 
+    private static final Map<String, PodUsage.Kind> KINDS = Map.of(WORKER, PodUsage.Kind.WORKER, SUMMARIZER,
+            PodUsage.Kind.SUMMARIZER, PROFILING, PodUsage.Kind.PROFILING);
+
     private JobCosts() {
     }
 
@@ -36,6 +41,11 @@ public final class JobCosts {
         /** The requests of a container (a limit stands in for a missing request, as Kubernetes does). */
         public static Requests of(ResourceRequirements r) {
             return new Requests(amount(r, "cpu"), amount(r, "memory") / (1L << 30), amount(r, "nvidia.com/gpu"));
+        }
+
+        /** As the sizing's billing sees a pod; a pod that requested no CPU is billed for its memory and GPUs alone. */
+        public WorkerSize toSizing() {
+            return new WorkerSize(cpus > 0 ? cpus : Double.MIN_VALUE, memoryGiB, (int) Math.ceil(gpus));
         }
 
         private static double amount(ResourceRequirements r, String name) {
@@ -58,7 +68,7 @@ public final class JobCosts {
      * @param others         the summarizer's and profiling's finished Jobs by role; a missing Job is left out
      * @param prices         the node pool's prices; unknown prices give seconds only
      */
-    public static Cost billed(Cost summarized, int workers, Requests workerRequests, Map<String, Job> others, NodePool.Prices prices) {
+    public static Cost billed(Cost summarized, int workers, Requests workerRequests, Map<String, Job> others, Prices prices) {
         List<Cost.PodCost> pods = new ArrayList<>();
         pods.add(podCost(WORKER, workers, summarized.podSeconds(), workerRequests, prices));
         for (String role : List.of(PROFILING, SUMMARIZER)) {
@@ -73,8 +83,11 @@ public final class JobCosts {
         return new Cost(podSeconds, summarized.cpuSeconds(), summarized.gpuSeconds(), billed, pods);
     }
 
-    private static Cost.PodCost podCost(String role, int count, double seconds, Requests r, NodePool.Prices prices) {
-        Double billed = prices.known() ? seconds * prices.perSecond(r.cpus(), r.memoryGiB(), r.gpus()) : null;
+    private static Cost.PodCost podCost(String role, int count, double seconds, Requests r, Prices prices) {
+        // the one billing rule, shared with the sizing's predictions and local mode
+        io.dataparallel.core.sizing.Cost c = io.dataparallel.core.sizing.Cost.billed(prices,
+                List.of(new PodUsage(KINDS.get(role), r.toSizing(), seconds)));
+        Double billed = c.priced() ? c.amount() : null;
         return new Cost.PodCost(role, count, seconds, r.cpus(), r.memoryGiB(), r.gpus(), billed);
     }
 

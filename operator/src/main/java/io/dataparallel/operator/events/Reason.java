@@ -2,6 +2,6 @@ package io.dataparallel.operator.events;
 
 /** Event reasons: a closed set, so alerts and dashboards can rely on them. */
 public enum Reason {
-    InvalidSpec, Planned, PlanFailed, StoreUnavailable, WorkersStarted, Suspended, Resumed, SpecChangeRefused,
+    InvalidSpec, Profiling, ProfilingFailed, Sized, SizingInfeasible, Planned, PlanFailed, StoreUnavailable, WorkersStarted, Suspended, Resumed, SpecChangeRefused,
     WorkersFinished, WorkersFailed, WorkersTimedOut, WorkersUnschedulable, Summarizing, SummarizerFailed, Succeeded, Failed
 }

@@ -35,7 +35,7 @@ final class CostStep {
         Map<String, Job> others = new HashMap<>();
         String summarizer = run.status.get().summarizerJob();
         put(others, JobCosts.SUMMARIZER, run.child(Job.class, summarizer == null ? Children.summarizerJob(run.job) : summarizer, true));
-        put(others, JobCosts.PROFILING, run.child(Job.class, Children.profilingJob(run.job), false));
+        put(others, JobCosts.PROFILING, run.child(Job.class, Children.profilingJob(run.job), run.status.get().sizing() != null));
         // one pod per rank; a rank that left no result adds no seconds
         Cost billed = JobCosts.billed(used, summary.workers(),
                 JobCosts.Requests.of(WorkerJobs.workerResources(plan.spec(), run.config)), others,

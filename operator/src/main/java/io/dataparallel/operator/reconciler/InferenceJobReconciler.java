@@ -39,8 +39,8 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     public static final String NAME = "inferencejob";
     static final String SELECTOR = "app.kubernetes.io/managed-by=dataparallel-operator";
     private static final Logger LOG = LoggerFactory.getLogger(InferenceJobReconciler.class);
-    /** Phases a pass may walk through at most (Pending → Planning → Running → Summarizing → done). */
-    private static final int MAX_STEPS = 6;
+    /** Phases a pass may walk through at most (Pending → Sizing → Planning → Running → Summarizing → done). */
+    private static final int MAX_STEPS = 7;
     private static final Duration STALE_RETRY = Duration.ofMillis(200);
 
     private final OperatorConfig config;
@@ -50,6 +50,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private final ServiceAccounts serviceAccounts = new ServiceAccounts();
     private final PlanCache plans = new PlanCache();
     private final ValidateStep validate = new ValidateStep();
+    private final SizeStep size = new SizeStep();
     private final PlanStep plan = new PlanStep();
     private final RunStep running = new RunStep();
     private final SummarizeStep summarize = new SummarizeStep();
@@ -134,6 +135,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         Phase phase = run.status.get().phase() == null ? Phase.Pending : run.status.get().phase();
         return switch (phase) {
             case Pending -> validate.run(run);
+            case Sizing -> size.run(run);
             case Planning -> plan.run(run);
             case Running, Suspended -> running.run(run);
             case Summarizing -> summarize.run(run);
@@ -146,11 +148,14 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         InferenceJobStatus s = run.status.get();
         boolean specProblem = s.conditions() != null && s.conditions().stream().anyMatch(c -> StatusDraft.FAILED.equals(c.getType())
                 && "True".equals(c.getStatus())
-                && (Reason.InvalidSpec.name().equals(c.getReason()) || Reason.PlanFailed.name().equals(c.getReason())));
+                && (Reason.InvalidSpec.name().equals(c.getReason()) || Reason.PlanFailed.name().equals(c.getReason())
+                    || Reason.SizingInfeasible.name().equals(c.getReason())));
         Long generation = run.generation();
         if (s.phase() == Phase.Failed && specProblem && s.planConfigMap() == null && generation != null
                 && s.observedGeneration() != null && generation > s.observedGeneration()) {
-            run.status.set(x -> x.withPhase(Phase.Pending).withMessage("the spec changed: trying again").withCompletionTime(null));
+            // a new deadline or budget is sized again (a kept profile makes that quick)
+            run.status.set(x -> x.withPhase(Phase.Pending).withMessage("the spec changed: trying again").withCompletionTime(null)
+                    .withSizing(null));
             run.status.condition(StatusDraft.FAILED, false, "SpecChanged", "the spec changed after a failed validation", generation);
         }
     }

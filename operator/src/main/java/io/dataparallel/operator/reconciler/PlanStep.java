@@ -4,6 +4,7 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.output.OutputClaim;
@@ -15,6 +16,7 @@ import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.PlanConfigMap;
+import io.dataparallel.operator.sizing.SizedSpec;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,8 +41,9 @@ final class PlanStep {
                 JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), run.job.getMetadata().getUid());
                 // the planner takes a valid spec, and this one may have been edited since ValidateStep passed it
                 // (Planning waits out an unavailable store over several passes)
-                SpecValidator.requireValid(run.job.getSpec());
-                plan = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec());
+                InferenceJobSpec spec = SizedSpec.of(run.job.getSpec(), run.status.get().sizing()); // what sizing chose, if sized
+                SpecValidator.requireValid(spec);
+                plan = new Planner(store, run.config.maxWorkers()).plan(ref, spec);
                 PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
                 OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
                 OutputClaim.claim(store, layout, plan, restartAsked(run));

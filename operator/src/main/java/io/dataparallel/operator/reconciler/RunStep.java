@@ -11,6 +11,7 @@ import io.dataparallel.core.summary.Verdict;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
+import io.dataparallel.operator.sizing.SizedSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -155,7 +156,9 @@ final class RunStep {
 
     /** Once planned a job is immutable, but for spec.suspend: say so instead of silently ignoring an edit. */
     static void checkSpecUnchanged(JobRun run, Plan plan) {
-        boolean changed = !withSuspend(run.job.getSpec(), null).equals(withSuspend(plan.spec(), null));
+        // a sized job's plan holds the spec with the sizing's choices: that is what it was planned from
+        InferenceJobSpec planned = SizedSpec.of(run.job.getSpec(), run.status.get().sizing());
+        boolean changed = !withSuspend(planned, null).equals(withSuspend(plan.spec(), null));
         StatusDraft s = run.status;
         if (changed) {
             String message = "the spec changed after planning; an InferenceJob is immutable once planned (but for spec.suspend),"

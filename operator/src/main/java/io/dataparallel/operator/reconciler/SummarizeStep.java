@@ -73,6 +73,11 @@ final class SummarizeStep {
 
     private static StepResult finish(JobRun run, Plan plan, Summary summary) {
         StatusDraft s = run.status;
+        if (s.get().sizing() != null) { // the prediction beside what happened
+            Double billed = summary.cost() == null ? null : summary.cost().billed();
+            s.set(x -> x.withSizing(x.sizing().withActual(Math.round(summary.seconds() * 10) / 10.0,
+                    billed == null ? null : Math.round(billed * 1e6) / 1e6)));
+        }
         s.set(x -> x.withMetrics(JobMetrics.of(summary)).withPartitionsDone(summary.partitionsDone())
                 .withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
                 .withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))

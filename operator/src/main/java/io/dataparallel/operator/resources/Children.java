@@ -53,6 +53,11 @@ public final class Children {
         return name(job, "profile");
     }
 
+    /** The one-partition plan the profiling pod reads. */
+    public static String profilingPlan(InferenceJob job) {
+        return name(job, "profile-plan");
+    }
+
     /**
      * {@code <job>-<suffix>} when that is a DNS label short enough for pod hostnames; else the
      * name with dots turned to dashes, shortened, plus a hash of the full name, so two jobs never

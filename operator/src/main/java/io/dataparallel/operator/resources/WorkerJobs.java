@@ -123,7 +123,7 @@ public final class WorkerJobs {
                 .build();
     }
 
-    private static ObjectMeta metadata(InferenceJob job, String name, String role) {
+    static ObjectMeta metadata(InferenceJob job, String name, String role) {
         return new ObjectMetaBuilder()
                 .withName(name)
                 .withNamespace(job.getMetadata().getNamespace())
@@ -134,6 +134,11 @@ public final class WorkerJobs {
 
     private static PodSpec pod(InferenceJob job, InferenceJobSpec spec, OperatorConfig config, String command,
                                List<EnvVar> extraEnv, ResourceRequirements resources) {
+        return pod(job, spec, config, command, extraEnv, resources, Children.planConfigMap(job));
+    }
+
+    static PodSpec pod(InferenceJob job, InferenceJobSpec spec, OperatorConfig config, String command,
+                       List<EnvVar> extraEnv, ResourceRequirements resources, String planConfigMap) {
         boolean gpu = spec.deviceOrDefault() == Device.gpu;
         NodePool pool = pool(spec, config);
         List<EnvVar> env = new ArrayList<>(extraEnv);
@@ -171,7 +176,7 @@ public final class WorkerJobs {
                 .withNodeSelector(pool.nodeSelector().isEmpty() ? null : pool.nodeSelector())
                 .withTolerations(pool.tolerations().isEmpty() ? null : pool.tolerations())
                 .withContainers(container)
-                .addNewVolume().withName("plan").withNewConfigMap().withName(Children.planConfigMap(job)).endConfigMap().endVolume()
+                .addNewVolume().withName("plan").withNewConfigMap().withName(planConfigMap).endConfigMap().endVolume()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .build();
     }
@@ -220,7 +225,7 @@ public final class WorkerJobs {
         return b.build();
     }
 
-    private static EnvVar env(String name, String value) {
+    static EnvVar env(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.dataparallel.api.result.Cost;
-import io.dataparallel.operator.config.NodePool;
+import io.dataparallel.core.sizing.Prices;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Billed cost = requests × pod wall time × price, by role. */
 class JobCostsTest {
-    private static final NodePool.Prices PRICES = new NodePool.Prices(0.036, 0.0045, 0);
+    private static final Prices PRICES = new Prices(0.036, 0.0045, 0);
     private static final Cost USED = new Cost(3600, 5400, 0, null, null); // 4 workers, one pod-hour in all
 
     @Test
@@ -41,7 +41,7 @@ class JobCostsTest {
     void withoutPricesOnlySecondsAreReported() {
         Job summarizer = job("500m", "1Gi", "2026-12-02T07:00:00Z", "2026-12-02T07:00:10Z");
         Cost c = JobCosts.billed(USED, 4, new JobCosts.Requests(2, 4, 0), Map.of(JobCosts.SUMMARIZER, summarizer),
-                NodePool.Prices.UNKNOWN);
+                Prices.UNKNOWN);
         assertNull(c.billed());
         assertNull(c.pods().get(0).billed());
         assertEquals(3610, c.podSeconds(), 1e-9);
