@@ -18,11 +18,11 @@ import java.util.TreeSet;
  * unless the image says otherwise, and the intra-op thread count. They are JVM-wide, so
  * the first worker in a JVM decides them.
  */
-final class DjlSetup {
+public final class DjlSetup {
     private DjlSetup() {
     }
 
-    static void configure(int threads, Map<String, String> env) {
+    public static void configure(int threads, Map<String, String> env) {
         checkNatives(env.getOrDefault("PYTORCH_FLAVOR", "cpu"), DjlSetup.class.getClassLoader());
         // offline unless an image build asks for the download (DATAPARALLEL_OFFLINE=false, GPU natives)
         setIfAbsent("ai.djl.offline", env.getOrDefault(WorkerLaunch.OFFLINE, "true"));

@@ -30,7 +30,7 @@ import java.util.List;
  * loop over one partition. Inputs go to libtorch straight from the direct buffers the npz
  * reader filled (no copy on CPU); batches are views of the partition's tensors.
  */
-final class ModelRunner implements AutoCloseable {
+public final class ModelRunner implements AutoCloseable {
     private final Model model;
     private final PtSymbolBlock block;
     private final ParameterStore parameters;
@@ -53,7 +53,7 @@ final class ModelRunner implements AutoCloseable {
      *
      * @param gpu true for {@code spec.device: gpu}
      */
-    static ModelRunner load(Path file, ModelSpec spec, boolean gpu, String modelUri) {
+    public static ModelRunner load(Path file, ModelSpec spec, boolean gpu, String modelUri) {
         return load(file, spec, gpu, modelUri, new InputLayout(!gpu && spec.channelsLastOrDefault()));
     }
 
@@ -92,7 +92,7 @@ final class ModelRunner implements AutoCloseable {
      * {@code batchSize}, returning one array per {@code spec.model.outputs} name with the
      * rows in input order.
      */
-    Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize) {
+    public Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize) {
         List<String> names = spec.outputNames();
         if (rows == 0) {
             List<NpyArray> empty = new ArrayList<>();
@@ -206,7 +206,7 @@ final class ModelRunner implements AutoCloseable {
     }
 
     /** A partition's outputs and the forward calls it took. */
-    record Outputs(List<NpyArray> arrays, int batches) {
+    public record Outputs(List<NpyArray> arrays, int batches) {
     }
 
     /** Host buffers for each output, sized for the whole partition once the first batch shows the row shape. */

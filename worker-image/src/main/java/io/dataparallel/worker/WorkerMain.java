@@ -72,6 +72,7 @@ public final class WorkerMain {
                 case WorkerLaunch.WORKER -> runWorker(env, startedMs, models);
                 case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
                 case WorkerLaunch.WARMUP -> warmup(env);
+                case WorkerLaunch.PROFILE -> io.dataparallel.worker.profile.ProfileCommand.run(env, startedMs);
                 default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
                         + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + ", " + WorkerLaunch.WARMUP + " or " + WorkerLaunch.SLOT);
             }

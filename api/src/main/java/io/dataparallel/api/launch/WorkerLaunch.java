@@ -23,6 +23,12 @@ public final class WorkerLaunch {
      * cluster, where a pod is one rank.
      */
     public static final String SLOT = "slot";
+    /**
+     * Command: profile the plan's model on its first partition (start-up to first batch, download
+     * rate, samples/s at a few batch sizes and thread counts) and write {@code profile.json} to
+     * {@link #PROFILE_OUT}: what sizing from {@code spec.deadline} or {@code spec.budget} fits.
+     */
+    public static final String PROFILE = "profile";
 
     /** This worker's rank, {@code 0..WORLD_SIZE-1}. */
     public static final String RANK = "RANK";
@@ -32,9 +38,9 @@ public final class WorkerLaunch {
     public static final String WORLD_SIZE = "WORLD_SIZE";
     /** The plan file; {@link #DEFAULT_PLAN} when absent. */
     public static final String PLAN = "DATAPARALLEL_PLAN";
-    /** Intra-op threads; when absent, the CPUs the process may use. */
     /** Set to {@code true} on the summarizer when the workers were stopped at spec.timeout: its verdict says so. */
     public static final String WORKERS_TIMED_OUT = "DATAPARALLEL_WORKERS_TIMED_OUT";
+    /** Intra-op threads; when absent, the CPUs the process may use. */
     public static final String THREADS = "DATAPARALLEL_THREADS";
     /** {@code false} runs download, compute and upload one after another (for comparison); default true. */
     public static final String OVERLAP = "DATAPARALLEL_OVERLAP";
@@ -42,6 +48,17 @@ public final class WorkerLaunch {
     public static final String TMPDIR = "TMPDIR";
     /** {@code false} lets DJL download natives: only image builds that fetch GPU libtorch set it. */
     public static final String OFFLINE = "DATAPARALLEL_OFFLINE";
+
+    /** {@link #PROFILE}: where profile.json goes, an {@code s3://} URI in the job's store or a file path. */
+    public static final String PROFILE_OUT = "DATAPARALLEL_PROFILE_OUT";
+    /** {@link #PROFILE}: batch sizes to measure, comma-separated; default the spec's batch size and a few around it. */
+    public static final String PROFILE_BATCH_SIZES = "DATAPARALLEL_PROFILE_BATCH_SIZES";
+    /** {@link #PROFILE}: thread counts to measure, comma-separated; default 1, 2, 4, … up to {@link #THREADS}. */
+    public static final String PROFILE_THREADS = "DATAPARALLEL_PROFILE_THREADS";
+    /** {@link #PROFILE}: the node pool the profile is valid for (the profile's key); default {@code spec.nodePool}. */
+    public static final String NODE_POOL = "DATAPARALLEL_NODE_POOL";
+    /** {@link #PROFILE}: the machine kind the profile is valid for; default the processor model and CPU count. */
+    public static final String MACHINE = "DATAPARALLEL_MACHINE";
 
     /** Where a pod mounts the plan's ConfigMap. */
     public static final String PLAN_DIR = "/etc/dataparallel/plan";
