@@ -115,7 +115,7 @@ final class SizeStep {
         Plan first = ProfilingJobs.firstPartition(listing);
         run.ensureWorkerServiceAccount();
         run.createOrGet(ProfilingJobs.configMap(run.job, first));
-        Job created = run.createOrGet(ProfilingJobs.job(run.job, first, run.config));
+        Job created = run.createOrGet(ProfilingJobs.job(run.job, first, run.config, profileFile(run.job.getSpec()).toString()));
         String message = "profiling the model on the first partition (" + listing.keys().get(0) + ") in Job "
                 + created.getMetadata().getName();
         run.events.normal(run.job, Reason.Profiling, message);

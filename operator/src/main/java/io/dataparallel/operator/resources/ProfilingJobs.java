@@ -25,8 +25,6 @@ import java.util.List;
  * plan; it writes {@code profile.json} under the output prefix.
  */
 public final class ProfilingJobs {
-    /** The worker's profile command ({@code WorkerLaunch.PROFILE} on the worker side). */
-    public static final String COMMAND = "profile";
     /** Profiling is short: a pod that fails is tried once more, then the job fails with its reason. */
     static final int RETRIES = 1;
 
@@ -51,12 +49,22 @@ public final class ProfilingJobs {
      * The Job. It gets the pool's largest worker size (or the default worker resources), so the
      * worker can measure the thread counts every allowed size would give.
      */
-    public static Job job(InferenceJob job, Plan firstPartition, OperatorConfig config) {
-        ResourceRequirements resources = WorkerSizing.withScratch(resources(firstPartition.spec(), config), firstPartition);
+    public static Job job(InferenceJob job, Plan firstPartition, OperatorConfig config, String profileOut) {
+        InferenceJobSpec spec = firstPartition.spec();
+        ResourceRequirements resources = WorkerSizing.withScratch(resources(spec, config), firstPartition);
+        String pool = WorkerJobs.poolName(spec, config);
         List<EnvVar> env = new ArrayList<>(List.of(WorkerJobs.env(WorkerLaunch.WORLD_SIZE, "1"),
-                WorkerJobs.env(WorkerLaunch.RANK, "0")));
+                WorkerJobs.env(WorkerLaunch.RANK, "0"),
+                WorkerJobs.env(WorkerLaunch.PROFILE_OUT, profileOut),
+                // a pool is one kind of machine: its name is what the profile is valid for
+                WorkerJobs.env(WorkerLaunch.NODE_POOL, pool),
+                WorkerJobs.env(WorkerLaunch.MACHINE, pool)));
+        String threads = threadCounts(WorkerJobs.pool(spec, config));
+        if (threads != null) {
+            env.add(WorkerJobs.env(WorkerLaunch.PROFILE_THREADS, threads));
+        }
         env.addAll(WorkerSizing.env(resources, firstPartition));
-        PodSpec pod = WorkerJobs.pod(job, firstPartition.spec(), config, COMMAND, env, resources, Children.profilingPlan(job));
+        PodSpec pod = WorkerJobs.pod(job, firstPartition.spec(), config, WorkerLaunch.PROFILE, env, resources, Children.profilingPlan(job));
         pod.getContainers().get(0).setName("worker");
         pod.getVolumes().stream().filter(v -> "tmp".equals(v.getName())).findFirst()
                 .ifPresent(v -> v.getEmptyDir().setSizeLimit(WorkerSizing.scratch(firstPartition)));
@@ -71,6 +79,15 @@ public final class ProfilingJobs {
                 .withSpec(pod).endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** The thread counts the pool's worker sizes would run with: what the search needs measured; null for the default. */
+    static String threadCounts(NodePool pool) {
+        if (pool.workerSizes().isEmpty()) {
+            return null;
+        }
+        return pool.workerSizes().stream().mapToInt(s -> Math.max(1, (int) Math.floor(s.cpus()))).distinct().sorted()
+                .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** The largest allowed size of the pool (by CPUs), else what a worker would get without sizing. */

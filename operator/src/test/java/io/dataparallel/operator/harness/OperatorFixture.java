@@ -47,6 +47,11 @@ public final class OperatorFixture implements AutoCloseable {
     private DataparallelOperator operator;
 
     public OperatorFixture(Path tmp) throws Exception {
+        this(tmp, OperatorConfig.defaults().withPollInterval(1));
+    }
+
+    /** A fixture whose operator runs with {@code config} (node pools with prices, for instance). */
+    public OperatorFixture(Path tmp, OperatorConfig config) throws Exception {
         cluster = new MockCluster();
         s3 = new S3Fixture(tmp.resolve("store"));
         s3.createBucket("models");
@@ -60,7 +65,7 @@ public final class OperatorFixture implements AutoCloseable {
                 .addToStringData(WorkerLaunch.ACCESS_KEY_ID, S3Fixture.ACCESS_KEY)
                 .addToStringData(WorkerLaunch.SECRET_ACCESS_KEY, S3Fixture.SECRET_KEY).build()).create();
         jobs = new FakeJobController(cluster.newClient(), Files.createDirectories(tmp.resolve("pods"))).start();
-        config = OperatorConfig.defaults().withPollInterval(1);
+        this.config = config;
     }
 
     public KubernetesClient client() {
