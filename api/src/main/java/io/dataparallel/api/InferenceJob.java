@@ -27,6 +27,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Workers", jsonPath = ".status.workers", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Samples/s", jsonPath = ".status.metrics.samplesPerSecond", type = AdditionalPrinterColumn.Type.NUMBER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// kubectl get ij -o wide: what a sized job was asked for, predicted and billed
+@AdditionalPrinterColumn(name = "Deadline", jsonPath = ".spec.deadline", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Predicted-s", jsonPath = ".status.sizing.chosen.predictedSeconds",
+        type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
+@AdditionalPrinterColumn(name = "Cost", jsonPath = ".status.metrics.cost.billed", type = AdditionalPrinterColumn.Type.NUMBER, priority = 1)
 public class InferenceJob extends CustomResource<InferenceJobSpec, InferenceJobStatus> implements Namespaced {
     public static final String GROUP = "dataparallel.io";
     public static final String VERSION = "v1alpha1";

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * to rewrite the committed file after changing the API.
  */
 class CrdDriftTest {
-    static final List<String> COLUMN_ORDER = List.of("Phase", "Progress", "Workers", "Samples/s", "Age");
+    static final List<String> COLUMN_ORDER = List.of("Phase", "Progress", "Workers", "Samples/s", "Age", "Deadline", "Predicted-s", "Cost");
     static final Path GENERATED = Path.of("target/classes/META-INF/fabric8/inferencejobs.dataparallel.io-v1.yml");
     public static final Path COMMITTED = Path.of("../crds/inferencejobs.dataparallel.io.yaml");
     static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -33,12 +33,12 @@ public record Cost(double podSeconds, double cpuSeconds, double gpuSeconds, Doub
      * @param pods      how many pods (ranks for workers)
      * @param seconds   their wall seconds, summed
      * @param cpus      CPUs each requested
-     * @param memoryGiB GiB of memory each requested
+     * @param memoryGib GiB of memory each requested
      * @param gpus      GPUs each requested
      * @param billed    requests × seconds × prices; absent when the prices are unknown
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PodCost(String role, int pods, double seconds, double cpus, double memoryGiB, double gpus, Double billed) {
+    public record PodCost(String role, int pods, double seconds, double cpus, double memoryGib, double gpus, Double billed) {
     }
 }

@@ -134,9 +134,9 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
 
     /** {@link Cost.PodCost} under camelCase names. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PodCostMetrics(String role, int pods, double seconds, double cpus, double memoryGiB, double gpus, Double billed) {
+    public record PodCostMetrics(String role, int pods, double seconds, double cpus, double memoryGib, double gpus, Double billed) {
         static PodCostMetrics of(Cost.PodCost p) {
-            return new PodCostMetrics(p.role(), p.pods(), round(p.seconds()), p.cpus(), p.memoryGiB(), p.gpus(), money(p.billed()));
+            return new PodCostMetrics(p.role(), p.pods(), round(p.seconds()), p.cpus(), p.memoryGib(), p.gpus(), money(p.billed()));
         }
     }
 

@@ -100,7 +100,7 @@ public final class Report {
         if (c.pods() != null) {
             for (Cost.PodCost p : c.pods()) {
                 rows.add(new String[] {"cost of " + p.role() + " pods", p.pods() + " × (" + Fmt.num(p.cpus()) + " CPU, "
-                        + Fmt.num(p.memoryGiB()) + " GiB" + (p.gpus() > 0 ? ", " + Fmt.num(p.gpus()) + " GPU" : "") + "), "
+                        + Fmt.num(p.memoryGib()) + " GiB" + (p.gpus() > 0 ? ", " + Fmt.num(p.gpus()) + " GPU" : "") + "), "
                         + Fmt.seconds(p.seconds()) + (p.billed() == null ? "" : ": " + Fmt.num(p.billed()))});
             }
         }
