@@ -144,6 +144,16 @@ class SizerTest {
     }
 
     @Test
+    void fixedWorkersBeyondTheCoresNameSpecWorkers() {
+        Pool twoCores = new Pool("local", CPU_HOUR, List.of(ONE, TWO), 2);
+        BadInputException e = assertThrows(BadInputException.class, () -> Sizer.size(new SizingRequest(profile(),
+                partitions(10, 1000), twoCores, new Fixed(4, null, null, null, null), new Goal(HALF_MINUTE, null), 0,
+                List.of())));
+        assertEquals("spec.workers: is 4 but node pool 'local' runs at most 2 CPUs at once, so at most 2 workers of 1 CPU:"
+                + " lower spec.workers to 2 or less, or leave it out to let the sizing choose", e.getMessage());
+    }
+
+    @Test
     void profileMemoryExcludesSmallerSizes() {
         Profile big = new Profile(Profile.VERSION, profile().key(), profile().measuredAt(), 5, 1000, 1000, 1000,
                 3L << 30, profile().points());
