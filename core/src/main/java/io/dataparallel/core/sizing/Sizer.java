@@ -112,13 +112,13 @@ public final class Sizer {
                     + fastest.cost().text() + ": set spec.deadline to at least " + fastest.timeText(), fastest, cheapest);
         }
         if (goal.budget() != null && cheapest.cost().amount() > goal.budget()) {
-            return new SizingInfeasibleException("spec.budget", "no configuration costs at most " + money(goal.budget())
+            return new SizingInfeasibleException("spec.budget", "no configuration costs at most " + Cost.money(goal.budget())
                     + ": the cheapest, " + cheapest.text() + ", costs " + cheapest.cost().text() + " and takes "
                     + cheapest.timeText() + ": raise spec.budget to at least " + cheapest.cost().text(), fastest, cheapest);
         }
         // each alone can be met, not both: name what each costs the other
         return new SizingInfeasibleException("spec.budget", "no configuration meets both spec.deadline "
-                + deadlineText(goal) + " and spec.budget " + money(goal.budget()) + ": the fastest, " + fastest.text()
+                + deadlineText(goal) + " and spec.budget " + Cost.money(goal.budget()) + ": the fastest, " + fastest.text()
                 + ", takes " + fastest.timeText() + " and costs " + fastest.cost().text() + "; the cheapest, "
                 + cheapest.text() + ", costs " + cheapest.cost().text() + " and takes " + cheapest.timeText()
                 + ": raise spec.budget or lengthen spec.deadline", fastest, cheapest);
@@ -126,10 +126,6 @@ public final class Sizer {
 
     private static String deadlineText(Goal goal) {
         return SizingOption.durationText(goal.deadlineSeconds());
-    }
-
-    private static String money(double amount) {
-        return amount < 1 ? String.format(Locale.ROOT, "%.4f", amount) : String.format(Locale.ROOT, "%,.2f", amount);
     }
 
     /** One (size, batch, replicas) with the workers range it may use. */

@@ -91,7 +91,7 @@ class SizerTest {
         SizingInfeasibleException e = assertThrows(SizingInfeasibleException.class,
                 () -> Sizer.size(request(Fixed.NONE, null, 0.03)));
         assertEquals("spec.budget", e.field());
-        assertEquals("spec.budget: no configuration costs at most 0.0300: the cheapest, 1 worker × 1 CPU, batch 64,"
+        assertEquals("spec.budget: no configuration costs at most 0.03: the cheapest, 1 worker × 1 CPU, batch 64,"
                 + " costs 0.0319 and takes 1m55s: raise spec.budget to at least 0.0319", e.getMessage());
     }
 
@@ -99,7 +99,7 @@ class SizerTest {
     void deadlineAndBudgetThatExcludeEachOtherNameBoth() {
         SizingInfeasibleException e = assertThrows(SizingInfeasibleException.class,
                 () -> Sizer.size(request(Fixed.NONE, HALF_MINUTE, 0.037)));
-        assertTrue(e.getMessage().contains("spec.deadline 30s and spec.budget 0.0370"), e.getMessage());
+        assertTrue(e.getMessage().contains("spec.deadline 30s and spec.budget 0.037"), e.getMessage());
         assertTrue(e.getMessage().contains("raise spec.budget or lengthen spec.deadline"), e.getMessage());
         assertEquals(5, Sizer.size(request(Fixed.NONE, HALF_MINUTE, 0.038)).choice().workers());
     }
