@@ -106,6 +106,12 @@ final class LocalSizing {
     static Sized size(Plan planned, InferenceJobSpec spec, Goal goal, Flags flags, Integer threads, LocalStore local,
                       Path runDir, PrintStream out) throws InterruptedException {
         Pool pool = pool(flags.prices());
+        if (goal.budget() != null && !pool.prices().known()) {
+            // before profiling: no profile makes a budget checkable without prices
+            throw new BadInputException(flags.budget() != null ? "--budget" : "spec.budget", "is " + goal.budget()
+                    + " but no price is known here, so no cost can be checked against it: give --price-cpu-hour (and"
+                    + " --price-gib-hour, --price-gpu-hour as they apply), or drop the budget");
+        }
         ProfileKey key = key(planned, local);
         ProfileCache cache = new ProfileCache(ProfileCache.DIR);
         Path file = cache.file(key);
@@ -117,6 +123,9 @@ final class LocalSizing {
             out.printf("sizing: profiling %s on %s on this machine (%s)...%n", planned.keys().get(0), spec.model().uri(), key.machine());
             profile = LocalProfiler.measure(planned, key, local.env(), runDir, file, Runtime.getRuntime().availableProcessors());
         }
+        out.printf(Locale.ROOT, "sizing: profile %s (%s, measured %s): start-up %.1f s, read %.0f MB/s, %s%n", file,
+                kept.isPresent() ? "kept" : "new", profile.measuredAt(), profile.startupSeconds(),
+                profile.downloadBytesPerSecond() / 1e6, rates(profile));
         Fixed fixed = Fixed.from(spec);
         if (threads != null) {
             fixed = new Fixed(fixed.workers(), fixed.batchSize(), fixed.replicas(), threads.doubleValue(), fixed.memoryGiB());
@@ -168,11 +177,8 @@ final class LocalSizing {
         return spec.withWorkers(choice.workers()).withBatchSize(choice.batchSize());
     }
 
-    /** The options table, the choice marked, then the choice in a line. */
+    /** The options table, the choice marked, then the choice in a line (the profile's line came before). */
     static void print(Sized sized, PrintStream out) {
-        Profile p = sized.profile();
-        out.printf(Locale.ROOT, "sizing: profile %s (%s, measured %s): start-up %.1f s, read %.0f MB/s, %s%n", sized.profileFile(),
-                sized.measured() ? "new" : "kept", p.measuredAt(), p.startupSeconds(), p.downloadBytesPerSecond() / 1e6, rates(p));
         List<SizingOption> rows = new ArrayList<>(sized.sizing().options());
         for (SizingOption extra : List.of(sized.sizing().cheapest(), sized.sizing().fastest())) {
             if (!rows.contains(extra)) {
