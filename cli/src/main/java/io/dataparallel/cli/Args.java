@@ -1,6 +1,7 @@
 package io.dataparallel.cli;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.core.sizing.Prices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,8 +11,9 @@ import java.util.Set;
 
 /** The command line: a command, positional arguments, {@code --name value} options and flags. */
 record Args(String command, List<String> positional, Map<String, String> options) {
-    private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples");
-    private static final Set<String> FLAGS = Set.of("--example-data", "--restart", "--check", "--help");
+    private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples",
+            "--deadline", "--budget", "--price-cpu-hour", "--price-gib-hour", "--price-gpu-hour");
+    private static final Set<String> FLAGS = Set.of("--example-data", "--restart", "--check", "--help", "--reprofile");
 
     static Args parse(String[] args) {
         if (args.length == 0) {
@@ -62,5 +64,33 @@ record Args(String command, List<String> positional, Map<String, String> options
         } catch (NumberFormatException e) {
             throw new BadInputException(name, "'" + v + "' is not a positive number");
         }
+    }
+
+    /** A number {@code >= 0} (prices), or {@code > 0} when {@code positive} (a budget); null when not given. */
+    Double doubleOption(String name, boolean positive) {
+        String v = options.get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d) || d < 0 || (positive && d == 0)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new BadInputException(name, "'" + v + "' is not a " + (positive ? "positive" : "non-negative") + " number");
+        }
+    }
+
+    /** The sizing flags: {@code --deadline}, {@code --budget}, the prices, {@code --reprofile}. */
+    LocalSizing.Flags sizingFlags() {
+        Prices prices = new Prices(orZero(doubleOption("--price-cpu-hour", false)), orZero(doubleOption("--price-gib-hour", false)),
+                orZero(doubleOption("--price-gpu-hour", false)));
+        return new LocalSizing.Flags(options.get("--deadline"), doubleOption("--budget", true), prices, flag("--reprofile"));
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
     }
 }

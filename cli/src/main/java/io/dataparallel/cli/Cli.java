@@ -18,12 +18,14 @@ import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.sizing.Goal;
 import io.dataparallel.worker.ModelCheck;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The {@code dataparallel} command. {@code run} runs a manifest on this machine, {@code plan}
@@ -58,10 +60,11 @@ public final class Cli {
             switch (a.command()) {
                 case "run" -> {
                     return LocalRun.run(manifest(a), new LocalRun.Options(a.store(), a.intOption("--parallel"),
-                            a.intOption("--threads"), a.flag("--example-data"), a.flag("--restart"), out, terminal));
+                            a.intOption("--threads"), a.flag("--example-data"), a.flag("--restart"), a.sizingFlags(), out,
+                            terminal));
                 }
                 case "plan" -> {
-                    return plan(manifest(a), a.store(), a.flag("--check"), out);
+                    return plan(manifest(a), a.store(), a.flag("--check"), a.sizingFlags(), a.intOption("--threads"), out);
                 }
                 case "example" -> {
                     return example(a, out);
@@ -102,10 +105,22 @@ public final class Cli {
         return manifest;
     }
 
-    /** Prints the plan of {@code manifest}, whose spec {@link #manifest} validated. */
-    private static int plan(Manifest manifest, Path store, boolean check, PrintStream out) {
+    /**
+     * Prints the plan of {@code manifest}, whose spec {@link #manifest} validated; with a deadline or budget
+     * (flags or spec) first the sizing's options table, and the plan of its choice.
+     */
+    private static int plan(Manifest manifest, Path store, boolean check, LocalSizing.Flags sizing, Integer threads,
+                            PrintStream out) throws InterruptedException {
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
-            Plan planned = new Planner(local.store(), MAX_WORKERS).plan(manifest.job(), local.effective(manifest.spec()));
+            Planner planner = new Planner(local.store(), MAX_WORKERS);
+            Plan planned = planner.plan(manifest.job(), local.effective(manifest.spec()));
+            Optional<Goal> goal = sizing.goal(manifest.spec());
+            if (goal.isPresent()) {
+                LocalSizing.Sized sized = LocalSizing.size(planned, manifest.spec(), goal.get(), sizing, threads, local,
+                        LocalRun.runDir(manifest), out);
+                LocalSizing.print(sized, out);
+                planned = planner.plan(manifest.job(), LocalSizing.apply(local.effective(manifest.spec()), sized.choice()));
+            }
             // what `run` would skip: the predictions an earlier run of this job wrote, checked as `run` checks them
             OutputLayout layout = OutputLayout.of(planned.spec().output().uri());
             Plan plan = ownedBy(local, layout, manifest) ? ResumeScan.resume(local.store(), layout, planned) : planned;

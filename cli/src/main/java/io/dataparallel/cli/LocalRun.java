@@ -1,5 +1,6 @@
 package io.dataparallel.cli;
 
+import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
@@ -13,6 +14,7 @@ import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.sizing.Goal;
 import io.dataparallel.core.summary.FailureGroups;
 import io.dataparallel.core.summary.Summarizer;
 import io.dataparallel.core.summary.Verdict;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Local mode: one InferenceJob on this machine with the cluster's parts. The same
@@ -35,8 +38,8 @@ import java.util.Map;
  */
 final class LocalRun {
     /** Command-line choices. */
-    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, boolean restart, PrintStream out,
-                   boolean terminal) {
+    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, boolean restart,
+                   LocalSizing.Flags sizing, PrintStream out, boolean terminal) {
     }
 
     private LocalRun() {
@@ -60,14 +63,30 @@ final class LocalRun {
             S3Uri output = layout.root();
             local.ensureBucket(output);
             InferenceJobSpec effective = local.effective(spec);
-            Plan planned = new Planner(local.store(), Cli.MAX_WORKERS).plan(manifest.job(), effective);
+            Planner planner = new Planner(local.store(), Cli.MAX_WORKERS);
+            Plan planned = planner.plan(manifest.job(), effective);
+            LocalSizing.Sized sized = null;
+            Optional<Goal> goal = options.sizing().goal(spec);
+            if (goal.isPresent()) {
+                if (options.parallel() != null) {
+                    throw new BadInputException("--parallel", "with a deadline or budget the sizing chooses the worker processes:"
+                            + " leave --parallel out (--threads fixes the CPUs per worker), or drop the deadline and budget");
+                }
+                sized = LocalSizing.size(planned, spec, goal.get(), options.sizing(), options.threads(), local, runDir(manifest), out);
+                LocalSizing.print(sized, out);
+                effective = LocalSizing.apply(effective, sized.choice());
+                planned = planner.plan(manifest.job(), effective);
+            }
             OutputClaim.claim(local.store(), layout, planned, options.restart());
             Plan plan = ResumeScan.resume(local.store(), layout, planned); // only what is left goes to workers
 
             int cores = Runtime.getRuntime().availableProcessors();
             // like a Job's parallelism below its completions: all ranks run, at most one per core at once
-            int parallel = options.parallel() != null ? options.parallel() : Math.max(1, Math.min(plan.worldSize(), cores));
-            int threads = options.threads() != null ? options.threads() : Math.max(1, cores / parallel);
+            // a sized job runs every worker at once, each with the CPUs chosen for it as its threads
+            int parallel = sized != null ? Math.max(1, plan.worldSize()) : options.parallel() != null ? options.parallel()
+                    : Math.max(1, Math.min(plan.worldSize(), cores));
+            int threads = sized != null ? sized.choice().size().threadsPerReplica(1)
+                    : options.threads() != null ? options.threads() : Math.max(1, cores / parallel);
             if (plan.worldSize() == 0) {
                 out.printf("job %s: %s (%.1f MB): no worker needs to run%n", manifest.job().id(), Planner.partitionsText(plan),
                         plan.totalBytes() / 1e6);
@@ -121,6 +140,9 @@ final class LocalRun {
             if (summary.samplesPerSecond() > 0) {
                 out.println(throughput(summary));
             }
+            if (sized != null) {
+                LocalSizing.printOutcome(sized, plan, summary.seconds(), local, out);
+            }
             printWhere(local, layout, summary, out);
             if (!summary.failedWorkers().isEmpty()) {
                 out.println("logs:        " + runDir + " (rank-N.log of each worker)");
@@ -160,7 +182,7 @@ final class LocalRun {
         }
     }
 
-    private static Path runDir(Manifest manifest) {
+    static Path runDir(Manifest manifest) {
         Path dir = Path.of(".dataparallel", "runs", manifest.job().namespace() + "-" + manifest.job().name()).toAbsolutePath();
         try {
             Files.createDirectories(dir.resolve("tmp"));

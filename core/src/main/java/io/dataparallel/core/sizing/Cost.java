@@ -45,11 +45,18 @@ public record Cost(double amount, boolean priced, double cpuSeconds, double gibS
         return priced ? amount : cpuSeconds + gpuSeconds;
     }
 
-    /** For people: {@code 0.4213} with prices, {@code 1,234 CPU-s} without. */
+    /** An amount for people: {@code 1,234.50}, or below 1 three significant digits, {@code 0.0319}, {@code 0.000002}. */
+    public static String money(double amount) {
+        if (amount >= 1 || amount <= 0 || !Double.isFinite(amount)) {
+            return String.format(java.util.Locale.ROOT, "%,.2f", amount);
+        }
+        return new java.math.BigDecimal(amount).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    /** For people: {@code 0.421} with prices, {@code 1,234 CPU-s} without. */
     public String text() {
         if (priced) {
-            return amount < 1 ? String.format(java.util.Locale.ROOT, "%.4f", amount)
-                    : String.format(java.util.Locale.ROOT, "%,.2f", amount);
+            return money(amount);
         }
         String cpu = String.format(java.util.Locale.ROOT, "%,.0f CPU-s", cpuSeconds);
         return gpuSeconds > 0 ? cpu + String.format(java.util.Locale.ROOT, " + %,.0f GPU-s", gpuSeconds) : cpu;

@@ -45,10 +45,7 @@ public final class Sizer {
         }
         List<Combo> combos = combos(request, model);
         if (combos.isEmpty()) {
-            throw new BadInputException(request.fixed().cpus() != null ? "spec.resources" : "spec.workers",
-                    "no worker size of node pool '" + pool.name() + "' fits the fixed fields and the profiled memory ("
-                    + String.format(Locale.ROOT, "%.1f", request.profile().memoryBytes() / GIB)
-                    + " GiB): request less or leave the field out to let the sizing choose");
+            throw nothingFits(request, model.loads().partitions());
         }
         List<SizingOption> cheapests = new ArrayList<>();
         List<SizingOption> fastests = new ArrayList<>();
@@ -76,6 +73,27 @@ public final class Sizer {
         return new Sizing(meeting.get(0), cheapest, fastest, meeting);
     }
 
+    /** Why no (size, batch, replicas) is left: too many fixed workers for the pool's CPUs, or too little memory. */
+    private static BadInputException nothingFits(SizingRequest request, int partitions) {
+        Pool pool = request.pool();
+        Fixed fixed = request.fixed();
+        if (fixed.workers() != null && pool.maxTotalCpus() > 0) {
+            double least = fixed.cpus() != null ? fixed.cpus()
+                    : pool.sizes().stream().mapToDouble(WorkerSize::cpus).min().orElse(1);
+            int most = (int) Math.floor(pool.maxTotalCpus() / least + 1e-9);
+            if (Math.min(fixed.workers(), partitions) > most) {
+                return new BadInputException("spec.workers", "is " + fixed.workers() + " but node pool '" + pool.name()
+                        + "' runs at most " + String.format(Locale.ROOT, "%.0f", pool.maxTotalCpus()) + " CPUs at once, so at most "
+                        + most + " workers of " + SizingOption.cpusText(least) + " CPU: lower spec.workers to "
+                        + most + " or less, or leave it out to let the sizing choose");
+            }
+        }
+        return new BadInputException(fixed.cpus() != null || fixed.memoryGiB() != null ? "spec.resources" : "spec.nodePool",
+                "no worker size of node pool '" + pool.name() + "' fits the fixed fields and the profiled memory ("
+                + String.format(Locale.ROOT, "%.1f", request.profile().memoryBytes() / GIB)
+                + " GiB): request more memory, or a pool with larger sizes, or leave spec.resources out");
+    }
+
     private static int byShape(SizingOption a, SizingOption b) {
         return Comparator.comparingInt(SizingOption::workers)
                 .thenComparingDouble((SizingOption o) -> o.size().cpus())
@@ -94,13 +112,13 @@ public final class Sizer {
                     + fastest.cost().text() + ": set spec.deadline to at least " + fastest.timeText(), fastest, cheapest);
         }
         if (goal.budget() != null && cheapest.cost().amount() > goal.budget()) {
-            return new SizingInfeasibleException("spec.budget", "no configuration costs at most " + money(goal.budget())
+            return new SizingInfeasibleException("spec.budget", "no configuration costs at most " + Cost.money(goal.budget())
                     + ": the cheapest, " + cheapest.text() + ", costs " + cheapest.cost().text() + " and takes "
                     + cheapest.timeText() + ": raise spec.budget to at least " + cheapest.cost().text(), fastest, cheapest);
         }
         // each alone can be met, not both: name what each costs the other
         return new SizingInfeasibleException("spec.budget", "no configuration meets both spec.deadline "
-                + deadlineText(goal) + " and spec.budget " + money(goal.budget()) + ": the fastest, " + fastest.text()
+                + deadlineText(goal) + " and spec.budget " + Cost.money(goal.budget()) + ": the fastest, " + fastest.text()
                 + ", takes " + fastest.timeText() + " and costs " + fastest.cost().text() + "; the cheapest, "
                 + cheapest.text() + ", costs " + cheapest.cost().text() + " and takes " + cheapest.timeText()
                 + ": raise spec.budget or lengthen spec.deadline", fastest, cheapest);
@@ -108,10 +126,6 @@ public final class Sizer {
 
     private static String deadlineText(Goal goal) {
         return SizingOption.durationText(goal.deadlineSeconds());
-    }
-
-    private static String money(double amount) {
-        return amount < 1 ? String.format(Locale.ROOT, "%.4f", amount) : String.format(Locale.ROOT, "%,.2f", amount);
     }
 
     /** One (size, batch, replicas) with the workers range it may use. */

@@ -25,9 +25,7 @@ public record SizingOption(int workers, WorkerSize size, int batchSize, int repl
 
     /** {@code 12 workers × 2 CPU, batch 512} (and the replicas when more than one). */
     public String text() {
-        String cpus = size.cpus() == Math.rint(size.cpus()) ? String.valueOf((long) size.cpus())
-                : String.format(Locale.ROOT, "%.2f", size.cpus());
-        return workers + (workers == 1 ? " worker" : " workers") + " × " + cpus + " CPU"
+        return workers + (workers == 1 ? " worker" : " workers") + " × " + cpusText(size.cpus()) + " CPU"
                 + (size.gpus() > 0 ? " + " + size.gpus() + " GPU" : "") + ", batch " + batchSize
                 + (replicas > 1 ? ", " + replicas + " replicas" : "");
     }
@@ -35,6 +33,11 @@ public record SizingOption(int workers, WorkerSize size, int batchSize, int repl
     /** The predicted wall time as a spec duration, rounded up to the second: {@code 14m20s}. */
     public String timeText() {
         return durationText(seconds);
+    }
+
+    /** {@code 2} or {@code 0.50}: whole CPUs without decimals. */
+    public static String cpusText(double cpus) {
+        return cpus == Math.rint(cpus) ? String.valueOf((long) cpus) : String.format(Locale.ROOT, "%.2f", cpus);
     }
 
     static String durationText(double seconds) {

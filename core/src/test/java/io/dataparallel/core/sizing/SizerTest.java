@@ -91,7 +91,7 @@ class SizerTest {
         SizingInfeasibleException e = assertThrows(SizingInfeasibleException.class,
                 () -> Sizer.size(request(Fixed.NONE, null, 0.03)));
         assertEquals("spec.budget", e.field());
-        assertEquals("spec.budget: no configuration costs at most 0.0300: the cheapest, 1 worker × 1 CPU, batch 64,"
+        assertEquals("spec.budget: no configuration costs at most 0.03: the cheapest, 1 worker × 1 CPU, batch 64,"
                 + " costs 0.0319 and takes 1m55s: raise spec.budget to at least 0.0319", e.getMessage());
     }
 
@@ -99,7 +99,7 @@ class SizerTest {
     void deadlineAndBudgetThatExcludeEachOtherNameBoth() {
         SizingInfeasibleException e = assertThrows(SizingInfeasibleException.class,
                 () -> Sizer.size(request(Fixed.NONE, HALF_MINUTE, 0.037)));
-        assertTrue(e.getMessage().contains("spec.deadline 30s and spec.budget 0.0370"), e.getMessage());
+        assertTrue(e.getMessage().contains("spec.deadline 30s and spec.budget 0.037"), e.getMessage());
         assertTrue(e.getMessage().contains("raise spec.budget or lengthen spec.deadline"), e.getMessage());
         assertEquals(5, Sizer.size(request(Fixed.NONE, HALF_MINUTE, 0.038)).choice().workers());
     }
@@ -141,6 +141,16 @@ class SizerTest {
         assertEquals(ONE, choice.size());
         assertThrows(SizingInfeasibleException.class, () -> Sizer.size(new SizingRequest(profile(),
                 partitions(10, 1000), twoCores, Fixed.NONE, new Goal(Duration.ofSeconds(59), null), 0, List.of())));
+    }
+
+    @Test
+    void fixedWorkersBeyondTheCoresNameSpecWorkers() {
+        Pool twoCores = new Pool("local", CPU_HOUR, List.of(ONE, TWO), 2);
+        BadInputException e = assertThrows(BadInputException.class, () -> Sizer.size(new SizingRequest(profile(),
+                partitions(10, 1000), twoCores, new Fixed(4, null, null, null, null), new Goal(HALF_MINUTE, null), 0,
+                List.of())));
+        assertEquals("spec.workers: is 4 but node pool 'local' runs at most 2 CPUs at once, so at most 2 workers of 1 CPU:"
+                + " lower spec.workers to 2 or less, or leave it out to let the sizing choose", e.getMessage());
     }
 
     @Test
