@@ -42,7 +42,8 @@ class OperatorSizingTest {
         OperatorConfig priced = new OperatorConfig(d.watchNamespaces(), d.workerImage(), d.gpuWorkerImage(), d.workerImagePullPolicy(),
                 d.workerServiceAccount(), d.workerServiceAccountAnnotations(), d.maxWorkers(), 1, d.defaultNodePool(),
                 Map.of(OperatorConfig.DEFAULT_POOL, new NodePool(Map.of(), List.of(), false, PRICES,
-                        List.of(new NodePool.WorkerSize("1", "2Gi"), new NodePool.WorkerSize("2", "3Gi")))),
+                        List.of(new NodePool.WorkerSize("1", "2Gi"), new NodePool.WorkerSize("2", "3Gi"))),
+                        "unpriced", new NodePool(Map.of(), List.of(), false)),
                 d.defaultWorkerResources(), d.metricsPort(), d.leaderElection());
         f = new OperatorFixture(tmp, priced);
         f.startOperator();
@@ -121,5 +122,16 @@ class OperatorSizingTest {
                 "no worker ran");
         f.awaitEvents("too-cheap", es -> es.stream().anyMatch(e -> "SizingInfeasible".equals(e.getReason())
                 && "Warning".equals(e.getType())), "a SizingInfeasible Warning");
+    }
+
+    @Test
+    @Order(4)
+    void aBudgetOnAPoolWithoutPricesIsRefusedBeforeProfiling() {
+        f.apply("no-prices", f.spec("s3://out/no-prices/", null).withBudget(5.0).withNodePool("unpriced"));
+        InferenceJob failed = f.awaitPhase("no-prices", Phase.Failed);
+        String message = failed.getStatus().message();
+        assertTrue(message.startsWith("spec.budget: ") && message.contains("nodePools.unpriced.prices"), message);
+        assertNull(f.client().batch().v1().jobs().inNamespace(OperatorFixture.NAMESPACE).withName("no-prices-profile").get(),
+                "nothing profiled");
     }
 }

@@ -51,6 +51,17 @@ final class SizeStep {
         return spec.deadline() != null || spec.budget() != null;
     }
 
+    /** The message refusing spec.budget on a node pool without prices, or null when that is not the case. */
+    static String budgetWithoutPrices(InferenceJobSpec spec, io.dataparallel.operator.config.OperatorConfig config) {
+        if (spec.budget() == null || WorkerJobs.pool(spec, config).prices().known()) {
+            return null;
+        }
+        String pool = WorkerJobs.poolName(spec, config);
+        return "spec.budget: is " + spec.budget() + " but node pool '" + pool + "' has no prices (Helm value nodePools." + pool
+                + ".prices), so no cost can be checked against it: ask for the pool's prices, use a pool that has them"
+                + " (spec.nodePool), or use spec.deadline instead";
+    }
+
     StepResult run(JobRun run) {
         if (run.status.get().sizing() != null && run.status.get().sizing().chosen() != null) {
             return toPlanning(run);

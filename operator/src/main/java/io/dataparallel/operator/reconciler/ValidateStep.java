@@ -20,6 +20,10 @@ final class ValidateStep {
         } catch (BadInputException e) {
             return run.fail(Reason.InvalidSpec, e.getMessage());
         }
+        String unpriced = SizeStep.budgetWithoutPrices(run.job.getSpec(), run.config);
+        if (unpriced != null) { // before profiling: no profile makes a budget checkable without prices
+            return run.fail(Reason.InvalidSpec, unpriced);
+        }
         if (SizeStep.wanted(run.job.getSpec())) { // spec.deadline or spec.budget: the operator chooses what the user left out
             run.status.set(s -> s.withPhase(Phase.Sizing).withMessage("sizing: listing partitions, then profiling the model")
                     .withStartTime(s.startTime() == null ? StatusDraft.now() : s.startTime()));
