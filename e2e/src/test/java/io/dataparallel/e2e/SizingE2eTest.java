@@ -62,9 +62,13 @@ class SizingE2eTest {
         for (String part : List.of("Sizing:", "Chosen:", "Runners Up:", "Predicted Seconds:", "Seconds Ratio:", "Profiling", "Sized")) {
             assertTrue(describe.contains(part), () -> "no '" + part + "' in:\n" + describe);
         }
+        // kubectl get ij -o wide: the deadline and the predicted seconds beside the usual columns
+        String wide = E2e.kubectlOk(List.of("get", "ij", "sized", "-n", ns, "-o", "wide"));
+        assertTrue(wide.lines().findFirst().orElse("").contains("DEADLINE") && wide.contains("10m"), wide);
+        assertTrue(wide.lines().findFirst().orElse("").contains("PREDICTED-S"), wide);
         Path out = Path.of("target", "sizing-describe.txt");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, describe);
-        System.out.println("kubectl describe ij sized:\n" + describe);
+        Files.writeString(out, "$ kubectl get ij sized -o wide\n" + wide + "\n$ kubectl describe ij sized\n" + describe);
+        System.out.println("kubectl get ij -o wide:\n" + wide + "\nkubectl describe ij sized:\n" + describe);
     }
 }
