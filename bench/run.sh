@@ -24,5 +24,15 @@ if [ ! -f bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar ] || [ "${REBUILD:-
   mvn -B -q -o -DskipTests -De2e.skip=true package -pl bench,cli -am 2>/dev/null || mvn -B -q -DskipTests -De2e.skip=true package -pl bench,cli -am
 fi
 export PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cpu OPT_OUT_TRACKING=true
-exec java -Xmx2g -XX:+UseSerialGC -Dai.djl.offline=true -cp "bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
+java -Xmx2g -XX:+UseSerialGC -Dai.djl.offline=true -cp "bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
   io.dataparallel.bench.BenchMain "$@"
+
+# Sizing from a deadline (issue 15): three deadlines on this machine in local mode, the predicted
+# against the actual wall time, in bench/results-sizing.md (--smoke: one deadline, a smaller job,
+# bench/target/smoke/results-sizing.md). --skip-sizing leaves it out.
+if [[ " $* " != *" --skip-sizing "* && " $* " != *" --compute-only "* ]]; then
+  sizing_args=()
+  [[ " $* " == *" --smoke "* ]] && sizing_args+=(--smoke)
+  java -Xmx1g -XX:+UseSerialGC -cp "bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" \
+    io.dataparallel.bench.SizingBench ${sizing_args[@]+"${sizing_args[@]}"}
+fi
