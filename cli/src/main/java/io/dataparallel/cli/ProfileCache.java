@@ -5,7 +5,6 @@ import io.dataparallel.core.sizing.Profile;
 import io.dataparallel.core.sizing.ProfileKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -53,9 +52,5 @@ final class ProfileCache {
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             return Optional.empty(); // unreadable: measured again and overwritten
         }
-    }
-
-    static String describe(Profile p) {
-        return new String(Json.write(p.key()), StandardCharsets.UTF_8);
     }
 }
