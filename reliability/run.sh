@@ -4,6 +4,7 @@
 #   reliability/run.sh                 # every e2e test once (about 25 min on 2 cores, more with the load test)
 #   reliability/run.sh --runs 3        # three times over, each run on a fresh cluster
 #   reliability/run.sh --test 'FaultsE2eTest,S3FaultsE2eTest'   # only these (surefire -Dtest patterns)
+#   reliability/run.sh --test OperatorLoadE2eTest -- -De2e.load.jobs=100   # after --: passed to mvn
 #
 # Each run's surefire reports and the invariant checker's log (one line per job checked:
 # phase, partitions, predictions, duplicate children, overwritten and refused PUTs) land in
@@ -17,7 +18,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --test) tests="$2"; shift 2 ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+    --) shift; break ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,11 +36,12 @@ else
   # only the e2e module's tests: the other modules' unit tests are CI's business
   args+=("-Dtest=io.dataparallel.e2e.**")
 fi
+args+=("$@")
 failed=0
 for n in $(seq 1 "$runs"); do
   dir="$out/run-$n"
   mkdir -p "$dir"
-  rm -f e2e/target/invariants.tsv
+  rm -rf e2e/target/invariants.tsv e2e/target/surefire-reports
   echo "run $n of $runs: mvn ${args[*]} (log: $dir/mvn.log)"
   if ! mvn "${args[@]}" > "$dir/mvn.log" 2>&1; then
     failed=$((failed + 1))
