@@ -32,7 +32,8 @@ class OperatorLoadE2eTest {
         List<Double> heap = new ArrayList<>();
         long[] lastSample = {0};
         jobs.awaitAll(Duration.ofMinutes(Math.max(30, count)), done -> {
-            if (killedAt.size() < 2 && done >= count * (killedAt.size() + 1) / 3) {
+            // during the run only: a kill after the last job ended proves nothing (a 12-job trial run did that)
+            if (killedAt.size() < 2 && done >= count * (killedAt.size() + 1) / 3 && done < count) {
                 ManyJobs.killOperator();
                 killedAt.add(done);
             }
