@@ -57,8 +57,8 @@ class BadInputE2eTest {
         }
         List<String> wrong = new ArrayList<>();
         for (Case c : operator) {
-            InferenceJob done = E2e.awaitFinal(ns, c.name(), Duration.ofMinutes(4));
-            assertEquals(Phase.Failed, done.getStatus().phase(), () -> c.name() + ": " + done.getStatus());
+            InferenceJob done = Invariants.of(ns, c.name()).fault("bad input: " + c.field()).expect(Phase.Failed)
+                    .within(Duration.ofMinutes(4)).check().job();
             String status = done.getStatus().message() + " " + done.getStatus().failedPartitions() + " " + done.getStatus().conditions();
             String events = E2e.kubectlOk(List.of("get", "events", "-n", ns, "--field-selector", "involvedObject.name=" + c.name(),
                     "-o", "custom-columns=TYPE:.type,MESSAGE:.message"));

@@ -54,8 +54,8 @@ class CredentialsE2eTest {
         E2e.apply(E2e.manifest(ns, "no-secret", "e2e", ns, 2).replace("credentialsSecret: " + Cluster.CREDENTIALS_SECRET,
                 "credentialsSecret: not-there"));
 
-        InferenceJob ran = E2e.awaitFinal(ns, "runs", Duration.ofMinutes(5));
-        assertEquals(Phase.Succeeded, ran.getStatus().phase(), () -> "status: " + ran.getStatus());
+        InferenceJob ran = Invariants.of(ns, "runs").fault("none (a corrupt partition, to log failure paths)")
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
         assertEquals(1, ran.getStatus().failedPartitionCount());
         refused(ns, "rejected", "the store rejected the credentials");
         refused(ns, "missing-key", WorkerLaunch.SECRET_ACCESS_KEY);
@@ -103,8 +103,8 @@ class CredentialsE2eTest {
 
     /** Failed at planning with a message naming the Secret's field, and no worker Job. */
     private static void refused(String ns, String name, String expected) {
-        InferenceJob job = E2e.awaitFinal(ns, name, Duration.ofMinutes(2));
-        assertEquals(Phase.Failed, job.getStatus().phase(), () -> name + ": " + job.getStatus());
+        InferenceJob job = Invariants.of(ns, name).fault("bad credentials: " + name).expect(Phase.Failed)
+                .within(Duration.ofMinutes(2)).check().job();
         String message = job.getStatus().message();
         assertTrue(message.startsWith("spec.s3.credentialsSecret: ") && message.contains(expected), name + ": " + message);
         assertEquals(null, job.getStatus().workerJob(), name + " ran no worker");

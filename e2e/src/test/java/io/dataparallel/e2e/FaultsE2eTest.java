@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +37,12 @@ class FaultsE2eTest {
         });
         Progress before = Json.read(E2e.store().get(progress, "out"), Progress.class);
         assertTrue(before.partitionsDone() < before.partitionsTotal(), "rank 0 finished before it could be killed: use larger partitions");
+        Map<String, String> written = Invariants.predictions("s3://e2e/" + ns + "/out/kill/");
         Pod pod = indexPods(ns, 0).get(0);
         assertTrue(E2e.cluster().killPod(ns, pod.getMetadata().getName()), "the rank 0 worker was running");
 
-        InferenceJob done = E2e.awaitFinal(ns, "kill", Duration.ofMinutes(6));
-        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        InferenceJob done = Invariants.of(ns, "kill").fault("worker SIGKILL mid-run").keeping(written).expect(Phase.Succeeded)
+                .within(Duration.ofMinutes(6)).check().job();
         assertEquals("8/8", done.getStatus().progress());
         List<Pod> pods = indexPods(ns, 0);
         assertEquals(2, pods.size(), "the Job controller ran index 0 again in a new pod");
@@ -71,10 +73,12 @@ class FaultsE2eTest {
             killedAt.add(E2e.phase(j));
         }
         assertTrue(killedAt.size() >= 2, () -> "the operator was killed only at " + killedAt);
-        InferenceJob done = E2e.awaitFinal(ns, "restart", Duration.ofMinutes(6));
-        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        Invariants.Outcome o = Invariants.of(ns, "restart").fault("operator SIGKILL at " + killedAt).expect(Phase.Succeeded)
+                .within(Duration.ofMinutes(6)).check();
+        InferenceJob done = o.job();
         assertEquals("4/4", done.getStatus().progress());
-        assertEquals(2, E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().size(), "one worker and one summarizer Job");
+        assertEquals(1, o.workerJobs(), "one worker Job");
+        assertEquals(1, o.summarizerJobs(), "one summarizer Job");
         assertEquals(1, E2e.admin().configMaps().inNamespace(ns).withLabel("dataparallel.io/role", "plan").list().getItems().size());
         assertEquals(2, E2e.admin().pods().inNamespace(ns).withLabel("batch.kubernetes.io/job-name", done.getStatus().workerJob())
                 .list().getItems().size(), "each worker ran once");

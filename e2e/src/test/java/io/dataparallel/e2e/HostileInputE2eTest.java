@@ -39,8 +39,8 @@ class HostileInputE2eTest {
         }
         put(ns, "zz-bomb.npz", bomb());
         E2e.apply(E2e.manifest(ns, "odd", "e2e", ns, 3, "maxFailedWorkers: 1"));
-        InferenceJob done = E2e.awaitFinal(ns, "odd", Duration.ofMinutes(5));
-        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        InferenceJob done = Invariants.of(ns, "odd").fault("odd keys and an allocation bomb").expect(Phase.Succeeded)
+                .within(Duration.ofMinutes(5)).check().job();
         assertEquals(4, done.getStatus().partitionsDone(), () -> "status: " + done.getStatus());
         List<FailedPartition> failed = done.getStatus().failedPartitions();
         assertEquals(1, failed.size(), failed::toString);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ class ResumeE2eTest {
         E2e.Ran ran = E2e.run("resume", "again", 4, 100, 2);
         String ns = ran.namespace();
         assertEquals(Phase.Succeeded, ran.phase(), () -> "status: " + ran.job().getStatus());
+        Invariants.of(ns, "again").fault("none (first run)").expect(Phase.Succeeded).check();
         String out = "s3://e2e/" + ns + "/out/again/";
         Summary first = summary(out);
         assertEquals(0, first.partitionsResumed());
@@ -36,9 +38,10 @@ class ResumeE2eTest {
         delete(ns);
         E2e.store().deleteAll(S3Uri.parse("out", out + "predictions/partition-00001.npz"), "out");
         E2e.store().deleteAll(S3Uri.parse("out", out + "predictions/partition-00003.npz"), "out");
+        Map<String, String> kept = Invariants.predictions(out);
         E2e.apply(E2e.manifest(ns, "again", "e2e", ns, 2));
-        InferenceJob partly = E2e.awaitFinal(ns, "again", Duration.ofMinutes(5));
-        assertEquals(Phase.Succeeded, partly.getStatus().phase(), () -> "status: " + partly.getStatus());
+        InferenceJob partly = Invariants.of(ns, "again").fault("two predictions deleted, job applied again").keeping(kept)
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
         assertTrue(planned(partly).startsWith("4 partitions: 2 done earlier (skipped), 2 to run"), planned(partly));
         Job workers = E2e.admin().batch().v1().jobs().inNamespace(ns).withName(partly.getStatus().workerJob()).get();
         assertEquals(2, workers.getSpec().getCompletions());
@@ -51,9 +54,10 @@ class ResumeE2eTest {
 
         // everything done: no worker Job at all, straight to the summary, which still has every figure
         delete(ns);
+        Map<String, String> all4 = Invariants.predictions(out);
         E2e.apply(E2e.manifest(ns, "again", "e2e", ns, 2));
-        InferenceJob all = E2e.awaitFinal(ns, "again", Duration.ofMinutes(5));
-        assertEquals(Phase.Succeeded, all.getStatus().phase(), () -> "status: " + all.getStatus());
+        InferenceJob all = Invariants.of(ns, "again").fault("everything done, job applied again").keeping(all4)
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
         assertTrue(planned(all).startsWith("4 partitions: 4 done earlier (skipped), 0 to run"), planned(all));
         assertNull(all.getStatus().workerJob(), () -> "status: " + all.getStatus());
         assertEquals(List.of(Children.summarizerJob(all)), E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().stream()

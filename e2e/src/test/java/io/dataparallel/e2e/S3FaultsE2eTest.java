@@ -1,18 +1,15 @@
 package io.dataparallel.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.result.FailedPartition;
-import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.e2e.S3FaultProxy.Fault;
 import io.dataparallel.e2e.S3FaultProxy.Rule;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,18 +39,14 @@ class S3FaultsE2eTest {
                     proxy.add("GET", out + "ranks/", Fault.UNAVAILABLE, 2));
             E2e.apply(throughProxy(E2e.manifest(ns, "faulty", "e2e", ns, 2), proxy));
             E2e.apply(E2e.manifest(ns, "clean", "e2e", ns, 2));
-            InferenceJob faulty = E2e.awaitFinal(ns, "faulty", Duration.ofMinutes(5));
-            InferenceJob clean = E2e.awaitFinal(ns, "clean", Duration.ofMinutes(5));
-            assertEquals(Phase.Succeeded, faulty.getStatus().phase(), () -> "status: " + faulty.getStatus());
-            assertEquals(Phase.Succeeded, clean.getStatus().phase(), () -> "status: " + clean.getStatus());
+            Invariants.of(ns, "clean").fault("none (the reference)").expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check();
+            Invariants.Outcome faulty = Invariants.of(ns, "faulty").fault("S3 transient: " + rules.size() + " rules")
+                    .sameAs("s3://e2e/" + ns + "/out/clean/").expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check();
             for (Rule r : rules) {
                 assertEquals(r.times(), r.injected().get(), () -> "fault not met: " + r);
             }
-            for (int i = 0; i < 3; i++) {
-                String key = "predictions/partition-0000" + i + ".npz";
-                assertArrayEquals(E2e.store().get(S3Uri.parse("out", "s3://e2e/" + ns + "/out/clean/" + key), "out"),
-                        E2e.store().get(S3Uri.parse("out", "s3:/" + out + key), "out"), key + " equals the fault-free run's");
-            }
+            assertEquals(3, faulty.predictions());
+            assertEquals(0.0, faulty.maxDifference(), "byte for byte the fault-free run's predictions");
         }
     }
 
@@ -63,17 +56,15 @@ class S3FaultsE2eTest {
         E2e.exampleData("e2e", ns, 3, 100);
         try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint())) {
             proxy.add("GET", "/data/partition-00001.npz", Fault.UNAVAILABLE, -1);
-            Instant start = Instant.now();
             E2e.apply(throughProxy(E2e.manifest(ns, "down", "e2e", ns, 3, "retries: 1"), proxy));
-            InferenceJob done = E2e.awaitFinal(ns, "down", Duration.ofMinutes(6));
-            Duration took = Duration.between(start, Instant.now());
-            assertEquals(Phase.Failed, done.getStatus().phase(), () -> "status: " + done.getStatus());
+            // bounded: a persistent fault ends the job within 4 minutes of its apply
+            InferenceJob done = Invariants.of(ns, "down").fault("S3 persistent 503 on one partition").expect(Phase.Failed)
+                    .within(Duration.ofMinutes(4)).check().job();
             List<FailedPartition> failed = done.getStatus().failedPartitions();
             assertEquals(List.of("partition-00001.npz"), failed.stream().map(FailedPartition::partition).toList(), failed::toString);
             String reason = failed.get(0).reason();
             assertTrue(reason.contains("GET s3://e2e/" + ns + "/data/partition-00001.npz") && reason.contains("HTTP 503"), reason);
             assertEquals(2, done.getStatus().partitionsDone(), "the other partitions are done");
-            assertTrue(took.compareTo(Duration.ofMinutes(4)) < 0, "bounded: " + took);
         }
     }
 

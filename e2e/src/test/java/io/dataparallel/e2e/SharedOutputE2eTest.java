@@ -10,7 +10,6 @@ import io.dataparallel.core.s3.StoredObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,8 +27,8 @@ class SharedOutputE2eTest {
         String second = E2e.manifest(ns, "right", "e2e", ns, 2).replace("/out/right/", "/out/shared/");
         E2e.apply(first + "---\n" + second);
 
-        InferenceJob left = E2e.awaitFinal(ns, "left", Duration.ofMinutes(5));
-        InferenceJob right = E2e.awaitFinal(ns, "right", Duration.ofMinutes(5));
+        InferenceJob left = Invariants.of(ns, "left").fault("two jobs, one output prefix").within(Duration.ofMinutes(5)).check().job();
+        InferenceJob right = Invariants.of(ns, "right").fault("two jobs, one output prefix").within(Duration.ofMinutes(5)).check().job();
         List<InferenceJob> won = List.of(left, right).stream().filter(j -> j.getStatus().phase() == Phase.Succeeded).toList();
         List<InferenceJob> lost = List.of(left, right).stream().filter(j -> j.getStatus().phase() == Phase.Failed).toList();
         assertEquals(1, won.size(), () -> "left: " + left.getStatus() + "\nright: " + right.getStatus());
@@ -43,7 +42,7 @@ class SharedOutputE2eTest {
         assertTrue(events.contains("belongs to job " + winner), events);
 
         // every prediction was written once, by the winner: its job in the metadata, and a rerun of the loser changes nothing
-        Map<String, String> etags = predictions(out);
+        Map<String, String> etags = Invariants.predictions(out);
         assertEquals(3, etags.size(), etags::toString);
         for (StoredObject o : E2e.store().list(S3Uri.parse("out", out + "predictions/"), "out")) {
             String job = E2e.store().head(S3Uri.parse("out", "s3://e2e/" + o.key()), "out").orElseThrow().metadata().get("dataparallel-job");
@@ -52,12 +51,8 @@ class SharedOutputE2eTest {
         String loser = lost.get(0).getMetadata().getName();
         E2e.kubectlOk(List.of("delete", "inferencejob", loser, "-n", ns, "--wait=true"));
         E2e.apply(loser.equals("left") ? first : second);
-        assertEquals(Phase.Failed, E2e.awaitFinal(ns, loser, Duration.ofMinutes(2)).getStatus().phase());
-        assertEquals(etags, predictions(out), "the winner's predictions are untouched");
-    }
-
-    private static Map<String, String> predictions(String out) {
-        return E2e.store().list(S3Uri.parse("out", out + "predictions/"), "out").stream()
-                .collect(Collectors.toMap(StoredObject::key, StoredObject::etag));
+        Invariants.of(ns, loser).fault("the loser applied again").expect(Phase.Failed).within(Duration.ofMinutes(2)).check();
+        Invariants.of(ns, won.get(0).getMetadata().getName()).fault("the winner after the loser's rerun").keeping(etags)
+                .expect(Phase.Succeeded).check();
     }
 }

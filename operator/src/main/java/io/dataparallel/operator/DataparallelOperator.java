@@ -115,8 +115,14 @@ public final class DataparallelOperator implements AutoCloseable {
         return operator.getRuntimeInfo().isStarted();
     }
 
+    /**
+     * Alive, for the liveness probe. A replica still starting counts as alive: on a starved node its
+     * start (JVM, informers listing every InferenceJob and Job) can outlast the probe's delay, and a
+     * kill there only starts it over (the e2e burst of 200 jobs showed a crash loop of exactly that).
+     * A start that fails ends the process ({@link OperatorMain}), so no start stays alive forever.
+     */
     public boolean isHealthy() {
-        return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        return !isStarted() || operator.getRuntimeInfo().allEventSourcesAreHealthy();
     }
 
     /**

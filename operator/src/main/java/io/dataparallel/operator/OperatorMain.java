@@ -56,7 +56,14 @@ public final class OperatorMain {
                 Runtime.getRuntime().halt(1);
             }
         }, "shutdown"));
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // /healthz says alive while starting: a start that fails (informers not synced in time) must end the
+            // process itself so the pod restarts, instead of leaving the HTTP server's thread running
+            LOG.error("the operator could not start: {}", e.getMessage());
+            System.exit(1);
+        }
         LOG.info("dataparallel operator started; watching {}; metrics on :{}",
                 config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(), config.metricsPort());
     }
