@@ -79,7 +79,7 @@ final class RunStep {
                             plan.partitionCount())
                     : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
-                      + JobStatuses.failedReason(workers);
+                      + WorkerFailures.explain(run, workers).orElse(JobStatuses.failedReason(workers));
             if (timedOut) {
                 run.events.warning(run.job, Reason.WorkersTimedOut, message);
             } else if (failed.isEmpty()) {
