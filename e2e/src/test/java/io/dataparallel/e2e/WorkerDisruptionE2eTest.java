@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +56,8 @@ class WorkerDisruptionE2eTest {
         assertEquals(1, E2e.workerJobs(ns), "no second worker Job");
     }
 
+    /** About 2 minutes (a local-mode run to compare with): in the full suite. */
+    @Tag("full")
     @Test
     void anEvictedWorkerIsRetriedWithoutCountingAndRedoesOnlyTheUnfinishedPartitions() throws Exception {
         String ns = E2e.namespace("evict");
@@ -105,6 +108,8 @@ class WorkerDisruptionE2eTest {
         assertTrue(rank0.samples() - rank0.computedSamples() >= (long) before.partitionsDone() * 1500,
                 () -> "the retry computed " + rank0.computedSamples() + " of the rank's " + rank0.samples()
                         + " samples: it should have skipped the " + before.partitionsDone() + " finished partitions");
+        System.out.printf("eviction: rank 0 evicted with %d of %d partitions done; its retry computed %d of %d samples%n",
+                before.partitionsDone(), before.partitionsTotal(), rank0.computedSamples(), rank0.samples());
         Path predictions = E2e.assertOnePredictionPerPartition(ns, "evict");
         Path local = LocalMode.run("e2e", ns, manifest);
         assertEquals(8, LocalMode.assertSamePredictions(predictions, local.resolve("e2e/" + ns + "/out/evict/predictions")));
