@@ -191,7 +191,9 @@ public final class Cluster implements AutoCloseable {
      * the controllers, the process kubelet) sees the outage and has to recover by itself.
      */
     public void restartApiServer(long downMillis) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
         controlPlane.restartApiServer(downMillis);
+        LOG.info("kube-apiserver restarted: {} ms without an API server", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     /** A further node of the CPU pool ({@code dataparallel.io/e2e-pool: cpu}), Ready, run by the process kubelet. */
