@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * The node lifecycle controller marks it Unknown and taints it unreachable, the taint eviction
  * deletes its pods (DisruptionTarget); with no kubelet to confirm, they stay Terminating until the
  * node is declared out of service ({@code node.kubernetes.io/out-of-service}, what an administrator
- * or a cloud's node controller does for a machine that is gone), whereupon the pod garbage
+ * or a cloud's node controller does for a machine that is gone; meanwhile the job says so in a
+ * condition and a Warning Event), whereupon the pod garbage
  * collector fails them and the Job controller runs the indexes again elsewhere, without counting
  * them against {@code spec.retries}, redoing only unfinished partitions.
  */
@@ -58,6 +59,14 @@ class NodeNotReadyE2eTest {
                 return now == null || now.getMetadata().getDeletionTimestamp() != null && now.getStatus().getConditions().stream()
                         .anyMatch(c -> "DisruptionTarget".equals(c.getType()) && "DeletionByTaintManager".equals(c.getReason()));
             }));
+            // nothing ends those pods now: the job says so, naming the way out, instead of "workers running"
+            InferenceJob waiting = E2e.await(ns, "lost", Duration.ofMinutes(3), "saying its workers are stuck", j ->
+                    j.getStatus().conditions() != null && j.getStatus().conditions().stream().anyMatch(c ->
+                            "WorkersStuckTerminating".equals(c.getType()) && "True".equals(c.getStatus())));
+            assertTrue(waiting.getStatus().message().contains("node.kubernetes.io/out-of-service")
+                    && waiting.getStatus().message().contains(LOST), waiting.getStatus().message());
+            assertTrue(E2e.warningEvents(ns).stream().anyMatch(m -> m.startsWith("WorkersStuckTerminating: ")), () ->
+                    "a Warning Event: " + E2e.warningEvents(ns));
             // the machine is gone for good: declare it, as the non-graceful node shutdown procedure does
             E2e.admin().nodes().withName(LOST).edit(n -> {
                 n.getSpec().getTaints().add(new TaintBuilder().withKey("node.kubernetes.io/out-of-service")
@@ -68,6 +77,8 @@ class NodeNotReadyE2eTest {
             InferenceJob done = E2e.awaitFinal(ns, "lost", Duration.ofMinutes(6));
             assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
             assertEquals("6/6", done.getStatus().progress());
+            assertTrue(done.getStatus().conditions().stream().noneMatch(c -> "WorkersStuckTerminating".equals(c.getType())
+                    && "True".equals(c.getStatus())), () -> "the stuck condition cleared: " + done.getStatus().conditions());
             assertTrue(workers(ns).stream().filter(p -> "Succeeded".equals(p.getStatus().getPhase()))
                     .allMatch(p -> FakeNodes.CPU_NODE.equals(p.getSpec().getNodeName())), () -> "ran again elsewhere: " + E2e.pods(ns));
             assertEquals(1, E2e.workerJobs(ns), "no second worker Job");

@@ -3,5 +3,5 @@ package io.dataparallel.operator.events;
 /** Event reasons: a closed set, so alerts and dashboards can rely on them. */
 public enum Reason {
     InvalidSpec, Planned, PlanFailed, StoreUnavailable, WorkersStarted, Suspended, Resumed, SpecChangeRefused,
-    WorkersFinished, WorkersFailed, WorkersTimedOut, WorkersUnschedulable, Summarizing, SummarizerFailed, Succeeded, Failed
+    WorkersFinished, WorkersFailed, WorkersTimedOut, WorkersUnschedulable, WorkersStuckTerminating, Summarizing, SummarizerFailed, Succeeded, Failed
 }

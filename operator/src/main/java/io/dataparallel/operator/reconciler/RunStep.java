@@ -95,6 +95,7 @@ final class RunStep {
         s.set(x -> x.withMessage(message));
         if (!suspended) {
             Scheduling.check(run, workers, WorkerJobs.poolName(plan.spec(), run.config));
+            StuckWorkers.check(run, workers);
         }
         return StepResult.after(run.config.pollInterval());
     }
