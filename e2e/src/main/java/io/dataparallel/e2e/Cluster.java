@@ -55,6 +55,7 @@ public final class Cluster implements AutoCloseable {
     private ControlPlane controlPlane;
     private KubernetesClient admin;
     private ProcessKubelet kubelet;
+    private FakeNodes nodes;
     private EmbeddedS3 s3;
     private Tools tools;
     private int metricsPort;
@@ -83,7 +84,7 @@ public final class Cluster implements AutoCloseable {
         admin = controlPlane.adminClient();
         started.add(admin);
         LOG.info("API server ready at {} ({} s)", controlPlane.server(), seconds(t0));
-        FakeNodes nodes = new FakeNodes(admin).register();
+        nodes = new FakeNodes(admin).register();
         started.add(nodes);
         Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
         images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"));
@@ -182,6 +183,39 @@ public final class Cluster implements AutoCloseable {
     /** SIGKILLs the container of a running pod of the harness's nodes; false if none runs. */
     public boolean killPod(String namespace, String pod) {
         return kubelet.kill(namespace, pod);
+    }
+
+    /**
+     * Restarts kube-apiserver (etcd kept, same port and certificates), down for at least
+     * {@code downMillis}; returns once it serves again. Every client of the cluster (the operator,
+     * the controllers, the process kubelet) sees the outage and has to recover by itself.
+     */
+    public void restartApiServer(long downMillis) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        controlPlane.restartApiServer(downMillis);
+        LOG.info("kube-apiserver restarted: {} ms without an API server", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** A further node of the CPU pool ({@code dataparallel.io/e2e-pool: cpu}), Ready, run by the process kubelet. */
+    public void addCpuNode(String name) {
+        nodes.addCpuNode(name);
+    }
+
+    /**
+     * The node's machine goes away: its heartbeats stop (Lease and Ready) and its pods' processes
+     * die, nothing more is written for them. The node lifecycle controller notices after
+     * {@code --node-monitor-grace-period} ({@value ControlPlane#NODE_GRACE_SECONDS} s here), taints the node
+     * unreachable, and the taint eviction deletes its pods {@value ControlPlane#NODE_TOLERATION_SECONDS} s later;
+     * with no kubelet to confirm, they stay Terminating until the node is declared out of service or removed.
+     */
+    public void loseNode(String name) {
+        nodes.lose(name);
+        kubelet.loseNode(name);
+    }
+
+    /** Removes a node object (a lost node, after its test) so later tests do not see it. */
+    public void removeNode(String name) {
+        nodes.remove(name);
     }
 
     public void checkAlive() throws IOException {

@@ -22,9 +22,21 @@ import java.util.List;
 final class ControlPlane implements AutoCloseable {
     /** Service ClusterIPs are allocated from here; nothing ever routes to them. */
     static final String SERVICE_RANGE = "10.96.0.0/12";
+    /**
+     * How long a node may miss its heartbeats before the node lifecycle controller marks it
+     * NotReady/Unknown and taints it (default 50 s): shortened so a lost node is seen within the
+     * suite's patience; {@link FakeNodes} beats five times as often.
+     */
+    static final int NODE_GRACE_SECONDS = 20;
+    /**
+     * The tolerations the API server gives every pod for {@code not-ready} and {@code unreachable}
+     * taints (default 300 s): the taint eviction of a lost node's pods follows 10 s after the taint.
+     */
+    static final int NODE_TOLERATION_SECONDS = 10;
     private final Path bin;
     private final Path state;
     private final List<Daemon> daemons = new ArrayList<>();
+    private List<String> apiServerCommand;
     final Pki pki;
     int apiPort;
     Path adminKubeconfig;
@@ -64,7 +76,7 @@ final class ControlPlane implements AutoCloseable {
                     userGroups: ["system:serviceaccounts"]
                   - level: None
                 """);
-        daemons.add(Daemon.start("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
+        apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers", etcdUrl,
                 "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", Integer.toString(apiPort),
                 "--tls-cert-file", pki.serverCert().toString(), "--tls-private-key-file", pki.serverKey().toString(),
@@ -78,7 +90,10 @@ final class ControlPlane implements AutoCloseable {
                 // the default reconciler refuses a loopback address for the kubernetes Service
                 "--endpoint-reconciler-type", "none",
                 "--audit-policy-file", policy.toString(), "--audit-log-path", auditLog.toString(),
-                "--audit-log-format", "json"), state));
+                "--audit-log-format", "json",
+                "--default-not-ready-toleration-seconds", Integer.toString(NODE_TOLERATION_SECONDS),
+                "--default-unreachable-toleration-seconds", Integer.toString(NODE_TOLERATION_SECONDS));
+        daemons.add(Daemon.start("kube-apiserver", apiServerCommand, state));
         adminKubeconfig = writeKubeconfig("admin.kubeconfig", pki.adminCert(), pki.adminKey());
         awaitApiServer();
 
@@ -90,6 +105,7 @@ final class ControlPlane implements AutoCloseable {
                 "--service-account-private-key-file", pki.serviceAccountKey().toString(),
                 "--root-ca-file", pki.caCert().toString(),
                 "--service-cluster-ip-range", SERVICE_RANGE,
+                "--node-monitor-grace-period", NODE_GRACE_SECONDS + "s",
                 // each controller with its own service account, as kubeadm runs it
                 "--use-service-account-credentials"), state));
         daemons.add(Daemon.start("kube-scheduler", List.of(bin.resolve("kube-scheduler").toString(),
@@ -97,6 +113,28 @@ final class ControlPlane implements AutoCloseable {
                 "--bind-address", "127.0.0.1", "--secure-port", Integer.toString(Ports.free()),
                 "--leader-elect=false"), state));
         return this;
+    }
+
+    /**
+     * Stops kube-apiserver (SIGTERM, as a rolling restart of a control plane node does) and starts
+     * it again on the same port with the same certificates and flags; etcd keeps everything.
+     * Returns once it is ready again. Clients see connection errors meanwhile and must recover.
+     */
+    void restartApiServer(long downMillis) throws IOException, InterruptedException {
+        int i = apiServerIndex();
+        daemons.get(i).close();
+        Thread.sleep(downMillis);
+        daemons.set(i, Daemon.start("kube-apiserver", apiServerCommand, state));
+        awaitApiServer();
+    }
+
+    private int apiServerIndex() {
+        for (int i = 0; i < daemons.size(); i++) {
+            if (daemons.get(i).name.equals("kube-apiserver")) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("kube-apiserver is not running");
     }
 
     String server() {
@@ -140,7 +178,7 @@ final class ControlPlane implements AutoCloseable {
                     // connection refused until it listens
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("kube-apiserver not ready within 120 s; its log ends:\n" + daemons.get(1).tail());
+                    throw new IOException("kube-apiserver not ready within 120 s; its log ends:\n" + daemons.get(apiServerIndex()).tail());
                 }
                 Thread.sleep(250);
             }

@@ -17,6 +17,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The harness's nodes: a CPU node and a GPU node labelled and tainted as the chart's node pools
- * expect, registered as a kubelet registers and kept Ready by its heartbeats (the node Lease
- * every 10 s, the Ready condition every 20 s), so the node lifecycle controller leaves them be.
+ * expect (and more CPU nodes a test adds), registered as a kubelet registers and kept Ready by
+ * its heartbeats (the node Lease every 4 s, the Ready condition every 8 s: the controller
+ * manager's {@code --node-monitor-grace-period} is shortened to {@value ControlPlane#NODE_GRACE_SECONDS} s
+ * so that a lost node is noticed quickly), so the node lifecycle controller leaves them be
+ * until a node is {@linkplain #lose lost}.
  */
 final class FakeNodes implements AutoCloseable {
     static final String CPU_NODE = "e2e-cpu-0";
@@ -34,7 +39,9 @@ final class FakeNodes implements AutoCloseable {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
     private static final Logger LOG = LoggerFactory.getLogger(FakeNodes.class);
     private final KubernetesClient client;
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    /** Read by the process kubelet's threads while a test adds a node: concurrent. */
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "node-heartbeat");
         t.setDaemon(true);
@@ -48,9 +55,26 @@ final class FakeNodes implements AutoCloseable {
     FakeNodes register() {
         register(node(CPU_NODE, Map.of("dataparallel.io/e2e-pool", "cpu"), false));
         register(node(GPU_NODE, Map.of("nvidia.com/gpu.present", "true", "dataparallel.io/e2e-pool", "gpu"), true));
-        heartbeat.scheduleWithFixedDelay(this::renewLeases, 0, 10, TimeUnit.SECONDS);
-        heartbeat.scheduleWithFixedDelay(this::reportReady, 0, 20, TimeUnit.SECONDS);
+        heartbeat.scheduleWithFixedDelay(this::renewLeases, 0, 4, TimeUnit.SECONDS);
+        heartbeat.scheduleWithFixedDelay(this::reportReady, 0, 8, TimeUnit.SECONDS);
         return this;
+    }
+
+    /** One more node of the CPU pool, kept Ready like the others; its pods run on the process kubelet. */
+    void addCpuNode(String name) {
+        register(node(name, Map.of("dataparallel.io/e2e-pool", "cpu"), false));
+    }
+
+    /** The node's heartbeats stop (Lease and Ready), as when its machine goes away. */
+    void lose(String name) {
+        lost.add(name);
+    }
+
+    /** The node object is removed (as a cloud's node controller removes a machine that is gone) and forgotten. */
+    void remove(String name) {
+        lost.add(name);
+        client.nodes().withName(name).delete();
+        nodes.remove(name);
     }
 
     Map<String, Node> nodes() {
@@ -92,6 +116,9 @@ final class FakeNodes implements AutoCloseable {
 
     private void renewLeases() {
         for (String name : nodes.keySet()) {
+            if (lost.contains(name)) {
+                continue;
+            }
             try {
                 ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
                 Lease lease = client.leases().inNamespace("kube-node-lease").withName(name).get();
@@ -114,6 +141,9 @@ final class FakeNodes implements AutoCloseable {
 
     private void reportReady() {
         for (String name : nodes.keySet()) {
+            if (lost.contains(name)) {
+                continue;
+            }
             try {
                 String now = now();
                 Map<String, Object> ready = Map.of("type", "Ready", "status", "True", "reason", "KubeletReady",

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -19,8 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +46,17 @@ final class PodRun implements Runnable {
     private final String started = now();
     private volatile Process process;
     private volatile boolean stopped;
+    /** The node went away with the pod: nothing is written for it any more, as no kubelet is left to write. */
+    private volatile boolean vanished;
+    /** The memory watcher killed the current process: its exit is an OOM kill. */
+    private volatile boolean oomKilled;
+    /** The last status patch, kept while the API server did not take it (down, restarting), and sent again. */
+    private String unsent;
     private volatile boolean ready;
     /** Counted down when {@link #run} returns: nothing writes into the pod's folder after that. */
     private final CountDownLatch ended = new CountDownLatch(1);
     /** Set once a delete was seen, so repeated update events do not stop it twice. */
-    volatile boolean stopping;
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private int restarts;
     private Map<String, Object> lastTerminated;
 
@@ -105,6 +114,9 @@ final class PodRun implements Runnable {
                 boolean config = e instanceof PodEnv.ConfigError;
                 writeStatus("Pending", waiting(config ? "CreateContainerConfigError" : "ContainerCreating", e.getMessage()), false);
                 if (stopped) {
+                    // deleted before its container started: a kubelet ends such a pod Failed
+                    writeStatus("Failed", Map.of("terminated", Map.of("exitCode", 137, "reason", "ContainerStatusUnknown",
+                            "message", "the pod was deleted before its container started")), false);
                     return;
                 }
                 Thread.sleep(2000);
@@ -112,6 +124,11 @@ final class PodRun implements Runnable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(image.get().jvmOptions());
+        OptionalLong memoryLimit = MemoryLimit.of(container);
+        if (memoryLimit.isPresent()) {
+            // the JVM sizes its heap from the limit, as it reads it from the cgroup in a container
+            command.add("-XX:MaxRAM=" + memoryLimit.getAsLong());
+        }
         String tmp = files.map("/tmp");
         if (tmp != null) {
             command.add("-Djava.io.tmpdir=" + tmp);
@@ -135,11 +152,17 @@ final class PodRun implements Runnable {
             ready = container.getReadinessProbe() == null;
             writeStatus("Running", Map.of("running", Map.of("startedAt", startedAt)), ready);
             Thread probes = probes(container, process);
+            oomKilled = false;
+            Thread memory = memoryLimit.isPresent() ? MemoryLimit.watch(ns + "/" + name, process, memoryLimit.getAsLong(),
+                    () -> oomKilled = true) : null;
             int exit = process.waitFor();
             probes.interrupt();
+            if (memory != null) {
+                memory.interrupt();
+            }
             Map<String, Object> terminated = new LinkedHashMap<>();
             terminated.put("exitCode", exit);
-            terminated.put("reason", exit == 0 ? "Completed" : "Error");
+            terminated.put("reason", oomKilled ? "OOMKilled" : exit == 0 ? "Completed" : "Error");
             terminated.put("startedAt", startedAt);
             terminated.put("finishedAt", now());
             boolean restart = !stopped && ("Always".equals(restartPolicy) || "OnFailure".equals(restartPolicy) && exit != 0);
@@ -222,6 +245,33 @@ final class PodRun implements Runnable {
         }
     }
 
+    /** True the first time only: the delete is handled once, whatever number of update events follow it. */
+    boolean markStopping() {
+        return stopping.compareAndSet(false, true);
+    }
+
+    /**
+     * The node is gone with the pod (the machine powered off): the process dies at once and nothing
+     * more is written, so the pod keeps its last status until the control plane acts on the node.
+     */
+    void vanish() {
+        vanished = true;
+        stopped = true;
+        Process p = process;
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    synchronized boolean hasUnsentStatus() {
+        return unsent != null && !vanished;
+    }
+
+    String nodeName() {
+        return node.getMetadata().getName();
+    }
+
     /** The pod is being deleted: SIGTERM, then SIGKILL after the grace period, and no restart. */
     void stop(long graceSeconds) {
         stopped = true;
@@ -268,6 +318,9 @@ final class PodRun implements Runnable {
 
     /** A strategic merge patch of status: conditions merge by type, so the scheduler's and others' stay. */
     private synchronized void writeStatus(String phase, Map<String, Object> state, boolean isReady) {
+        if (vanished) {
+            return;
+        }
         Container c = pod.getSpec().getContainers().get(0);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("phase", phase);
@@ -298,13 +351,31 @@ final class PodRun implements Runnable {
             }
             status.put("containerStatuses", List.of(cs));
         }
+        unsent = Serialization.asJson(Map.of("status", status));
+        sendStatus();
+    }
+
+    /**
+     * Sends the status not yet taken, as a kubelet's status manager keeps the latest status and
+     * syncs it until the API server has it: a status lost while the API server restarts would leave
+     * the Job controller waiting for a pod that finished long ago. Called again by the kubelet's resync.
+     */
+    synchronized void sendStatus() {
+        if (unsent == null || vanished) {
+            return;
+        }
         try {
             client.pods().inNamespace(ns).withName(name).subresource("status")
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(Map.of("status", status)));
-        } catch (RuntimeException e) {
-            if (!stopped) {
-                LOG.debug("pod {}/{}: status not written: {}", ns, name, e.toString());
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), unsent);
+            unsent = null;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                unsent = null; // the pod is gone: nothing left to tell
+            } else {
+                LOG.debug("pod {}/{}: status not written, kept to send again: {}", ns, name, e.toString());
             }
+        } catch (RuntimeException e) {
+            LOG.debug("pod {}/{}: status not written, kept to send again: {}", ns, name, e.toString());
         }
     }
 

@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,13 @@ final class ProcessKubelet implements AutoCloseable {
     private final int apiPort;
     private final boolean keepFolders;
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
+    /** Nodes whose machine went away ({@link #loseNode}): no kubelet acts for their pods any more. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet-status-resync");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kubelet-pod");
         t.setDaemon(true);
@@ -77,18 +87,20 @@ final class ProcessKubelet implements AutoCloseable {
                 }
             }
         }, 0);
+        // a status the API server did not take (it was restarting) is sent again, as the status manager syncs
+        resync.scheduleWithFixedDelay(() -> runs.values().forEach(PodRun::sendStatus), 5, 5, TimeUnit.SECONDS);
         return this;
     }
 
     private void sync(Pod pod) {
         Node node = pod.getSpec().getNodeName() == null ? null : nodes.get(pod.getSpec().getNodeName());
-        if (node == null) {
+        if (node == null || lost.contains(node.getMetadata().getName())) {
             return;
         }
         String uid = pod.getMetadata().getUid();
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             PodRun run = runs.get(uid);
-            if (run != null && !run.alive() && run.stopping) {
+            if (run != null && !run.markStopping()) {
                 return;
             }
             long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
@@ -114,10 +126,27 @@ final class ProcessKubelet implements AutoCloseable {
         }
     }
 
+    /**
+     * A graceful delete as a kubelet carries it out: SIGTERM, SIGKILL after the grace period, the
+     * terminal phase written (Failed unless the container exited 0; the conditions others set, such
+     * as DisruptionTarget from an eviction, kept by the merge), and only then the object removed, so
+     * the Job controller's podFailurePolicy sees how the pod ended.
+     */
     private void terminate(Pod pod, PodRun run, long grace) {
         if (run != null) {
-            run.stopping = true;
             run.stop(grace);
+            try {
+                if (!run.awaitEnd(60)) {
+                    LOG.warn("pod {}: its process has not ended after the grace period", pod.getMetadata().getName());
+                }
+                for (int i = 0; i < 120 && run.hasUnsentStatus(); i++) {
+                    Thread.sleep(500);
+                    run.sendStatus();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         try {
             // the kubelet's confirmation of a graceful delete: remove the object now
@@ -145,7 +174,20 @@ final class ProcessKubelet implements AutoCloseable {
         }
     }
 
-    /** SIGKILLs the container of a running pod, as a crash or an OOM kill would. */
+    /**
+     * The node's machine goes away: its pods' processes die at once and nothing more is written
+     * for them or for the node's pods to come; what happens next is the control plane's doing.
+     */
+    void loseNode(String nodeName) {
+        lost.add(nodeName);
+        for (PodRun run : runs.values()) {
+            if (run.nodeName().equals(nodeName)) {
+                run.vanish();
+            }
+        }
+    }
+
+    /** SIGKILLs the container of a running pod, as a crash would. */
     boolean kill(String namespace, String podName) {
         for (PodRun run : runs.values()) {
             if (run.is(namespace, podName) && run.alive()) {
@@ -171,6 +213,7 @@ final class ProcessKubelet implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
+        resync.shutdownNow();
         runs.values().parallelStream().forEach(r -> r.stop(0));
         try {
             for (PodRun run : runs.values()) {

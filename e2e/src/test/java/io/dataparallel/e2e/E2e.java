@@ -217,4 +217,32 @@ final class E2e {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The messages of the Warning Events in a namespace (the operator's on its InferenceJobs among them). */
+    static List<String> warningEvents(String namespace) {
+        return admin().v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "Warning".equals(e.getType())).map(e -> e.getReason() + ": " + e.getMessage()).toList();
+    }
+
+    /** How many worker Jobs the namespace has: after any fault, one per InferenceJob. */
+    static int workerJobs(String namespace) {
+        return admin().batch().v1().jobs().inNamespace(namespace).withLabel("dataparallel.io/role", "worker").list().getItems().size();
+    }
+
+    /**
+     * Every partition of the job's data ({@link #exampleData}: {@code s3://e2e/NS/data/}) has exactly one
+     * prediction object and nothing else is under {@code predictions/}; returns that folder.
+     */
+    static Path assertOnePredictionPerPartition(String namespace, String job) throws IOException {
+        Path root = STATE.resolve("store").resolve("e2e").resolve(namespace);
+        Path predictions = root.resolve("out").resolve(job).resolve("predictions");
+        List<String> partitions;
+        List<String> written;
+        try (var data = Files.list(root.resolve("data")); var out = Files.list(predictions)) {
+            partitions = data.map(p -> p.getFileName().toString()).sorted().toList();
+            written = out.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(partitions, written, "one prediction per planned partition, no other");
+        return predictions;
+    }
 }

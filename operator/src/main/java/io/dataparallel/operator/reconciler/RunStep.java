@@ -80,7 +80,7 @@ final class RunStep {
                             plan.partitionCount())
                     : failed.isEmpty() ? "all " + plan.worldSize() + " workers finished"
                     : failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
-                      + JobStatuses.failedReason(workers);
+                      + WorkerFailures.explain(run, workers).orElse(JobStatuses.failedReason(workers));
             if (timedOut) {
                 run.events.warning(run.job, Reason.WorkersTimedOut, message);
             } else if (failed.isEmpty()) {
@@ -96,6 +96,7 @@ final class RunStep {
         s.set(x -> x.withMessage(message));
         if (!suspended) {
             Scheduling.check(run, workers, WorkerJobs.poolName(plan.spec(), run.config));
+            StuckWorkers.check(run, workers);
         }
         return StepResult.after(run.config.pollInterval());
     }

@@ -84,7 +84,10 @@ final class SummarizeStep {
                 .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withEta(null));
         Verdict verdict = Verdict.of(summary, plan.spec()); // the summary knows whether the workers timed out
         if (!verdict.succeeded()) {
-            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.Failed, verdict.message());
+            // what the pods tell (a worker OOM-killed) comes first: the summary only knows its partitions are missing
+            Job workers = plan.worldSize() == 0 ? null : run.child(Job.class, Children.workerJob(run.job), true);
+            String why = workers == null ? "" : WorkerFailures.explain(run, workers).map(w -> w + "; ").orElse("");
+            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.Failed, why + verdict.message());
         }
         String message = verdict.message();
         boolean changed = s.get().phase() != Phase.Succeeded;
