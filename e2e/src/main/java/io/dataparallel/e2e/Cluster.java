@@ -5,10 +5,13 @@ import io.dataparallel.core.s3.EmbeddedS3;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,8 +162,39 @@ public final class Cluster implements AutoCloseable {
         return controlPlane.adminKubeconfig;
     }
 
-    public Path auditLog() {
-        return controlPlane.auditLog;
+    /**
+     * The API server's audit log. After a restart ({@link #restartApiServer}) it is a copy without
+     * the requests the new API server refused (403) between its start and its readiness: it serves
+     * before its authorizer's caches are filled, and refuses what RBAC grants until then (a load
+     * balancer checking {@code /readyz} keeps clients away in a real control plane). Every other
+     * entry, refusals included, is kept.
+     */
+    public Path auditLog() throws IOException {
+        if (controlPlane.notReady.isEmpty()) {
+            return controlPlane.auditLog;
+        }
+        Path ready = controlPlane.auditLog.resolveSibling("audit-ready.log");
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(controlPlane.auditLog)) {
+            if (!refusedBeforeReady(line)) {
+                kept.add(line);
+            }
+        }
+        Files.write(ready, kept);
+        return ready;
+    }
+
+    private boolean refusedBeforeReady(String line) {
+        try {
+            JsonNode e = Serialization.jsonMapper().readTree(line);
+            if (e.path("responseStatus").path("code").asInt() != 403) {
+                return false;
+            }
+            Instant at = Instant.parse(e.path("requestReceivedTimestamp").asText());
+            return controlPlane.notReady.stream().anyMatch(w -> !at.isBefore(w[0]) && !at.isAfter(w[1]));
+        } catch (IOException | RuntimeException notAnEntry) {
+            return false;
+        }
     }
 
     public Tools tools() {

@@ -10,8 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Upstream etcd, kube-apiserver, kube-controller-manager and kube-scheduler as local processes,
@@ -37,6 +39,8 @@ final class ControlPlane implements AutoCloseable {
     private final Path state;
     private final List<Daemon> daemons = new ArrayList<>();
     private List<String> apiServerCommand;
+    /** From each restarted API server's start until it was ready: when it may refuse what its caches do not hold yet. */
+    final List<Instant[]> notReady = new CopyOnWriteArrayList<>();
     final Pki pki;
     int apiPort;
     Path adminKubeconfig;
@@ -124,8 +128,10 @@ final class ControlPlane implements AutoCloseable {
         int i = apiServerIndex();
         daemons.get(i).close();
         Thread.sleep(downMillis);
+        Instant started = Instant.now();
         daemons.set(i, Daemon.start("kube-apiserver", apiServerCommand, state));
         awaitApiServer();
+        notReady.add(new Instant[] {started, Instant.now()});
     }
 
     private int apiServerIndex() {
