@@ -38,6 +38,8 @@ import java.util.List;
  * @param slowestWorker            the worker with the longest end-to-end time
  * @param fastestWorker            the worker with the shortest end-to-end time
  * @param quality                  present when {@code spec.data.labels} is set
+ * @param tuning                   the batch sizes and replicas the workers computed with, and the trials that chose
+ *                                 them; absent when no rank result records one
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -66,5 +68,19 @@ public record Summary(
         double modelLoadSeconds,
         WorkerTiming slowestWorker,
         WorkerTiming fastestWorker,
-        Quality quality) {
+        Quality quality,
+        TuningSummary tuning) {
+
+    /** A summary with no tuning (ranks that recorded none). */
+    public Summary(String job, String planHash, long samples, int partitions, int partitionsDone, int partitionsResumed,
+                   int workers, List<Integer> failedWorkers, List<FailedPartition> failedPartitions, boolean workersTimedOut,
+                   double samplesPerSecond, double computeSamplesPerSecond, long computedSamples, long resumedSamples,
+                   double combinedComputeSamplesPerSecond, double seconds, double cpuSeconds, double gpuSeconds,
+                   double throughputBps, double meanSecondsPerBatch, double downloadSeconds, double modelLoadSeconds,
+                   WorkerTiming slowestWorker, WorkerTiming fastestWorker, Quality quality) {
+        this(job, planHash, samples, partitions, partitionsDone, partitionsResumed, workers, failedWorkers, failedPartitions,
+                workersTimedOut, samplesPerSecond, computeSamplesPerSecond, computedSamples, resumedSamples,
+                combinedComputeSamplesPerSecond, seconds, cpuSeconds, gpuSeconds, throughputBps, meanSecondsPerBatch,
+                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, null);
+    }
 }

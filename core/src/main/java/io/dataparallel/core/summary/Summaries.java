@@ -92,7 +92,8 @@ final class Summaries {
                 results.isEmpty() ? 0 : modelLoad / results.size(),
                 slowest,
                 fastest,
-                quality);
+                quality,
+                TuningSummaries.of(results));
     }
 
     /**
