@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A tuning trial on the real model: the first rows of a partition computed with one
- * setting, timed; a setting that runs out of memory, or pushes the process's peak resident
+ * setting, timed; a setting that runs out of memory, or raises the process's peak resident
  * memory past {@link #MEMORY_SHARE} of what the worker may use, does not fit.
  */
 final class ModelTrial implements ComputeTuner.Trial {
@@ -29,6 +29,7 @@ final class ModelTrial implements ComputeTuner.Trial {
 
     @Override
     public double seconds(Setting s, long samples) throws ComputeTuner.DoesNotFit {
+        double peakBefore = SystemInfo.peakRssMb();
         long t0 = System.nanoTime();
         try {
             model.run(partition, inputs, samples, s.batchSize(), new Replicas(s.replicas(), s.threadsPerReplica()));
@@ -42,7 +43,8 @@ final class ModelTrial implements ComputeTuner.Trial {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double peak = SystemInfo.peakRssMb();
-        if (memoryMb > 0 && peak > MEMORY_SHARE * memoryMb) {
+        // only a trial that raised the process's peak is judged by it: the partitions in memory are not its doing
+        if (memoryMb > 0 && peak > peakBefore && peak > MEMORY_SHARE * memoryMb) {
             throw new ComputeTuner.DoesNotFit(String.format("peak resident memory %.0f MB is over %.0f %% of the worker's %.0f MB",
                     peak, MEMORY_SHARE * 100, memoryMb));
         }
