@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The TorchScript model, loaded once per worker with DJL PyTorch, and the batched forward
@@ -105,6 +106,15 @@ final class ModelRunner implements AutoCloseable {
      * offset, in input order.
      */
     Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, Replicas replicas) {
+        return run(partition, inputs, rows, batchSize, replicas, () -> false);
+    }
+
+    /**
+     * As {@link #run(String, List, long, int, Replicas)}; with one replica of several threads, each batch runs with
+     * one thread fewer while {@code downloading} says a download is in flight, leaving its core to the I/O thread.
+     */
+    Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, Replicas replicas, BooleanSupplier downloading) {
+        boolean yielding = replicas.count() == 1 && replicas.threads() > 1;
         List<String> names = spec.outputNames();
         if (rows == 0) {
             List<NpyArray> empty = new ArrayList<>();
@@ -122,6 +132,9 @@ final class ModelRunner implements AutoCloseable {
             Outputs.Sink sink = new Outputs.Sink(partition, names, rows);
             pool.run(Math.min(replicas.count(), batches), replicas.threads(), next -> {
                 for (int b = next.getAsInt(); b < batches; b = next.getAsInt()) {
+                    if (yielding) { // on the calling thread, which the pool gives back its own setting afterwards
+                        JniUtils.setNumThreads(downloading.getAsBoolean() ? replicas.threads() - 1 : replicas.threads());
+                    }
                     long start = (long) b * batchSize;
                     long end = Math.min(rows, start + batchSize);
                     try (NDManager batchManager = manager.newSubManager()) {

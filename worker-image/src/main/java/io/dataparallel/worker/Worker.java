@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class Worker {
     private final Path tempDir;
     private final int threads;
     private final boolean overlap;
+    /** One compute thread fewer while a download is in flight ({@link WorkerEnv#yieldCore()}). */
+    private boolean yieldCore;
     private final long startedMs;
     private final ModelCache models;
     private final RankReporter reporter;
@@ -108,6 +111,8 @@ public final class Worker {
                     LoadedPartition loaded = loadOrFail(overlap ? next : null, loader, mine.get(i));
                     int following = i + 1;
                     next = overlap && following < mine.size() ? prefetch.submit(() -> loader.load(mine.get(following))) : null;
+                    Future<LoadedPartition> inFlight = next;
+                    BooleanSupplier downloading = () -> yieldCore && inFlight != null && !inFlight.isDone();
                     if (loaded == null) {
                         continue;
                     }
@@ -127,7 +132,7 @@ public final class Worker {
                         outputs = tuning == null
                                 ? model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault())
                                 : model.run(current, inputs(spec, loaded), loaded.rows(), tuning.batchSize(),
-                                        new Replicas(tuning.replicas(), tuning.threadsPerReplica()));
+                                        new Replicas(tuning.replicas(), tuning.threadsPerReplica()), downloading);
                     } catch (BadInputException e) {
                         failed(current, rule.forwardFailed(current, e)); // throws when the model or spec is at fault
                         continue;
@@ -250,6 +255,12 @@ public final class Worker {
         return new PartitionResult(p.key(), loaded.rows(), p.size(), outputs.batches(), false, loaded.downloadSeconds(),
                 loaded.decodeSeconds(), computeSeconds, (System.nanoTime() - uploadStartedNanos) / 1e9, loaded.startedMs(),
                 computeStarted, System.currentTimeMillis());
+    }
+
+    /** Computes with one intra-op thread fewer while the next partition downloads (an experiment, off by default). */
+    Worker yieldingCoreToDownloads(boolean value) {
+        this.yieldCore = value;
+        return this;
     }
 
     private static <T> T await(Future<T> future) {
