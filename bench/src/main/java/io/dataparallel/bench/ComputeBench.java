@@ -58,6 +58,28 @@ final class ComputeBench {
                         doubles(djl.get("rounds")), Figure.median(doubles(py.get("rounds"))), refs.get(k).label() + " forward (Python)",
                         "", null));
             }
+            splits(results, c, rounds);
+        }
+    }
+
+    /**
+     * Item 4: the worker's compute path with the CPUs as one replica of N threads against N replicas of one
+     * ({@link ReplicaSplits}), alternating rounds on the same rows.
+     */
+    private static void splits(Results results, Case c, int rounds) throws Exception {
+        int samples = Math.min(c.samples(), c.batch() * 8);
+        Map<?, ?> out = WorkerRuns.lastJson(WorkerRuns.run(WorkerRuns.java("io.dataparallel.bench.ReplicaSplits",
+                c.model().toString(), Integer.toString(samples), Integer.toString(c.batch()), Integer.toString(WorkerBench.THREADS),
+                Integer.toString(Math.max(1, rounds / 2))), Map.of()));
+        List<?> splits = (List<?>) out.get("splits");
+        Map<?, ?> one = (Map<?, ?>) splits.get(0);
+        for (Object o : splits.subList(1, splits.size())) {
+            Map<?, ?> s = (Map<?, ?>) o;
+            double[] runs = doubles(s.get("rounds"));
+            results.add(new Figure(2, "worker compute path, " + c.name() + ", " + s.get("replicas") + " replicas x " + s.get("threads")
+                    + " threads against 1 x " + one.get("threads") + " (batch " + c.batch() + ", " + samples + " samples, load average "
+                    + out.get("load_average") + ")", "samples/s", ((Number) s.get("samples_per_second")).doubleValue(), runs,
+                    ((Number) one.get("samples_per_second")).doubleValue(), "1 replica x " + one.get("threads") + " threads", "", null));
         }
     }
 

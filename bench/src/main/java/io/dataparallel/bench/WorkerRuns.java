@@ -71,9 +71,21 @@ final class WorkerRuns {
     /** Plans a one-worker job over {@code data} into a fresh output, runs the worker process, returns its figures. */
     Run worker(String endpoint, String model, String data, int batch, int threads, boolean overlap, Integer fileLimit)
             throws IOException, InterruptedException {
+        return worker(endpoint, model, data, batch, threads, overlap, fileLimit, null);
+    }
+
+    /** As above, with {@code spec.replicas}: null lets the worker choose it by its trials on the first partition. */
+    Run worker(String endpoint, String model, String data, int batch, int threads, boolean overlap, Integer fileLimit,
+               Integer replicas) throws IOException, InterruptedException {
+        return worker(endpoint, model, data, batch, threads, overlap, fileLimit, replicas, Map.of());
+    }
+
+    /** As above, with more environment for the worker process (experiments' switches). */
+    Run worker(String endpoint, String model, String data, int batch, int threads, boolean overlap, Integer fileLimit,
+               Integer replicas, Map<String, String> moreEnv) throws IOException, InterruptedException {
         String output = "s3://bench/out/run-" + (++runs) + "/";
         InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec(model, List.of("images", "magnitudes"), null),
-                new DataSpec(data, fileLimit, null), new OutputSpec(output)).withBatchSize(batch).withWorkers(1)
+                new DataSpec(data, fileLimit, null), new OutputSpec(output)).withBatchSize(batch).withReplicas(replicas).withWorkers(1)
                 .withS3(new S3Spec(endpoint, "us-east-1", true, null));
         JobRef job = new JobRef("bench", "run-" + runs, "");
         Plan plan = new Planner(store, 1).plan(job, spec);
@@ -87,6 +99,7 @@ final class WorkerRuns {
         env.put(WorkerLaunch.THREADS, Integer.toString(threads));
         env.put(WorkerLaunch.OVERLAP, Boolean.toString(overlap));
         env.put(WorkerLaunch.TMPDIR, work.toString());
+        env.putAll(moreEnv);
         long t0 = System.nanoTime();
         String out = run(java("io.dataparallel.worker.WorkerMain", WorkerLaunch.WORKER), env);
         double wall = (System.nanoTime() - t0) / 1e9;

@@ -57,7 +57,7 @@ public final class ModelCheck {
         Path dir = tempDir();
         try (ModelRunner model = load(spec, store, dir)) {
             // rows = one batch: the runner's own loop, stopped after its first forward call
-            ModelRunner.Outputs outputs = model.run(first.key(), inputs, batch, spec.batchSizeOrDefault());
+            Outputs outputs = model.run(first.key(), inputs, batch, spec.batchSizeOrDefault());
             for (NpyArray out : outputs.arrays()) {
                 say.accept("  output " + out.name() + ": " + out.dtype().numpyName() + " " + batchShape(out.shape(), batch));
             }

@@ -20,10 +20,10 @@ import io.dataparallel.core.npz.DType;
 import io.dataparallel.core.npz.NpyArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The TorchScript model, loaded once per worker with DJL PyTorch, and the batched forward
@@ -37,6 +37,8 @@ public final class ModelRunner implements AutoCloseable {
     private final Device device;
     private final ModelSpec spec;
     private final InputLayout layout;
+    /** The threads of replicas beyond the caller's; kept with the model, as the model is kept across partitions. */
+    private final ReplicaPool pool = new ReplicaPool();
 
     private ModelRunner(Model model, Device device, ModelSpec spec, InputLayout layout) {
         this.model = model;
@@ -89,10 +91,30 @@ public final class ModelRunner implements AutoCloseable {
 
     /**
      * Runs the model over {@code inputs} (same row count each) in batches of
-     * {@code batchSize}, returning one array per {@code spec.model.outputs} name with the
-     * rows in input order.
+     * {@code batchSize} on one replica with the calling thread's intra-op threads, returning
+     * one array per {@code spec.model.outputs} name with the rows in input order.
      */
     public Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize) {
+        return run(partition, inputs, rows, batchSize, Replicas.ONE_AS_IS);
+    }
+
+    /**
+     * Runs the model over the first {@code rows} rows of {@code inputs} in batches of
+     * {@code batchSize}, {@code replicas.count()} batches at a time, each replica on its own
+     * thread with {@code replicas.threads()} intra-op threads. The batches, and so the
+     * outputs, are the same whatever the replica count: each batch's rows land at its own
+     * offset, in input order.
+     */
+    Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, Replicas replicas) {
+        return run(partition, inputs, rows, batchSize, replicas, () -> false);
+    }
+
+    /**
+     * As {@link #run(String, List, long, int, Replicas)}; with one replica of several threads, each batch runs with
+     * one thread fewer while {@code downloading} says a download is in flight, leaving its core to the I/O thread.
+     */
+    Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, Replicas replicas, BooleanSupplier downloading) {
+        boolean yielding = replicas.count() == 1 && replicas.threads() > 1;
         List<String> names = spec.outputNames();
         if (rows == 0) {
             List<NpyArray> empty = new ArrayList<>();
@@ -101,33 +123,34 @@ public final class ModelRunner implements AutoCloseable {
             }
             return new Outputs(empty, 0);
         }
-        JniUtils.setGradMode(false); // thread-local in libtorch: inference needs no autograd graph
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             List<NDArray> whole = new ArrayList<>();
             for (NpyArray in : inputs) {
                 whole.add(layout.apply(manager.create(in.data(), new Shape(in.shape()), toDjl(in))));
             }
-            OutputBuffers buffers = null;
-            int batches = 0;
-            for (long start = 0; start < rows; start += batchSize) {
-                long end = Math.min(rows, start + batchSize);
-                try (NDManager batchManager = manager.newSubManager()) {
-                    NDList batch = new NDList();
-                    for (NDArray array : whole) {
-                        NDArray slice = array.get(new NDIndex("{}:{}", start, end));
-                        batchManager.tempAttachAll(slice);
-                        batch.add(slice);
+            int batches = Math.toIntExact((rows + batchSize - 1) / batchSize);
+            Outputs.Sink sink = new Outputs.Sink(partition, names, rows);
+            pool.run(Math.min(replicas.count(), batches), replicas.threads(), next -> {
+                for (int b = next.getAsInt(); b < batches; b = next.getAsInt()) {
+                    if (yielding) { // on the calling thread, which the pool gives back its own setting afterwards
+                        JniUtils.setNumThreads(downloading.getAsBoolean() ? replicas.threads() - 1 : replicas.threads());
                     }
-                    NDList out = forward(partition, batch, inputs);
-                    batchManager.tempAttachAll(out);
-                    if (buffers == null) {
-                        buffers = OutputBuffers.first(partition, names, out, rows, end - start);
+                    long start = (long) b * batchSize;
+                    long end = Math.min(rows, start + batchSize);
+                    try (NDManager batchManager = manager.newSubManager()) {
+                        NDList batch = new NDList();
+                        for (NDArray array : whole) {
+                            NDArray slice = array.get(new NDIndex("{}:{}", start, end));
+                            batchManager.tempAttachAll(slice);
+                            batch.add(slice);
+                        }
+                        NDList out = forward(partition, batch, inputs);
+                        batchManager.tempAttachAll(out);
+                        sink.put(out, start, end - start);
                     }
-                    buffers.append(partition, out, end - start);
                 }
-                batches++;
-            }
-            return new Outputs(buffers.arrays(), batches);
+            });
+            return new Outputs(sink.arrays(), batches);
         }
     }
 
@@ -188,6 +211,7 @@ public final class ModelRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        pool.close();
         model.close();
     }
 
@@ -202,77 +226,6 @@ public final class ModelRunner implements AutoCloseable {
 
         String modelError() {
             return modelError;
-        }
-    }
-
-    /** A partition's outputs and the forward calls it took. */
-    public record Outputs(List<NpyArray> arrays, int batches) {
-    }
-
-    /** Host buffers for each output, sized for the whole partition once the first batch shows the row shape. */
-    private record OutputBuffers(List<String> names, List<DType> types, List<long[]> shapes, List<ByteBuffer> data) {
-        static OutputBuffers first(String partition, List<String> names, NDList out, long rows, long batchRows) {
-            if (out.size() != names.size()) {
-                throw new BadInputException("spec.model.outputs", "names " + names.size() + " outputs " + names
-                        + " but the model returned " + out.size() + " on partition '" + partition
-                        + "': give one name per returned tensor");
-            }
-            List<DType> types = new ArrayList<>();
-            List<long[]> shapes = new ArrayList<>();
-            List<ByteBuffer> data = new ArrayList<>();
-            for (int k = 0; k < out.size(); k++) {
-                NDArray a = out.get(k);
-                long[] shape = a.getShape().getShape();
-                if (shape.length == 0 || shape[0] != batchRows) {
-                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.getShape()
-                            + " for a batch of " + batchRows + " samples: each output needs one row per sample");
-                }
-                DType type = fromDjl(a.getDataType());
-                long[] full = shape.clone();
-                full[0] = rows;
-                types.add(type);
-                shapes.add(full);
-                data.add(ByteBuffer.allocate(Math.toIntExact(NpyArray.elementCount(full) * type.bytes())).order(ByteOrder.LITTLE_ENDIAN));
-            }
-            return new OutputBuffers(names, types, shapes, data);
-        }
-
-        void append(String partition, NDList out, long batchRows) {
-            for (int k = 0; k < out.size(); k++) {
-                NDArray a = out.get(k);
-                if (a.getShape().get(0) != batchRows) {
-                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has " + a.getShape().get(0)
-                            + " rows for a batch of " + batchRows + " samples in partition '" + partition + "'");
-                }
-                if (a.getDataType() == DataType.BFLOAT16) {
-                    a = a.toType(DataType.FLOAT32, false);
-                }
-                data.get(k).put(a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
-            }
-        }
-
-        List<NpyArray> arrays() {
-            List<NpyArray> arrays = new ArrayList<>();
-            for (int k = 0; k < names.size(); k++) {
-                arrays.add(new NpyArray(names.get(k), types.get(k), shapes.get(k), data.get(k).flip()));
-            }
-            return arrays;
-        }
-
-        private static DType fromDjl(DataType t) {
-            return switch (t) {
-                case FLOAT16 -> DType.FLOAT16;
-                case FLOAT32, BFLOAT16 -> DType.FLOAT32;
-                case FLOAT64 -> DType.FLOAT64;
-                case INT8 -> DType.INT8;
-                case INT16 -> DType.INT16;
-                case INT32 -> DType.INT32;
-                case INT64 -> DType.INT64;
-                case UINT8 -> DType.UINT8;
-                case BOOLEAN -> DType.BOOL;
-                default -> throw new BadInputException("spec.model.outputs", "the model returned a " + t
-                        + " tensor, which cannot be stored in .npz: return numeric tensors");
-            };
         }
     }
 }

@@ -5,6 +5,7 @@ import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.result.Tuning;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
@@ -82,8 +83,12 @@ final class RankReporter {
         }
     }
 
-    /** Writes {@code ranks/<rank>.json} and the final progress; returns the result. */
-    synchronized RankResult complete(int batchSize, String device, int threads, double modelLoadSeconds) {
+    /**
+     * Writes {@code ranks/<rank>.json} and the final progress; returns the result.
+     *
+     * @param tuning how it computed, null when it computed nothing (its batch size is then the spec's)
+     */
+    synchronized RankResult complete(Tuning tuning, int batchSize, String device, int threads, double modelLoadSeconds) {
         long finishedMs = System.currentTimeMillis();
         double compute = 0;
         long batches = 0;
@@ -138,7 +143,8 @@ final class RankReporter {
                 startedMs,
                 finishedMs,
                 List.copyOf(partitions),
-                failedPartitions);
+                failedPartitions,
+                tuning);
         store.putJson(layout.rankResult(rank), Json.writePretty(result), OutputLayout.FIELD);
         if (failedPartitions.isEmpty()) {
             writeProgress(Progress.DONE, null, null);

@@ -5,6 +5,8 @@ import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.result.Tuning;
+import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
@@ -13,6 +15,7 @@ import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.summary.QualityData;
+import io.dataparallel.worker.tuning.ComputeTuner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -24,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** How long choosing the batch size and replicas may take: a few seconds against a rank's minutes. */
+    static final double TUNING_BUDGET_SECONDS = 3;
 
     private final Plan plan;
     private final int rank;
@@ -43,12 +49,16 @@ public final class Worker {
     private final Path tempDir;
     private final int threads;
     private final boolean overlap;
+    /** One compute thread fewer while a download is in flight ({@link WorkerEnv#yieldCore()}). */
+    private boolean yieldCore;
     private final long startedMs;
     private final ModelCache models;
     private final RankReporter reporter;
     private final OutputLayout layout;
     private final S3RequestTimer requests = new S3RequestTimer();
     private String current;
+    /** How this rank computes: given by the spec or chosen on its first partition with rows; null until then. */
+    private Tuning tuning;
     /** The upload in flight, if any: a failure elsewhere still lets it finish, so no finished work is lost. */
     private Future<?> uploading;
 
@@ -101,6 +111,8 @@ public final class Worker {
                     LoadedPartition loaded = loadOrFail(overlap ? next : null, loader, mine.get(i));
                     int following = i + 1;
                     next = overlap && following < mine.size() ? prefetch.submit(() -> loader.load(mine.get(following))) : null;
+                    Future<LoadedPartition> inFlight = next;
+                    BooleanSupplier downloading = () -> yieldCore && inFlight != null && !inFlight.isDone();
                     if (loaded == null) {
                         continue;
                     }
@@ -108,11 +120,19 @@ public final class Worker {
                         reporter.finished(loaded.earlier()); // an earlier attempt computed it: its figures stay
                         continue;
                     }
-                    long computeStarted = System.currentTimeMillis();
-                    long c0 = System.nanoTime();
-                    ModelRunner.Outputs outputs;
+                    Outputs outputs;
+                    long computeStarted;
+                    long c0;
                     try {
-                        outputs = model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault());
+                        if (tuning == null && loaded.rows() > 0) {
+                            tuning = tune(model, spec, loaded); // once, on the first partition with rows
+                        }
+                        computeStarted = System.currentTimeMillis(); // the trials are not this partition's compute
+                        c0 = System.nanoTime();
+                        outputs = tuning == null
+                                ? model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault())
+                                : model.run(current, inputs(spec, loaded), loaded.rows(), tuning.batchSize(),
+                                        new Replicas(tuning.replicas(), tuning.threadsPerReplica()), downloading);
                     } catch (BadInputException e) {
                         failed(current, rule.forwardFailed(current, e)); // throws when the model or spec is at fault
                         continue;
@@ -134,7 +154,8 @@ public final class Worker {
                 }
                 await(uploading);
                 current = null;
-                RankResult result = reporter.complete(spec.batchSizeOrDefault(), model.deviceName(), threads, modelLoadSeconds);
+                RankResult result = reporter.complete(tuning, tuning == null ? spec.batchSizeOrDefault() : tuning.batchSize(),
+                        model.deviceName(), threads, modelLoadSeconds);
                 LOG.info("rank {} done: {} samples computed in {} s ({} samples/s compute-only), end to end {} s",
                         rank, result.computedSamples(), round(result.computeSeconds()), round(result.samplesPerSecond()),
                         round(result.endToEndSeconds()));
@@ -148,6 +169,20 @@ public final class Worker {
             prefetch.shutdownNow();
             upload.shutdownNow();
         }
+    }
+
+    /**
+     * The batch size and replicas this rank computes with: those the spec gives, the others
+     * timed on the first rows of {@code loaded} ({@link ComputeTuner}).
+     */
+    private Tuning tune(ModelRunner model, InferenceJobSpec spec, LoadedPartition loaded) {
+        ModelTrial trial = new ModelTrial(model, current, inputs(spec, loaded), SystemInfo.memoryGb() * 1000);
+        Tuning t = new ComputeTuner(trial).tune(new ComputeTuner.Request(spec.batchSize(), spec.replicas(), threads,
+                spec.deviceOrDefault() == Device.gpu, loaded.rows(), TUNING_BUDGET_SECONDS));
+        LOG.info("rank {}: batch size {}, {} replica(s) x {} thread(s) ({}{})", rank, t.batchSize(), t.replicas(),
+                t.threadsPerReplica(), t.source(), t.trials().isEmpty() ? "" : ", " + t.trials().size() + " trials in "
+                        + round(t.seconds()) + " s");
+        return t;
     }
 
     /** The partition from {@code pending} (or loaded now, when null); null when its object is bad, recorded as failed. */
@@ -184,7 +219,7 @@ public final class Worker {
         return in;
     }
 
-    private static List<NpyArray> qualityData(InferenceJobSpec spec, LoadedPartition loaded, ModelRunner.Outputs outputs) {
+    private static List<NpyArray> qualityData(InferenceJobSpec spec, LoadedPartition loaded, Outputs outputs) {
         String labels = spec.data().labels();
         if (labels == null) {
             return List.of();
@@ -193,7 +228,7 @@ public final class Worker {
     }
 
     /** Quality data first, then the prediction (its presence means done), then progress. */
-    private Void write(LoadedPartition loaded, ModelRunner.Outputs outputs, List<NpyArray> quality,
+    private Void write(LoadedPartition loaded, Outputs outputs, List<NpyArray> quality,
                        long computeStarted, double computeSeconds) {
         Partition p = loaded.partition();
         long u0 = System.nanoTime();
@@ -214,12 +249,18 @@ public final class Worker {
     }
 
     /** The partition's figures, its upload timed from {@code uploadStartedNanos} to now. */
-    private static PartitionResult result(LoadedPartition loaded, ModelRunner.Outputs outputs, long computeStarted,
+    private static PartitionResult result(LoadedPartition loaded, Outputs outputs, long computeStarted,
                                           double computeSeconds, long uploadStartedNanos) {
         Partition p = loaded.partition();
         return new PartitionResult(p.key(), loaded.rows(), p.size(), outputs.batches(), false, loaded.downloadSeconds(),
                 loaded.decodeSeconds(), computeSeconds, (System.nanoTime() - uploadStartedNanos) / 1e9, loaded.startedMs(),
                 computeStarted, System.currentTimeMillis());
+    }
+
+    /** Computes with one intra-op thread fewer while the next partition downloads (an experiment, off by default). */
+    Worker yieldingCoreToDownloads(boolean value) {
+        this.yieldCore = value;
+        return this;
     }
 
     private static <T> T await(Future<T> future) {

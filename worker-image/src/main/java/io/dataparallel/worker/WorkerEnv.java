@@ -18,9 +18,15 @@ import java.util.Map;
  * @param threads   intra-op threads: DATAPARALLEL_THREADS, else the CPUs this process may use
  * @param overlap   download the next partition and upload the last while computing (DATAPARALLEL_OVERLAP,
  *                  default true; false runs download, compute, upload one after another, for comparison)
+ * @param yieldCore while the next partition downloads, compute with one intra-op thread fewer
+ *                  ({@value #YIELD_CORE}=true; off by default: an experiment of bench/analysis.md §8)
  * @param env       the whole environment
  */
-public record WorkerEnv(int rank, int worldSize, Path plan, Path tempDir, int threads, boolean overlap, Map<String, String> env) {
+public record WorkerEnv(int rank, int worldSize, Path plan, Path tempDir, int threads, boolean overlap, boolean yieldCore,
+                        Map<String, String> env) {
+    /** The experiment's switch: one compute thread fewer while a download is in flight (one replica only). */
+    public static final String YIELD_CORE = "DATAPARALLEL_YIELD_CORE";
+
     /** Reads the environment; a missing or malformed RANK or WORLD_SIZE is a bad input. */
     public static WorkerEnv from(Map<String, String> env) {
         String rankText = env.getOrDefault(WorkerLaunch.RANK, env.get(WorkerLaunch.COMPLETION_INDEX));
@@ -36,7 +42,8 @@ public record WorkerEnv(int rank, int worldSize, Path plan, Path tempDir, int th
                 ? number(env.get(WorkerLaunch.THREADS), WorkerLaunch.THREADS, "set it to a positive number of intra-op threads")
                 : Runtime.getRuntime().availableProcessors(); // follows the cgroup CPU quota on JDK 17
         boolean overlap = !"false".equalsIgnoreCase(env.getOrDefault(WorkerLaunch.OVERLAP, "true").trim());
-        return new WorkerEnv(rank, worldSize, plan, temp, Math.max(1, threads), overlap, env);
+        boolean yieldCore = "true".equalsIgnoreCase(env.getOrDefault(YIELD_CORE, "false").trim());
+        return new WorkerEnv(rank, worldSize, plan, temp, Math.max(1, threads), overlap, yieldCore, env);
     }
 
     private static int number(String text, String name, String fix) {

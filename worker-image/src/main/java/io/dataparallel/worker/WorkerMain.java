@@ -102,7 +102,8 @@ public final class WorkerMain {
         }
         DjlSetup.configure(we.threads(), env);
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
-            RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs, models).run();
+            RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs, models)
+                    .yieldingCoreToDownloads(we.yieldCore()).run();
             if (!result.failedPartitions().isEmpty()) {
                 // the good partitions are written; BAD_INPUT still fails the index, so the job counts this worker failed
                 int failed = result.failedPartitions().size();

@@ -1,5 +1,6 @@
 package io.dataparallel.api.result;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
@@ -49,6 +50,8 @@ import java.util.List;
  * @param partitions            per-partition timings, in processing order
  * @param failedPartitions      partitions this rank could not compute for their own input, with why; the rank
  *                              went on with its others, then exited {@code BAD_INPUT}
+ * @param tuning                the batch size and replicas it computed with, and the trials that chose them;
+ *                              absent in results written before it was recorded
  */
 public record RankResult(
         @JsonProperty("total_cpu_time (seconds)") double computeSeconds,
@@ -85,10 +88,36 @@ public record RankResult(
         @JsonProperty("started_ms") long startedMs,
         @JsonProperty("finished_ms") long finishedMs,
         @JsonProperty("partitions") List<PartitionResult> partitions,
-        @JsonProperty("failed_partitions") List<FailedPartition> failedPartitions) {
+        @JsonProperty("failed_partitions") List<FailedPartition> failedPartitions,
+        @JsonProperty("tuning") @JsonInclude(JsonInclude.Include.NON_NULL) Tuning tuning) {
 
     public RankResult {
         failedPartitions = failedPartitions == null ? List.of() : List.copyOf(failedPartitions); // absent in older results
+    }
+
+    /** A result with no tuning recorded (results of older workers, tests that do not look at it). */
+    public RankResult(double computeSeconds, double memoryMb, double secondsPerBatch, long numBatches, int batchSize,
+                      String device, double throughputBps, double samplesPerSecond, String cpuInfo, double ramGb,
+                      String dataPath, String resultPath, long s3NumRequests, double s3TotalTime, double s3AvgTime,
+                      double s3MinTime, double s3MaxTime, double s3FirstRequestTime, double s3LastResponseTime, String job,
+                      String planHash, int rank, int worldSize, int threads, long samples, long computedSamples,
+                      double downloadSeconds, double modelLoadSeconds, double endToEndSeconds, double cpuSeconds,
+                      double peakRssMb, long startedMs, long finishedMs, List<PartitionResult> partitions,
+                      List<FailedPartition> failedPartitions) {
+        this(computeSeconds, memoryMb, secondsPerBatch, numBatches, batchSize, device, throughputBps, samplesPerSecond,
+                cpuInfo, ramGb, dataPath, resultPath, s3NumRequests, s3TotalTime, s3AvgTime, s3MinTime, s3MaxTime,
+                s3FirstRequestTime, s3LastResponseTime, job, planHash, rank, worldSize, threads, samples, computedSamples,
+                downloadSeconds, modelLoadSeconds, endToEndSeconds, cpuSeconds, peakRssMb, startedMs, finishedMs, partitions,
+                failedPartitions, null);
+    }
+
+    /** This result with {@code value} as its tuning. */
+    public RankResult withTuning(Tuning value) {
+        return new RankResult(computeSeconds, memoryMb, secondsPerBatch, numBatches, batchSize, device, throughputBps,
+                samplesPerSecond, cpuInfo, ramGb, dataPath, resultPath, s3NumRequests, s3TotalTime, s3AvgTime, s3MinTime,
+                s3MaxTime, s3FirstRequestTime, s3LastResponseTime, job, planHash, rank, worldSize, threads, samples,
+                computedSamples, downloadSeconds, modelLoadSeconds, endToEndSeconds, cpuSeconds, peakRssMb, startedMs,
+                finishedMs, partitions, failedPartitions, value);
     }
 
     /** Worker start, as ISO-8601 text beside the epoch milliseconds. */

@@ -39,6 +39,8 @@ import java.util.List;
  * @param fastestWorker            the worker with the shortest end-to-end time
  * @param quality                  present when {@code spec.data.labels} is set
  * @param cost                     what the job used and, where the node pool's prices are known, what it cost
+ * @param tuning                   the batch sizes and replicas the workers computed with, and the trials that chose
+ *                                 them; absent when no rank result records one
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -68,9 +70,10 @@ public record Summary(
         WorkerTiming slowestWorker,
         WorkerTiming fastestWorker,
         Quality quality,
-        Cost cost) {
+        Cost cost,
+        TuningSummary tuning) {
 
-    /** A summary without its cost (callers written before the cost existed). */
+    /** A summary without its cost and tuning (callers written before they existed). */
     public Summary(String job, String planHash, long samples, int partitions, int partitionsDone, int partitionsResumed,
                    int workers, List<Integer> failedWorkers, List<FailedPartition> failedPartitions, boolean workersTimedOut,
                    double samplesPerSecond, double computeSamplesPerSecond, long computedSamples, long resumedSamples,
@@ -80,7 +83,7 @@ public record Summary(
         this(job, planHash, samples, partitions, partitionsDone, partitionsResumed, workers, failedWorkers, failedPartitions,
                 workersTimedOut, samplesPerSecond, computeSamplesPerSecond, computedSamples, resumedSamples,
                 combinedComputeSamplesPerSecond, seconds, cpuSeconds, gpuSeconds, throughputBps, meanSecondsPerBatch,
-                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, null);
+                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, null, null);
     }
 
     /** This summary with {@code value} as its cost (the operator adds the billed amounts). */
@@ -88,6 +91,6 @@ public record Summary(
         return new Summary(job, planHash, samples, partitions, partitionsDone, partitionsResumed, workers, failedWorkers,
                 failedPartitions, workersTimedOut, samplesPerSecond, computeSamplesPerSecond, computedSamples, resumedSamples,
                 combinedComputeSamplesPerSecond, seconds, cpuSeconds, gpuSeconds, throughputBps, meanSecondsPerBatch,
-                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, value);
+                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, value, tuning);
     }
 }

@@ -95,7 +95,8 @@ final class Summaries {
                 fastest,
                 quality,
                 // what the workers used; the operator adds the billed amounts, which need requests and prices
-                new Cost(wallSum, cpuSeconds, gpu ? wallSum : 0, null, null));
+                new Cost(wallSum, cpuSeconds, gpu ? wallSum : 0, null, null),
+                TuningSummaries.of(results));
     }
 
     /**
