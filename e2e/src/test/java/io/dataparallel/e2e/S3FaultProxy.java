@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback proxy in front of the S3 endpoint that injects the faults a real store and
- * network give: 503 bursts, {@code SlowDown} throttling, a connection reset mid-body and a
- * truncated body. It forwards bytes untouched (so SigV4 signatures stay valid) except for the
+ * network give: 503 bursts, {@code SlowDown} throttling, a connection reset mid-body, a
+ * truncated body and a response that stalls past the client's timeout. It forwards bytes untouched (so SigV4 signatures stay valid) except for the
  * {@code Connection} header, which it sets to {@code close}: one request per connection keeps
  * the proxy a byte pipe that never has to find where one request ends.
  */
@@ -33,7 +33,12 @@ final class S3FaultProxy implements AutoCloseable {
         /** The response's headers and half its body, then a TCP reset. */
         RESET_MID_BODY,
         /** The response's headers and half its body, then a clean close: a body shorter than its Content-Length. */
-        TRUNCATED
+        TRUNCATED,
+        /**
+         * The response's headers and half its body, then nothing, the connection held open: a stalled store
+         * that only the client's socket timeout ({@code S3Clients}) gets out of.
+         */
+        STALL
     }
 
     /**
@@ -57,6 +62,9 @@ final class S3FaultProxy implements AutoCloseable {
             return true;
         }
     }
+
+    /** How long a stalled response holds its connection: past any client timeout. */
+    private static final long STALL_MS = 180_000;
 
     private final URI backend;
     private final ServerSocket server;
@@ -134,6 +142,9 @@ final class S3FaultProxy implements AutoCloseable {
                     pipe(store.getInputStream(), client.getOutputStream());
                 } else {
                     cut(store.getInputStream(), client, fault == Fault.RESET_MID_BODY);
+                    if (fault == Fault.STALL) {
+                        sleep(STALL_MS); // the client gives up long before; this thread is a daemon
+                    }
                 }
             }
         } catch (IOException e) {

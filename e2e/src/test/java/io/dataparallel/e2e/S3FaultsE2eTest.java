@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Issue 14, item 1: S3 faults through a loopback proxy in front of the store, on the real
  * control plane. Transient faults in every phase (the planner's listing, the model and
  * partition downloads, the prediction, quality, progress and rank-result PUTs, the summarizer's
- * reads) cost retries, not the job, and the predictions equal a fault-free run's byte for byte.
+ * reads; a partition download that stalls past the client's socket timeout) cost retries, not the job, and the predictions equal a fault-free run's byte for byte.
  * A persistent fault fails the job in bounded time with a message naming the S3 operation and key.
  */
 class S3FaultsE2eTest {
@@ -32,6 +32,7 @@ class S3FaultsE2eTest {
                     proxy.add("GET", "/e2e/" + ns + "/model.pt", Fault.TRUNCATED, 1),
                     proxy.add("GET", "/data/partition-00001.npz", Fault.RESET_MID_BODY, 2),
                     proxy.add("GET", "/data/partition-00002.npz", Fault.TRUNCATED, 1),
+                    proxy.add("GET", "/data/partition-00000.npz", Fault.STALL, 1),
                     proxy.add("PUT", out + "predictions/partition-00000.npz", Fault.SLOW_DOWN, 2),
                     proxy.add("PUT", out + "quality/", Fault.UNAVAILABLE, 2),
                     proxy.add("PUT", out + "progress/", Fault.UNAVAILABLE, 3),

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class S3Clients {
     /** Attempts per request: 5xx, throttling and timeouts back off and retry before a worker gives up. */
     public static final int MAX_ATTEMPTS = 6;
+    /** The longest a read may wait for a byte before the attempt counts as stalled. */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     private S3Clients() {
     }
@@ -41,7 +43,9 @@ public final class S3Clients {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(32)
                         .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60)))
+                        // a read that brings nothing for this long is a stalled store: the attempt ends and is
+                        // retried (the SDK's own default; S3 streams a body without pauses this long)
+                        .socketTimeout(SOCKET_TIMEOUT))
                 .overrideConfiguration(c -> c.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
         if (spec.hasEndpoint()) {
