@@ -3,7 +3,6 @@ package io.dataparallel.bench;
 import io.dataparallel.api.spec.DurationText;
 import io.dataparallel.core.sizing.Profile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +11,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -191,15 +190,6 @@ public final class SizingBench {
                 "-Dai.djl.offline=true", "-cp", repo.resolve(CLI_JAR) + ":" + repo.resolve("cli/target/lib") + "/*",
                 "io.dataparallel.cli.Cli"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("PYTORCH_VERSION", "2.7.1");
-        pb.environment().put("PYTORCH_FLAVOR", "cpu");
-        pb.environment().put("OPT_OUT_TRACKING", "true");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", args) + " failed:\n" + out);
-        }
-        return out;
+        return WorkerRuns.run(cmd, Map.of(), dir);
     }
 }

@@ -117,7 +117,15 @@ final class WorkerRuns {
 
     /** Runs a command to the end; returns its output, or fails with it. */
     static String run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        return run(command, env, null);
+    }
+
+    /** As {@link #run(List, Map)}, in {@code dir} (null: this process's working directory). */
+    static String run(List<String> command, Map<String, String> env, Path dir) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         pb.environment().putAll(env);
         pb.environment().put("PYTORCH_VERSION", "2.7.1");
         pb.environment().put("PYTORCH_FLAVOR", "cpu");
