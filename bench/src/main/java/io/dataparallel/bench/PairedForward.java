@@ -35,6 +35,7 @@ public final class PairedForward {
     private PairedForward() {
     }
 
+    @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         Path modelFile = Path.of(args[0]);
         Path partition = Path.of(args[1]);
@@ -52,6 +53,7 @@ public final class PairedForward {
             int sides = pythons.size() + 1;
             double[][] rates = new double[sides][rounds];
             double[][] cpuRates = new double[sides][rounds];
+            double[][] faults = new double[sides][rounds];
             for (int r = -2; r < rounds; r++) { // two warm-up rounds: the profiling executor optimises on its second call
                 for (int k = 0; k < sides; k++) {
                     int side = Math.floorMod(k + r, sides); // rotate who goes first
@@ -59,6 +61,7 @@ public final class PairedForward {
                     if (r >= 0) {
                         rates[side][r] = rate[0];
                         cpuRates[side][r] = rate[1];
+                        faults[side][r] = rate[2];
                     }
                 }
             }
@@ -67,11 +70,13 @@ public final class PairedForward {
             out.put("batch", batch);
             out.put("threads", threads);
             out.put("djl", side(rates[0], null, cpuRates[0], null));
+            ((Map<String, Object>) out.get("djl")).put("minor_faults_per_sample", round(Figure.median(faults[0])));
             List<Map<String, Object>> references = new ArrayList<>(); // in the order given
             for (int k = 0; k < pythons.size(); k++) {
                 Map<String, Object> ref = new LinkedHashMap<>();
                 ref.put("torch", pythons.get(k).version);
                 ref.putAll(side(rates[k + 1], rates[0], cpuRates[k + 1], cpuRates[0]));
+                ref.put("minor_faults_per_sample", round(Figure.median(faults[k + 1])));
                 references.add(ref);
             }
             out.put("python", references);
@@ -83,12 +88,22 @@ public final class PairedForward {
         }
     }
 
-    /** One pass of the worker's compute path: samples per wall second and per CPU-second of this process. */
-    private static double[] pass(ComputePath djl, List<NpyArray> inputs, long rows, int batch) {
+    /**
+     * One pass of the worker's compute path: samples per wall second and per CPU-second of this process, and minor
+     * page faults per sample (memory the allocator took fresh from the kernel and the pass touched first).
+     */
+    private static double[] pass(ComputePath djl, List<NpyArray> inputs, long rows, int batch) throws java.io.IOException {
         long t0 = System.nanoTime();
         double c0 = cpuSeconds();
+        long f0 = minorFaults();
         djl.run("paired", inputs, null, rows, batch);
-        return new double[] {rows / ((System.nanoTime() - t0) / 1e9), rows / (cpuSeconds() - c0)};
+        return new double[] {rows / ((System.nanoTime() - t0) / 1e9), rows / (cpuSeconds() - c0), (minorFaults() - f0) / (double) rows};
+    }
+
+    /** This process's minor page faults so far: field 10 of /proc/self/stat (after the command's closing parenthesis). */
+    static long minorFaults() throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
     }
 
     private static double cpuSeconds() {
@@ -153,7 +168,8 @@ public final class PairedForward {
             in.write("pass\n");
             in.flush();
             Map<?, ?> m = Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class);
-            return new double[] {((Number) m.get("samples_per_second")).doubleValue(), ((Number) m.get("samples_per_cpu_second")).doubleValue()};
+            return new double[] {((Number) m.get("samples_per_second")).doubleValue(), ((Number) m.get("samples_per_cpu_second")).doubleValue(),
+                ((Number) m.get("minor_faults_per_sample")).doubleValue()};
         }
 
         private String line() throws Exception {

@@ -93,6 +93,9 @@ class OperatorSizingTest {
         var cost = status.metrics().cost();
         assertEquals(List.of("worker", "profiling", "summarizer"), cost.pods().stream().map(p -> p.role()).toList());
         assertTrue(cost.billed() > 0, cost.toString());
+        String report = new String(f.s3.require("s3://out/sized/report.html"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(report.contains("<th>billed cost</th>") && report.contains("<th>cost of profiling pods</th>"),
+                "the report has the billed cost the operator added after the summarizer's pod ended");
         List<String> reasons = List.of("Profiling", "Sized", "Planned", "Succeeded");
         f.awaitEvents("sized", es -> es.stream().map(Event::getReason).toList().containsAll(reasons), "events " + reasons);
     }

@@ -85,10 +85,37 @@ public final class Report {
     }
 
     /**
-     * Billed cost where the node pool's prices are known, else the pod seconds that are the cost. The
-     * summarizer writes this page before the operator adds the billed amounts, so on a cluster the
-     * money is in status and summary.json; the page has it where the one writing it knew the prices.
+     * The page with its cost section replaced by {@code cost}'s. On a cluster the summarizer writes
+     * the page before its own pod has ended, and only the operator knows the pods' requests and the
+     * node pool's prices; it completes the cost afterwards and puts it here as in summary.json. A page
+     * without the section (written by an older version) is returned as it was.
      */
+    public static String withCost(String html, Cost cost) {
+        int from = html.indexOf(COST_START);
+        int to = html.indexOf(COST_END, from + 1);
+        if (from < 0 || to < 0) {
+            return html;
+        }
+        StringBuilder b = new StringBuilder(html.length() + 1024).append(html, 0, from);
+        costSection(b, cost);
+        return b.append(html, to + COST_END.length(), html.length()).toString();
+    }
+
+    private static final String COST_START = "<!--cost-->";
+    private static final String COST_END = "<!--/cost-->";
+
+    /** The cost rows in a section of their own, between markers {@link #withCost} finds again. */
+    private static void costSection(StringBuilder b, Cost c) {
+        b.append(COST_START);
+        List<String[]> rows = new ArrayList<>();
+        costRows(rows, c);
+        if (!rows.isEmpty()) {
+            rows(b, "cost", "Cost", rows);
+        }
+        b.append(COST_END);
+    }
+
+    /** Billed cost where the node pool's prices are known, else the pod seconds that are the cost. */
     private static void costRows(List<String[]> rows, Cost c) {
         if (c == null) {
             return;
@@ -119,7 +146,6 @@ public final class Report {
         rows.add(new String[] {"model load seconds (mean)", Fmt.num(s.modelLoadSeconds())});
         rows.add(new String[] {"CPU seconds", Fmt.num(s.cpuSeconds())});
         rows.add(new String[] {"GPU seconds", Fmt.num(s.gpuSeconds())});
-        costRows(rows, s.cost());
         if (s.slowestWorker() != null) {
             rows.add(new String[] {"slowest worker", "rank " + s.slowestWorker().rank() + ", " + Fmt.seconds(s.slowestWorker().seconds())});
             rows.add(new String[] {"fastest worker", "rank " + s.fastestWorker().rank() + ", " + Fmt.seconds(s.fastestWorker().seconds())});
@@ -138,7 +164,12 @@ public final class Report {
                         + " left out of the figures above"});
             }
         }
-        b.append("<section id=\"summary\"><h2>Figures</h2><table>");
+        rows(b, "summary", "Figures", rows);
+        costSection(b, s.cost());
+    }
+
+    private static void rows(StringBuilder b, String id, String title, List<String[]> rows) {
+        b.append("<section id=\"").append(id).append("\"><h2>").append(title).append("</h2><table>");
         for (String[] r : rows) {
             b.append("<tr><th>").append(Fmt.esc(r[0])).append("</th><td>").append(Fmt.esc(r[1])).append("</td></tr>");
         }

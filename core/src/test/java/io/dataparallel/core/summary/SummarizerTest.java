@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Progress;
@@ -22,6 +23,7 @@ import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.report.Report;
 import io.dataparallel.core.testing.S3Fixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -93,6 +95,17 @@ class SummarizerTest {
             assertTrue(report.contains("class=\"banner failed\"><strong>Failed</strong>"), "two failed workers, none allowed");
             assertTrue(!report.contains("id=\"quality\""), "no labels: no empty quality charts");
             assertTrue(report.contains("<th>pod seconds (workers)</th>"), "the cost without prices: pod seconds");
+
+            // the operator completes the cost after the summarizer's pod ended: the page gets the billed amounts too
+            Cost billed = new Cost(9.5, summary.cpuSeconds(), 0, 0.0123, List.of(new Cost.PodCost("worker", 1, 4, 2, 4, 0, 0.01),
+                    new Cost.PodCost("summarizer", 1, 5.5, 0.5, 1, 0, 0.0023)));
+            String completed = Report.withCost(report, billed);
+            assertTrue(completed.contains("<th>billed cost</th><td>0.0123</td>") && completed.contains("<th>cost of summarizer pods</th>")
+                    && completed.contains("<th>pod seconds (all pods)</th>"), completed);
+            assertTrue(!completed.contains("pod seconds (workers)"), "the workers-only row is replaced, not kept beside");
+            assertEquals(report.replaceAll("(?s)<!--cost-->.*<!--/cost-->", ""), completed.replaceAll("(?s)<!--cost-->.*<!--/cost-->", ""),
+                    "nothing else on the page changes");
+            assertEquals(completed, Report.withCost(completed, billed), "completing twice gives the same page");
         }
     }
 

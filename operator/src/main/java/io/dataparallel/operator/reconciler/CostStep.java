@@ -5,11 +5,13 @@ import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.report.Report;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.operator.cost.JobCosts;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Part of Summarizing: the summarizer wrote what the workers used; the billed amounts need each
  * pod's requests and the node pool's prices, which only the operator has. It adds them to the
- * summary and writes {@code summary.json} again, once: a summary whose cost lists its pods is complete.
+ * summary, puts them on {@code report.html}, and writes {@code summary.json} again, once: a summary
+ * whose cost lists its pods is complete.
  */
 final class CostStep {
     private static final Logger LOG = LoggerFactory.getLogger(CostStep.class);
@@ -42,8 +45,12 @@ final class CostStep {
                 WorkerJobs.pool(plan.spec(), run.config).prices());
         Summary completed = summary.withCost(billed);
         try {
+            // the page first: a summary.json with its pods listed is what says this step is done
+            store.getIfExists(run.output().report(), OutputLayout.FIELD).ifPresent(page -> store.put(run.output().report(),
+                    Report.withCost(new String(page, StandardCharsets.UTF_8), billed).getBytes(StandardCharsets.UTF_8),
+                    "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD));
             store.putJson(run.output().summary(), Json.writePretty(completed), OutputLayout.FIELD);
-        } catch (RuntimeException e) { // status still gets the cost; the file keeps the usage alone
+        } catch (RuntimeException e) { // status still gets the cost; the files keep the usage alone
             LOG.warn("could not add the billed cost to {}: {}", run.output().summary(), e.getMessage());
         }
         return completed;
