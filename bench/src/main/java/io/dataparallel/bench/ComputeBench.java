@@ -48,15 +48,23 @@ final class ComputeBench {
             for (int k = 0; k < refs.size(); k++) {
                 Map<?, ?> py = (Map<?, ?>) python.get(k);
                 boolean primary = k == 0 && refs.get(0).label().startsWith("PyTorch 2.7.1");
-                double[] ratios = doubles(py.get("djl_ratios"));
                 String setting = c.name() + ", " + c.samples() + " samples, batch " + c.batch() + ", " + WorkerBench.THREADS
                         + " threads, " + rounds + " paired rounds";
-                results.add(new Figure(2, "worker compute path against " + refs.get(k).label() + "'s forward in Python, ratio per"
-                        + " round, " + setting, "x", Figure.median(ratios), ratios, 1.0, refs.get(k).label() + " in the same round",
-                        primary ? "ratio >= 1.0" : "", primary ? Figure.median(ratios) >= 1.0 : null));
-                results.add(new Figure(2, "same rounds in samples/s, " + c.name(), "samples/s", Figure.median(doubles(djl.get("rounds"))),
-                        doubles(djl.get("rounds")), Figure.median(doubles(py.get("rounds"))), refs.get(k).label() + " forward (Python)",
-                        "", null));
+                // the goal is judged on the worker as it computes by default: replicas chosen by its own trials
+                Map<?, ?> tuned = (Map<?, ?>) out.get("djl_tuned");
+                double[] tunedRatios = doubles(py.get("tuned_ratios"));
+                results.add(new Figure(2, "worker compute path as it runs (" + tuned.get("replicas") + " replica(s) x "
+                        + tuned.get("threads_per_replica") + " threads, chosen by its trials) against " + refs.get(k).label()
+                        + "'s forward in Python, ratio per round, " + setting, "x", Figure.median(tunedRatios), tunedRatios, 1.0,
+                        refs.get(k).label() + " in the same round", primary ? "ratio >= 1.0" : "", primary ? Figure.median(tunedRatios) >= 1.0 : null));
+                double[] ratios = doubles(py.get("djl_ratios"));
+                results.add(new Figure(2, "worker compute path, 1 replica x " + WorkerBench.THREADS + " threads, against "
+                        + refs.get(k).label() + "'s forward in Python, ratio per round, " + setting, "x", Figure.median(ratios), ratios, 1.0,
+                        refs.get(k).label() + " in the same round", "", null));
+                results.add(new Figure(2, "same rounds in samples/s (1 replica; minor page faults per sample: worker "
+                        + djl.get("minor_faults_per_sample") + ", Python " + py.get("minor_faults_per_sample") + "), " + c.name(), "samples/s",
+                        Figure.median(doubles(djl.get("rounds"))), doubles(djl.get("rounds")), Figure.median(doubles(py.get("rounds"))),
+                        refs.get(k).label() + " forward (Python)", "", null));
             }
             splits(results, c, rounds);
         }

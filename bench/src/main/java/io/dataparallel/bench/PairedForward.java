@@ -1,10 +1,14 @@
 package io.dataparallel.bench;
 
+import io.dataparallel.api.launch.WorkerLaunch;
+import io.dataparallel.api.result.Tuning;
 import io.dataparallel.api.spec.ModelSpec;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.worker.ComputePath;
+import io.dataparallel.worker.tuning.ComputeTuner;
+import io.dataparallel.worker.tuning.Setting;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -27,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  * of a shared machine, so the per-round ratio is the figure; samples/s are context. Each side
  * also reports samples per CPU-second of its process (all threads): with one thread that counts
  * the work done and hardly the time spent waiting for a core, which a busy machine hides in
- * wall time; with more threads it also counts OpenMP's spinning at barriers.
+ * wall time; with more threads it also counts OpenMP's spinning at barriers. The worker's side
+ * runs twice per round: as one replica of all the threads, and with the replicas × threads split
+ * the worker's own trials choose when {@code spec.replicas} is unset ({@code djl_tuned}), which is
+ * how a worker computes by default.
  *
  * <p>{@code PairedForward MODEL.pt PARTITION.npz BATCH THREADS ROUNDS PYTHON...}: prints one JSON line.
  */
@@ -35,7 +42,6 @@ public final class PairedForward {
     private PairedForward() {
     }
 
-    @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         Path modelFile = Path.of(args[0]);
         Path partition = Path.of(args[1]);
@@ -47,17 +53,22 @@ public final class PairedForward {
         long rows = inputs.get(0).rows();
         List<Python> pythons = new ArrayList<>();
         try (ComputePath djl = ComputePath.load(modelFile, new ModelSpec(modelFile.toString(), List.of("images", "magnitudes"), null), threads)) {
+            // the worker with spec.replicas unset times the splits of its CPUs on its first partition and keeps the fastest
+            Tuning tuning = djl.tune("paired", inputs, physicalMemoryMb(), new ComputeTuner.Request(batch, null, threads, false, rows,
+                    TUNING_BUDGET_SECONDS));
+            Setting oneReplica = new Setting(batch, 1, threads);
+            Setting chosen = new Setting(batch, tuning.replicas(), tuning.threadsPerReplica());
             for (int i = 5; i < args.length; i++) {
                 pythons.add(Python.start(args[i], args[0], args[1], batch, threads));
             }
-            int sides = pythons.size() + 1;
+            int sides = pythons.size() + 2; // 0: one replica of all threads, 1: the tuner's choice, then the Pythons
             double[][] rates = new double[sides][rounds];
             double[][] cpuRates = new double[sides][rounds];
             double[][] faults = new double[sides][rounds];
             for (int r = -2; r < rounds; r++) { // two warm-up rounds: the profiling executor optimises on its second call
                 for (int k = 0; k < sides; k++) {
                     int side = Math.floorMod(k + r, sides); // rotate who goes first
-                    double[] rate = side == 0 ? pass(djl, inputs, rows, batch) : pythons.get(side - 1).pass();
+                    double[] rate = side < 2 ? pass(djl, inputs, rows, side == 0 ? oneReplica : chosen) : pythons.get(side - 2).pass();
                     if (r >= 0) {
                         rates[side][r] = rate[0];
                         cpuRates[side][r] = rate[1];
@@ -69,14 +80,19 @@ public final class PairedForward {
             out.put("model", modelFile.getFileName().toString());
             out.put("batch", batch);
             out.put("threads", threads);
-            out.put("djl", side(rates[0], null, cpuRates[0], null));
-            ((Map<String, Object>) out.get("djl")).put("minor_faults_per_sample", round(Figure.median(faults[0])));
+            out.put("djl", side(rates[0], null, cpuRates[0], null, faults[0]));
+            Map<String, Object> tuned = new LinkedHashMap<>();
+            tuned.put("replicas", chosen.replicas());
+            tuned.put("threads_per_replica", chosen.threadsPerReplica());
+            tuned.putAll(side(rates[1], null, cpuRates[1], null, faults[1]));
+            out.put("djl_tuned", tuned);
             List<Map<String, Object>> references = new ArrayList<>(); // in the order given
             for (int k = 0; k < pythons.size(); k++) {
                 Map<String, Object> ref = new LinkedHashMap<>();
                 ref.put("torch", pythons.get(k).version);
-                ref.putAll(side(rates[k + 1], rates[0], cpuRates[k + 1], cpuRates[0]));
-                ref.put("minor_faults_per_sample", round(Figure.median(faults[k + 1])));
+                ref.putAll(side(rates[k + 2], rates[0], cpuRates[k + 2], cpuRates[0], faults[k + 2]));
+                ref.put("tuned_ratio", round(Figure.median(ratios(rates[1], rates[k + 2]))));
+                ref.put("tuned_ratios", roundAll(ratios(rates[1], rates[k + 2])));
                 references.add(ref);
             }
             out.put("python", references);
@@ -88,15 +104,18 @@ public final class PairedForward {
         }
     }
 
+    /** As the worker's own trials may take (Worker.TUNING_BUDGET_SECONDS). */
+    private static final double TUNING_BUDGET_SECONDS = 3;
+
     /**
      * One pass of the worker's compute path: samples per wall second and per CPU-second of this process, and minor
      * page faults per sample (memory the allocator took fresh from the kernel and the pass touched first).
      */
-    private static double[] pass(ComputePath djl, List<NpyArray> inputs, long rows, int batch) throws java.io.IOException {
+    private static double[] pass(ComputePath djl, List<NpyArray> inputs, long rows, Setting setting) throws java.io.IOException {
         long t0 = System.nanoTime();
         double c0 = cpuSeconds();
         long f0 = minorFaults();
-        djl.run("paired", inputs, null, rows, batch);
+        djl.run("paired", inputs, rows, setting);
         return new double[] {rows / ((System.nanoTime() - t0) / 1e9), rows / (cpuSeconds() - c0), (minorFaults() - f0) / (double) rows};
     }
 
@@ -106,13 +125,18 @@ public final class PairedForward {
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
     }
 
+    private static double physicalMemoryMb() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() / 1e6;
+    }
+
     private static double cpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     /** One side's rounds, and when {@code djl} is given, DJL's ratio to it per round, by wall and by CPU time. */
-    private static Map<String, Object> side(double[] rates, double[] djl, double[] cpuRates, double[] djlCpu) {
+    private static Map<String, Object> side(double[] rates, double[] djl, double[] cpuRates, double[] djlCpu, double[] faults) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("minor_faults_per_sample", round(Figure.median(faults)));
         m.put("samples_per_second", round(Figure.median(rates)));
         m.put("rounds", roundAll(rates));
         m.put("samples_per_cpu_second", round(Figure.median(cpuRates)));
@@ -160,8 +184,10 @@ public final class PairedForward {
         }
 
         static Python start(String python, String model, String partition, int batch, int threads) throws Exception {
-            return new Python(new ProcessBuilder(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
-                    Integer.toString(threads), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            ProcessBuilder pb = new ProcessBuilder(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
+                    Integer.toString(threads), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().remove(WorkerLaunch.ALLOCATOR); // the reference is PyTorch as users run it: glibc's defaults
+            return new Python(pb.start());
         }
 
         double[] pass() throws Exception {

@@ -127,6 +127,9 @@ final class WorkerRuns {
             pb.directory(dir.toFile());
         }
         pb.environment().putAll(env);
+        if (command.get(0).endsWith("/java")) { // the worker's code runs in it: as the worker image's ENV has it
+            pb.environment().put(WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS);
+        }
         pb.environment().put("PYTORCH_VERSION", "2.7.1");
         pb.environment().put("PYTORCH_FLAVOR", "cpu");
         pb.environment().put("OPT_OUT_TRACKING", "true");

@@ -39,6 +39,7 @@ final class LocalProfiler {
         env.put(WorkerLaunch.PLAN, planFile.toString());
         env.put(WorkerLaunch.THREADS, Integer.toString(threads));
         env.put(WorkerLaunch.TMPDIR, runDir.resolve("tmp").toString());
+        env.put(WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS); // measured as the workers will run
         env.put(WorkerLaunch.PROFILE_OUT, target.toString());
         env.put(WorkerLaunch.NODE_POOL, key.nodePool());
         env.put(WorkerLaunch.MACHINE, key.machine());

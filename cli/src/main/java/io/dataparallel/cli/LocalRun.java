@@ -104,6 +104,7 @@ final class LocalRun {
             env.put(WorkerLaunch.PLAN, planFile.toString());
             env.put(WorkerLaunch.THREADS, Integer.toString(threads));
             env.put(WorkerLaunch.TMPDIR, runDir.resolve("tmp").toString());
+            env.put(WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS); // as the worker image's ENV has it
 
             WorkerPool pool = WorkerPool.fromEnvironment(System.getenv());
             Thread stopper = new Thread(pool::stopAll, "stop-workers");

@@ -65,7 +65,8 @@ final class Images {
             case "worker", "worker-gpu" -> Optional.of(new Image(contents("worker-image"), "io.dataparallel.worker.WorkerMain",
                     List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50"),
                     Map.of("PYTORCH_VERSION", "2.7.1", "PYTORCH_FLAVOR", "cpu", "OPT_OUT_TRACKING", "true",
-                            "DJL_CACHE_DIR", djlCache.toString(), WorkerLaunch.TMPDIR, "/tmp"),
+                            "DJL_CACHE_DIR", djlCache.toString(), WorkerLaunch.TMPDIR, "/tmp",
+                            WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS),
                     List.of(WorkerLaunch.WORKER)));
             default -> Optional.empty();
         };
