@@ -126,6 +126,8 @@ class CredentialsE2eTest {
             assertEquals(null, job.getStatus().workerJob(), "no worker ran");
             assertEquals(0, E2e.workerJobs(ns), "no worker Job was created");
             assertEquals(List.of(), E2e.store().list(S3Uri.parse("out", "s3://e2e" + out), "out"), "nothing written under the output");
+            System.out.println("CredentialsE2eTest, read-only credentials: " + policy.get(0).injected().get() + " PUT(s) refused; "
+                    + job.getStatus().message());
         }
     }
 

@@ -113,6 +113,8 @@ class WorkerKillE2eTest {
         assertEquals((long) computed * SAMPLES, rank0.computedSamples(), () -> "the retry computed " + rank0.computedSamples()
                 + " samples: only the " + computed + " partitions without a prediction at the kill, " + SAMPLES + " each");
         assertEquals(1, FaultsE2eTest.indexPods(ns, 1).size(), "rank 1 ran once, undisturbed");
+        System.out.printf("WorkerKillE2eTest, %s: predictions at the kill %s; index 0's retry computed %d of its %d samples;"
+                + " Succeeded %.0f s after apply%n", fault, written.keySet(), rank0.computedSamples(), rank0.samples(), o.seconds());
         return o;
     }
 
