@@ -102,7 +102,9 @@ class CredentialsE2eTest {
      * Credentials that may read the model and data but not write under the output prefix. S3Proxy has a single
      * identity, so the policy is modelled in front of it: {@link S3FaultProxy} answers every PUT, POST and DELETE
      * whose path is under {@code spec.output.uri} with 403 {@code AccessDenied} (S3's XML error body) and forwards
-     * everything else, as a bucket policy denying s3:PutObject and s3:DeleteObject there would. The first write is
+     * everything else, as a bucket policy denying s3:PutObject and s3:DeleteObject there would (a DeleteObjects
+     * request, POST /bucket?delete, names its keys in its body and is not matched; a job refused at its claim never
+     * sends one). The first write is
      * the output claim at planning (a conditional PUT of {@code _job.json}), so no worker Job is ever created.
      */
     @Test
