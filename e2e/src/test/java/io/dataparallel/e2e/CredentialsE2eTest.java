@@ -11,6 +11,8 @@ import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.StoredObject;
+import io.dataparallel.e2e.S3FaultProxy.Fault;
+import io.dataparallel.e2e.S3FaultProxy.Rule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -27,9 +29,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 14, credentials: a wrong Secret, a Secret missing a key and credentials the store
- * rejects each fail at planning, naming spec.s3.credentialsSecret, before any worker runs; and
- * no credential value (the real one or the rejected one) appears in status, Events, the plan
+ * Issue 14, credentials: a wrong Secret, a Secret missing a key, credentials the store rejects
+ * and credentials that can read the data but not write the output each fail at planning, naming
+ * the field, before any worker runs; and no credential value (the real one or the rejected one) appears in status, Events, the plan
  * ConfigMap, the Jobs' and pods' specs, any pod's log (operator, workers, summarizer) or
  * anything written under the outputs, whether the job succeeded or a partition failed.
  */
@@ -94,6 +96,41 @@ class CredentialsE2eTest {
                     StandardCharsets.ISO_8859_1));
         }
         assertEquals(List.of(), leaks, "credential values found");
+    }
+
+    /**
+     * Credentials that may read the model and data but not write under the output prefix. S3Proxy has a single
+     * identity, so the policy is modelled in front of it: {@link S3FaultProxy} answers every PUT, POST and DELETE
+     * whose path is under {@code spec.output.uri} with 403 {@code AccessDenied} (S3's XML error body) and forwards
+     * everything else, as a bucket policy denying s3:PutObject and s3:DeleteObject there would (a DeleteObjects
+     * request, POST /bucket?delete, names its keys in its body and is not matched; a job refused at its claim never
+     * sends one). The first write is
+     * the output claim at planning (a conditional PUT of {@code _job.json}), so no worker Job is ever created.
+     */
+    @Test
+    void credentialsThatCanReadTheDataButNotWriteTheOutputAreRefusedBeforeAnyWorkerRuns() throws IOException {
+        String ns = E2e.namespace("readonly");
+        E2e.exampleData("e2e", ns, 3, 100);
+        String out = "/e2e/" + ns + "/out/readonly/";
+        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint())) {
+            List<Rule> policy = Stream.of("PUT", "POST", "DELETE").map(m -> proxy.add(m, out, Fault.ACCESS_DENIED, -1)).toList();
+            E2e.apply(S3FaultsE2eTest.throughProxy(E2e.manifest(ns, "readonly", "e2e", ns, 2), proxy));
+            InferenceJob job = Invariants.of(ns, "readonly").fault("read-only credentials: 403 AccessDenied on writes under the output")
+                    .expect(Phase.Failed).within(Duration.ofMinutes(2)).check().job();
+            String message = job.getStatus().message();
+            assertTrue(message.startsWith("spec.output.uri: ") && message.contains("spec.s3.credentialsSecret cannot write")
+                    && message.contains("s3:PutObject"), message);
+            assertTrue(policy.get(0).injected().get() >= 1, "the claim's PUT met the policy");
+            assertTrue(job.getStatus().conditions().stream().anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus())
+                    && message.equals(c.getMessage())), () -> "a Failed condition saying why: " + job.getStatus().conditions());
+            List<String> warnings = E2e.warningEvents(ns);
+            assertTrue(warnings.stream().anyMatch(e -> e.contains(message)), () -> "a Warning Event saying why: " + warnings);
+            assertEquals(null, job.getStatus().workerJob(), "no worker ran");
+            assertEquals(0, E2e.workerJobs(ns), "no worker Job was created");
+            assertEquals(List.of(), E2e.store().list(S3Uri.parse("out", "s3://e2e" + out), "out"), "nothing written under the output");
+            System.out.println("CredentialsE2eTest, read-only credentials: " + policy.get(0).injected().get() + " PUT(s) refused; "
+                    + job.getStatus().message());
+        }
     }
 
     private static void secret(String ns, String name, Map<String, String> data) {

@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback proxy in front of the S3 endpoint that injects the faults a real store and
  * network give: 503 bursts, {@code SlowDown} throttling, a connection reset mid-body, a
- * truncated body and a response that stalls past the client's timeout. It forwards bytes untouched (so SigV4 signatures stay valid) except for the
+ * truncated body and a response that stalls past the client's timeout; and, to hold a worker at
+ * an exact point until a test kills it, a download that never ends, an upload the store gets half
+ * of, and a write the store completes but never acknowledges; and a bucket policy's 403. It
+ * forwards bytes untouched (so SigV4 signatures stay valid) except for the
  * {@code Connection} header, which it sets to {@code close}: one request per connection keeps
  * the proxy a byte pipe that never has to find where one request ends.
  */
@@ -38,16 +41,41 @@ final class S3FaultProxy implements AutoCloseable {
          * The response's headers and half its body, then nothing, the connection held open: a stalled store
          * that only the client's socket timeout ({@code S3Clients}) gets out of.
          */
-        STALL
+        STALL,
+        /**
+         * The response's headers and half its body, then one more byte every few seconds, sooner than the client's
+         * socket timeout: a download that neither ends nor times out. It holds the reader mid-download until it
+         * goes away.
+         */
+        TRICKLE,
+        /**
+         * The request's headers and half its body go to the store, then nothing more: the store never receives a
+         * complete object and the client no answer. Held until the client goes away (killed, or at its socket
+         * timeout); then the store's connection is reset, so it drops the half-written object.
+         */
+        HALF_UPLOAD,
+        /**
+         * The request goes to the store whole and the store's answer is read but never passed on: the object is
+         * written, the client is not told. Held until the client goes away.
+         */
+        HOLD_RESPONSE,
+        /**
+         * 403 {@code AccessDenied} with S3's error body, the store not asked: what a bucket policy answers to a
+         * request the credentials may not make. S3Proxy has one identity, so this is how a test models credentials
+         * with fewer permissions.
+         */
+        ACCESS_DENIED
     }
 
     /**
      * Requests with {@code method} whose decoded path and query contain {@code pathContains} meet {@code fault},
-     * the first {@code times} of them ({@code -1}: every one).
+     * the first {@code times} of them ({@code -1}: every one). {@code injected} counts them as they arrive;
+     * {@code holding}, the requests a holding fault (STALL, TRICKLE, HALF_UPLOAD, HOLD_RESPONSE) has brought to
+     * its point and holds there now: what a test waits for before it acts.
      */
-    record Rule(String method, String pathContains, Fault fault, int times, AtomicInteger injected) {
+    record Rule(String method, String pathContains, Fault fault, int times, AtomicInteger injected, AtomicInteger holding) {
         Rule(String method, String pathContains, Fault fault, int times) {
-            this(method, pathContains, fault, times, new AtomicInteger());
+            this(method, pathContains, fault, times, new AtomicInteger(), new AtomicInteger());
         }
 
         boolean take(String m, String path) {
@@ -65,6 +93,8 @@ final class S3FaultProxy implements AutoCloseable {
 
     /** How long a stalled response holds its connection: past any client timeout. */
     private static final long STALL_MS = 180_000;
+    /** Between a trickled download's bytes: well within the client's 30 s socket timeout. */
+    private static final long TRICKLE_MS = 5_000;
 
     private final URI backend;
     private final ServerSocket server;
@@ -118,16 +148,25 @@ final class S3FaultProxy implements AutoCloseable {
             String method = requestLine[0];
             // the decoded path and query: a listing is GET /bucket?list-type=2&prefix=...
             String path = URLDecoder.decode(requestLine.length > 1 ? requestLine[1] : "/", StandardCharsets.UTF_8);
-            Fault fault = null;
+            Rule rule = null;
             for (Rule r : rules) {
                 if (r.take(method, path)) {
-                    fault = r.fault();
+                    rule = r;
                     break;
                 }
             }
+            Fault fault = rule == null ? null : rule.fault();
             if (fault == Fault.UNAVAILABLE || fault == Fault.SLOW_DOWN) {
-                error(client.getOutputStream(), fault == Fault.SLOW_DOWN ? "SlowDown" : "ServiceUnavailable",
+                error(client.getOutputStream(), fault == Fault.SLOW_DOWN ? "503 Slow Down" : "503 Service Unavailable",
+                        fault == Fault.SLOW_DOWN ? "SlowDown" : "ServiceUnavailable",
                         fault == Fault.SLOW_DOWN ? "Please reduce your request rate." : "Service is unable to handle request.");
+                return;
+            }
+            if (fault == Fault.ACCESS_DENIED) {
+                if (!expectsContinue(text)) {
+                    in.skipNBytes(Math.max(0, contentLength(text))); // read the body first, or the client sees a broken pipe
+                }
+                error(client.getOutputStream(), "403 Forbidden", "AccessDenied", "Access Denied");
                 return;
             }
             try (Socket store = new Socket()) {
@@ -135,16 +174,20 @@ final class S3FaultProxy implements AutoCloseable {
                 OutputStream toStore = store.getOutputStream();
                 toStore.write(closeConnection(text).getBytes(StandardCharsets.ISO_8859_1));
                 toStore.flush();
+                if (fault == Fault.HALF_UPLOAD) {
+                    halfUpload(text, in, store, client, rule);
+                    return;
+                }
+                // runs until the client goes away (after its request, nothing more comes): a holding fault waits on it
                 Thread upload = new Thread(() -> pipe(in, toStore), "s3-fault-proxy-up");
                 upload.setDaemon(true);
                 upload.start();
                 if (fault == null) {
                     pipe(store.getInputStream(), client.getOutputStream());
+                } else if (fault == Fault.HOLD_RESPONSE) {
+                    holdResponse(text, store.getInputStream(), client, rule, upload);
                 } else {
-                    cut(store.getInputStream(), client, fault == Fault.RESET_MID_BODY);
-                    if (fault == Fault.STALL) {
-                        sleep(STALL_MS); // the client gives up long before; this thread is a daemon
-                    }
+                    cut(store.getInputStream(), client, fault, rule, upload);
                 }
             }
         } catch (IOException e) {
@@ -152,41 +195,132 @@ final class S3FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Forwards the response's headers and half its body, then resets or closes the connection. */
-    private static void cut(InputStream fromStore, Socket client, boolean reset) throws IOException {
+    /**
+     * Forwards the response's headers and half its body, then resets or closes the connection
+     * (RESET_MID_BODY, TRUNCATED), or holds it (STALL: silent; TRICKLE: a byte now and then) until the client goes away.
+     */
+    private static void cut(InputStream fromStore, Socket client, Fault fault, Rule rule, Thread clientUp) throws IOException {
         byte[] head = readHead(fromStore);
         if (head == null) {
             return;
         }
-        String text = new String(head, StandardCharsets.ISO_8859_1);
-        long length = 0;
-        for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
+        long length = contentLength(new String(head, StandardCharsets.ISO_8859_1));
         OutputStream out = client.getOutputStream();
         out.write(head);
+        copy(fromStore, out, length / 2);
+        out.flush();
+        if (fault == Fault.RESET_MID_BODY) {
+            client.setSoLinger(true, 0); // close() now sends RST
+        } else if (fault == Fault.STALL) {
+            hold(rule, clientUp); // the client's socket timeout ends it long before STALL_MS
+        } else if (fault == Fault.TRICKLE) {
+            // the rest read now, so the store's own timeouts cannot end the trickle
+            byte[] rest = fromStore.readNBytes((int) Math.max(0, length - length / 2));
+            rule.holding().incrementAndGet();
+            try {
+                for (int i = 0; i < rest.length && clientUp.isAlive(); i++) {
+                    sleep(TRICKLE_MS);
+                    out.write(rest[i]);
+                    out.flush();
+                }
+            } finally {
+                rule.holding().decrementAndGet();
+            }
+        }
+    }
+
+    /** Sends the request's head and half its body to the store, then holds until the client goes away and resets the store's connection. */
+    private static void halfUpload(String head, InputStream fromClient, Socket store, Socket client, Rule rule) throws IOException {
+        continueIfExpected(head, client);
+        OutputStream toStore = store.getOutputStream();
+        copy(fromClient, toStore, Math.max(0, contentLength(head)) / 2);
+        toStore.flush();
+        rule.holding().incrementAndGet();
+        try {
+            client.setSoTimeout((int) STALL_MS);
+            fromClient.transferTo(OutputStream.nullOutputStream()); // the rest of the body, then until the client closes
+        } catch (IOException gone) {
+            // reset by the client, or held for STALL_MS: either way the hold ends
+        } finally {
+            rule.holding().decrementAndGet();
+            store.setSoLinger(true, 0); // a broken connection, not an early end of the body: the store drops the object
+        }
+    }
+
+    /** Lets the store answer the whole request, and holds its answer until the client goes away. */
+    private static void holdResponse(String head, InputStream fromStore, Socket client, Rule rule, Thread clientUp) throws IOException {
+        continueIfExpected(head, client);
+        String answer;
+        do { // the store's own "100 Continue" heads come before its answer
+            byte[] h = readHead(fromStore);
+            if (h == null) {
+                return;
+            }
+            answer = new String(h, StandardCharsets.ISO_8859_1);
+        } while (answer.startsWith("HTTP/1.1 1"));
+        fromStore.skipNBytes(Math.max(0, contentLength(answer)));
+        hold(rule, clientUp);
+    }
+
+    /** Counts the request as held until the client's side of the connection ends (or STALL_MS). */
+    private static void hold(Rule rule, Thread clientUp) {
+        rule.holding().incrementAndGet();
+        try {
+            clientUp.join(STALL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            rule.holding().decrementAndGet();
+        }
+    }
+
+    /**
+     * The AWS SDK sends PUT bodies after a {@code 100 Continue}, or after waiting 3 s for none: a fault that does
+     * not pass on the store's answers gives the client its own, as a proxy may.
+     */
+    private static void continueIfExpected(String head, Socket client) throws IOException {
+        if (expectsContinue(head)) {
+            client.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            client.getOutputStream().flush();
+        }
+    }
+
+    private static boolean expectsContinue(String head) {
+        return header(head, "expect").equalsIgnoreCase("100-continue");
+    }
+
+    /** The head's Content-Length; -1 when it has none. */
+    private static long contentLength(String head) {
+        String value = header(head, "content-length");
+        return value.isEmpty() ? -1 : Long.parseLong(value);
+    }
+
+    private static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(name + ":")) {
+                return line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        return "";
+    }
+
+    /** Copies {@code count} bytes (fewer when the stream ends first). */
+    private static void copy(InputStream in, OutputStream out, long count) throws IOException {
         byte[] buffer = new byte[8192];
-        long left = length / 2;
-        while (left > 0) {
-            int n = fromStore.read(buffer, 0, (int) Math.min(buffer.length, left));
+        for (long left = count; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (n < 0) {
-                break;
+                return;
             }
             out.write(buffer, 0, n);
             left -= n;
         }
-        out.flush();
-        if (reset) {
-            client.setSoLinger(true, 0); // close() now sends RST
-        }
     }
 
-    private static void error(OutputStream out, String code, String message) throws IOException {
+    private static void error(OutputStream out, String status, String code, String message) throws IOException {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
                 + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 503 " + (code.equals("SlowDown") ? "Slow Down" : "Service Unavailable") + "\r\nContent-Type: application/xml\r\n"
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\n"
                 + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);
         out.flush();

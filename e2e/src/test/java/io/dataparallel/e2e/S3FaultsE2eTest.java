@@ -69,7 +69,8 @@ class S3FaultsE2eTest {
         }
     }
 
-    private static String throughProxy(String manifest, S3FaultProxy proxy) {
+    /** The manifest with its spec.s3.endpoint through {@code proxy}: every pod of the job, and the operator, meet its faults. */
+    static String throughProxy(String manifest, S3FaultProxy proxy) {
         return manifest.replace("endpoint: \"" + E2e.cluster().s3Endpoint() + "\"", "endpoint: \"" + proxy.endpoint() + "\"");
     }
 }

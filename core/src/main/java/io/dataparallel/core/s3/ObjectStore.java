@@ -285,6 +285,12 @@ public final class ObjectStore implements AutoCloseable {
             return new BadInputException("spec.s3.credentialsSecret", "the store rejected the credentials (" + code
                     + ") for " + uri + ": put a valid AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the Secret (locally: the environment)");
         }
+        if (e.statusCode() == 403 && ("PUT".equals(operation) || "DELETE".equals(operation))) {
+            // typically credentials that may read the data but not write the output
+            return new BadInputException(field, "the credentials in spec.s3.credentialsSecret cannot write " + uri + " (" + operation
+                    + ": " + code + "): give them s3:PutObject and s3:DeleteObject on that prefix, or choose a " + field
+                    + " they can write");
+        }
         if (e.statusCode() == 403) {
             return new BadInputException(field, "access denied to " + uri + " (" + code
                     + "): give the credentials in spec.s3.credentialsSecret permission to use this bucket and prefix");
