@@ -109,8 +109,9 @@ final class WorkerRuns {
     }
 
     static List<String> java(String main, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), main));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(WorkerLaunch.JVM_OPTIONS); // as the worker image runs it
+        cmd.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * What the process kubelet runs for an image: what the project's Dockerfiles put in it (the
@@ -63,7 +64,7 @@ final class Images {
             // cache as the image build does. There is no CUDA build of libtorch here: the GPU image
             // runs the CPU one, and the worker finds no GPU, which is what the GPU tests expect.
             case "worker", "worker-gpu" -> Optional.of(new Image(contents("worker-image"), "io.dataparallel.worker.WorkerMain",
-                    List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50"),
+                    Stream.concat(WorkerLaunch.JVM_OPTIONS.stream(), Stream.of("-XX:MaxRAMPercentage=50")).toList(),
                     Map.of("PYTORCH_VERSION", "2.7.1", "PYTORCH_FLAVOR", "cpu", "OPT_OUT_TRACKING", "true",
                             "DJL_CACHE_DIR", djlCache.toString(), WorkerLaunch.TMPDIR, "/tmp",
                             WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS),

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker images' ENV carries the allocator settings that local mode, the benchmarks and the
- * e2e harness take from {@link WorkerLaunch#ALLOCATOR_SETTINGS}: a Dockerfile cannot name the Java
- * constant, so this keeps the copies equal.
+ * The worker images' ENV and ENTRYPOINT carry the allocator settings and JVM options that local
+ * mode, the benchmarks and the e2e harness take from {@link WorkerLaunch#ALLOCATOR_SETTINGS} and
+ * {@link WorkerLaunch#JVM_OPTIONS}: a Dockerfile cannot name the Java constants, so this keeps the
+ * copies equal.
  */
 class WorkerImageEnvTest {
     @Test
@@ -19,6 +20,16 @@ class WorkerImageEnvTest {
         for (String dockerfile : new String[] {"Dockerfile", "Dockerfile.gpu"}) {
             String text = Files.readString(Path.of(dockerfile));
             assertTrue(text.contains(line + "\n") || text.contains(line + " \\"), dockerfile + " has no ENV " + line);
+        }
+    }
+
+    @Test
+    void bothWorkerImagesStartTheJvmAsTheLaunchersDo() throws Exception {
+        String options = "\"java\", \"" + String.join("\", \"", WorkerLaunch.JVM_OPTIONS) + "\", ";
+        for (String dockerfile : new String[] {"Dockerfile", "Dockerfile.gpu"}) {
+            String entrypoint = Files.readAllLines(Path.of(dockerfile)).stream().filter(l -> l.startsWith("ENTRYPOINT")).findFirst()
+                    .orElseThrow();
+            assertTrue(entrypoint.startsWith("ENTRYPOINT [" + options), dockerfile + ": " + entrypoint + " does not start with " + options);
         }
     }
 }

@@ -66,6 +66,13 @@ public final class WorkerLaunch {
      */
     public static final String ALLOCATOR_SETTINGS =
             "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483648:glibc.malloc.top_pad=67108864";
+    /**
+     * The JVM options of every worker process (the images' ENTRYPOINT, local mode's slots, the benchmarks'
+     * workers). C1 only: start-up is a large part of a short run and C2 compiling the S3 client, Jackson and DJL
+     * competes with the compute threads for the same cores, while the hot loop is libtorch's native code, which no
+     * JIT touches. The serial collector: a worker is one busy thread and two I/O threads.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     /** {@link #PROFILE}: where profile.json goes, an {@code s3://} URI in the job's store or a file path. */
     public static final String PROFILE_OUT = "DATAPARALLEL_PROFILE_OUT";
