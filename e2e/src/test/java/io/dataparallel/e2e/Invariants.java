@@ -136,7 +136,7 @@ final class Invariants {
         assertTrue(summarizerJobs <= 1, where + "one summarizer Job at most, not " + summarizerJobs);
         int creates = (audit == null ? AuditLog.read() : audit).jobCreates(namespace, Set.of(Children.workerJob(job), Children.summarizerJob(job)),
                 // a job applied again under the same name has Jobs of the same names: count this one's only
-                Instant.parse(job.getMetadata().getCreationTimestamp()));
+                Instant.parse(job.getMetadata().getCreationTimestamp()), presentJobs(job));
         assertEquals(workerJobs + summarizerJobs, creates, where + "every Job the API server created for it is still there: "
                 + "no duplicate created and lost");
 
@@ -239,6 +239,12 @@ final class Invariants {
     }
 
     /** This job's worker and summarizer Jobs in its namespace, counted by role. */
+    /** The names of this job's worker and summarizer Jobs there now. */
+    private Set<String> presentJobs(InferenceJob job) {
+        return E2e.admin().batch().v1().jobs().inNamespace(namespace).withLabel(Children.LABEL_JOB, Children.jobLabel(job))
+                .list().getItems().stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
+    }
+
     private Map<String, Integer> children(InferenceJob job) {
         Map<String, Integer> byRole = new LinkedHashMap<>();
         for (Job j : E2e.admin().batch().v1().jobs().inNamespace(namespace).withLabel(Children.LABEL_JOB, Children.jobLabel(job))
