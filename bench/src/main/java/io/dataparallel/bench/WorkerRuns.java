@@ -12,6 +12,7 @@ import io.dataparallel.api.spec.OutputSpec;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.launch.ClassDataArchive;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
@@ -111,6 +112,7 @@ final class WorkerRuns {
     static List<String> java(String main, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(WorkerLaunch.JVM_OPTIONS); // as the worker image runs it
+        cmd.addAll(ClassDataArchive.forThisClasspath(Map.of())); // as the image maps the archive its build wrote
         cmd.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         return cmd;

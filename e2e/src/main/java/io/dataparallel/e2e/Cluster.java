@@ -90,7 +90,8 @@ public final class Cluster implements AutoCloseable {
         nodes = new FakeNodes(admin).register();
         started.add(nodes);
         Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
-        images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"));
+        images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"),
+                options.state().resolve("class-data"));
         kubelet = new ProcessKubelet(admin, nodes.nodes(), images, Files.createDirectories(options.state().resolve("pods")),
                 controlPlane.pki.caCert(), controlPlane.apiPort, keepPodFolders()).start();
         started.add(kubelet);

@@ -1,9 +1,12 @@
 package io.dataparallel.e2e;
 
 import io.dataparallel.api.launch.WorkerLaunch;
+import io.dataparallel.core.launch.ClassDataArchive;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +25,8 @@ final class Images {
 
     private final Path repo;
     private final Path djlCache;
+    /** The worker image's {@link WorkerLaunch#classData} options, once {@link #warmUp} wrote its archive. */
+    private List<String> classData = List.of();
 
     Images(Path repo, Path djlCache) {
         this.repo = repo;
@@ -36,11 +41,18 @@ final class Images {
 
     /**
      * What the worker image's build does once ({@code RUN ... WorkerMain warmup}): extract libtorch
-     * into the DJL cache. Without it the first workers of a job, started together, all extract into
-     * the shared cache at once and fail ("Failed to extract PyTorch native library").
+     * into the DJL cache and write the class-data archive its pods map (kept in {@code classDataFolder}
+     * while the jars stay the same). Without the extraction the first workers of a job, started
+     * together, all extract into the shared cache at once and fail ("Failed to extract PyTorch native library").
      */
-    void warmUp(Path log) throws IOException, InterruptedException {
+    void warmUp(Path log, Path classDataFolder) throws IOException, InterruptedException {
         Image worker = resolve("worker").orElseThrow();
+        Map<String, String> env = new HashMap<>(worker.env());
+        env.put(WorkerLaunch.TMPDIR, djlCache.toString());
+        classData = ClassDataArchive.options(classDataFolder, worker.classpath(), env);
+        if (!classData.isEmpty() && Files.isDirectory(djlCache.resolve("pytorch"))) {
+            return;
+        }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of("-cp", worker.classpath(), worker.mainClass(), WorkerLaunch.WARMUP));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -64,7 +76,7 @@ final class Images {
             // cache as the image build does. There is no CUDA build of libtorch here: the GPU image
             // runs the CPU one, and the worker finds no GPU, which is what the GPU tests expect.
             case "worker", "worker-gpu" -> Optional.of(new Image(contents("worker-image"), "io.dataparallel.worker.WorkerMain",
-                    Stream.concat(WorkerLaunch.JVM_OPTIONS.stream(), Stream.of("-XX:MaxRAMPercentage=50")).toList(),
+                    Stream.of(WorkerLaunch.JVM_OPTIONS, List.of("-XX:MaxRAMPercentage=50"), classData).flatMap(List::stream).toList(),
                     Map.of("PYTORCH_VERSION", "2.7.1", "PYTORCH_FLAVOR", "cpu", "OPT_OUT_TRACKING", "true",
                             "DJL_CACHE_DIR", djlCache.toString(), WorkerLaunch.TMPDIR, "/tmp",
                             WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS),

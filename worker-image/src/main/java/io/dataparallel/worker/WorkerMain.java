@@ -14,9 +14,12 @@ import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.core.summary.FailureGroups;
 import io.dataparallel.core.summary.Summarizer;
+import io.dataparallel.worker.warmup.TrainingRun;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -71,7 +74,7 @@ public final class WorkerMain {
             switch (command) {
                 case WorkerLaunch.WORKER -> runWorker(env, startedMs, models);
                 case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
-                case WorkerLaunch.WARMUP -> warmup(env);
+                case WorkerLaunch.WARMUP -> warmup(env, startedMs);
                 case WorkerLaunch.PROFILE -> io.dataparallel.worker.profile.ProfileCommand.run(env, startedMs);
                 default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
                         + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + ", " + WorkerLaunch.WARMUP + " or " + WorkerLaunch.SLOT);
@@ -123,13 +126,40 @@ public final class WorkerMain {
     }
 
     /**
-     * Loads the PyTorch engine once so its natives land in DJL_CACHE_DIR: image builds run it,
-     * so pods start without extracting (CPU) or downloading (GPU) anything.
+     * Loads the PyTorch engine once so its natives land in DJL_CACHE_DIR, then runs a small job
+     * whole ({@link TrainingRun}): image builds run it, so pods start without extracting (CPU) or
+     * downloading (GPU) anything, and with the classes a pod loads in the image's class-data archive.
      */
-    private static void warmup(Map<String, String> env) {
+    private static void warmup(Map<String, String> env, long startedMs) {
         DjlSetup.configure(1, env);
         Engine engine = Engine.getEngine("PyTorch");
         LOG.info("PyTorch {} ready; {} GPU(s) visible", engine.getVersion(), engine.getGpuCount());
+        Path temp = null;
+        try (ModelCache models = ModelCache.forOneRank()) {
+            temp = Files.createTempDirectory(Path.of(env.getOrDefault(WorkerLaunch.TMPDIR, System.getProperty("java.io.tmpdir"))), "warmup");
+            TrainingRun.run(temp, (command, jobEnv) -> {
+                Ending end = run(command, jobEnv, startedMs, models);
+                if (end.exitCode() != WorkerExit.OK.code()) {
+                    throw new IllegalStateException("the warmup job's " + command + " failed: " + end.error());
+                }
+            });
+            LOG.info("warmup job done: plan, one rank and its summary");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(temp);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover folder in the temp folder is harmless
+        }
     }
 
     private static Plan readPlan(String path, Map<String, String> env) {

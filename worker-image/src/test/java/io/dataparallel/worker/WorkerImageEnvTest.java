@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dataparallel.api.launch.WorkerLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,11 +27,24 @@ class WorkerImageEnvTest {
 
     @Test
     void bothWorkerImagesStartTheJvmAsTheLaunchersDo() throws Exception {
-        String options = "\"java\", \"" + String.join("\", \"", WorkerLaunch.JVM_OPTIONS) + "\", ";
+        List<String> all = new ArrayList<>(WorkerLaunch.JVM_OPTIONS);
+        all.addAll(WorkerLaunch.classData(WorkerLaunch.IMAGE_CLASS_DATA));
+        String options = "\"java\", \"" + String.join("\", \"", all) + "\", ";
         for (String dockerfile : new String[] {"Dockerfile", "Dockerfile.gpu"}) {
             String entrypoint = Files.readAllLines(Path.of(dockerfile)).stream().filter(l -> l.startsWith("ENTRYPOINT")).findFirst()
                     .orElseThrow();
             assertTrue(entrypoint.startsWith("ENTRYPOINT [" + options), dockerfile + ": " + entrypoint + " does not start with " + options);
+        }
+    }
+
+    @Test
+    void bothWorkerImagesWriteTheClassDataArchiveTheirPodsMap() throws Exception {
+        String write = String.join(" ", WorkerLaunch.JVM_OPTIONS) + " "
+                + String.join(" ", WorkerLaunch.writeClassData(WorkerLaunch.IMAGE_CLASS_DATA));
+        for (String dockerfile : new String[] {"Dockerfile", "Dockerfile.gpu"}) {
+            String text = Files.readString(Path.of(dockerfile));
+            assertTrue(text.contains("java " + write + " \\\n    -cp \"/app/*:/app/lib/*\" io.dataparallel.worker.WorkerMain "
+                    + WorkerLaunch.WARMUP), dockerfile + " does not run the warmup with " + write);
         }
     }
 }

@@ -73,6 +73,27 @@ public final class WorkerLaunch {
      * JIT touches. The serial collector: a worker is one busy thread and two I/O threads.
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    /**
+     * Where the worker images keep their class-data archive: the image build runs {@link #WARMUP} (a small job
+     * whole) with {@link #writeClassData} and every pod maps it with {@link #classData}. A worker JVM otherwise
+     * spends over a second of its start reading and verifying some 6,000 classes (AWS SDK, Jackson, DJL) from
+     * jars; mapped from the archive, they are there at once (bench/analysis.md section 10).
+     */
+    public static final String IMAGE_CLASS_DATA = "/app/worker.jsa";
+
+    /**
+     * The options that map the class-data archive at {@code archive}. {@code -Xshare:auto}: an archive that
+     * is missing or was written for other jars is skipped with a warning, and the JVM loads from the jars as
+     * before. JVM warnings go to stderr: a local slot's stdout is its protocol.
+     */
+    public static List<String> classData(String archive) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:disable", "-Xlog:all=warning:stderr");
+    }
+
+    /** The options with which {@link #WARMUP} writes the archive at {@code archive} when its JVM exits. */
+    public static List<String> writeClassData(String archive) {
+        return List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:disable", "-Xlog:all=error:stderr");
+    }
 
     /** {@link #PROFILE}: where profile.json goes, an {@code s3://} URI in the job's store or a file path. */
     public static final String PROFILE_OUT = "DATAPARALLEL_PROFILE_OUT";

@@ -11,7 +11,9 @@ import java.util.List;
  * partition to compute (the fastest that fit in memory).
  *
  * @param source            {@link #GIVEN} when {@code spec.batchSize} and {@code spec.replicas} were both set,
- *                          {@link #MEASURED} when at least one of them was chosen by the trials
+ *                          {@link #MEASURED} when at least one of them was chosen by the trials, {@link #ONLY_ONE}
+ *                          when the spec left one open but there was nothing to choose from (its batch size on
+ *                          one CPU): no trial ran
  * @param batchSize         samples per forward call
  * @param replicas          model replicas computing batches at once
  * @param threadsPerReplica intra-op threads of each replica
@@ -23,6 +25,7 @@ import java.util.List;
 public record Tuning(String source, int batchSize, int replicas, int threadsPerReplica, double seconds, List<TuningTrial> trials) {
     public static final String GIVEN = "given";
     public static final String MEASURED = "measured";
+    public static final String ONLY_ONE = "only-one";
 
     public Tuning {
         trials = trials == null ? List.of() : List.copyOf(trials);

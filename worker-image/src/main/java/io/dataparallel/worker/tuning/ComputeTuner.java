@@ -77,6 +77,10 @@ public final class ComputeTuner {
         long started = nanoTime.getAsLong();
         List<Integer> sizes = request.batchSize() != null ? List.of(request.batchSize()) : Setting.batchCandidates(request.rows());
         Setting first = Setting.split(sizes.get(0), request.replicas(), request.cpus(), request.gpu());
+        if (sizes.size() == 1 && (request.replicas() != null || Setting.replicaCandidates(request.cpus(), request.gpu()).size() == 1)) {
+            // one setting is possible: timing it would only delay the partition (a worker on one CPU, batch size given)
+            return new Tuning(Tuning.ONLY_ONE, first.batchSize(), first.replicas(), first.threadsPerReplica(), 0, List.of());
+        }
         warmUp(first, request.rows());
         List<TuningTrial> trials = new ArrayList<>();
         for (int size : sizes) {

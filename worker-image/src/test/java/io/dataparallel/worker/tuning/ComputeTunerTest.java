@@ -50,6 +50,19 @@ class ComputeTunerTest {
     }
 
     @Test
+    void nothingIsTimedWhenOnlyOneSettingIsPossible() {
+        FakeModel model = new FakeModel(Map.of(), List.of());
+        // the spec's batch size on one CPU: one replica of one thread is all there is
+        Tuning t = model.tuner().tune(new ComputeTuner.Request(512, null, 1, false, 1000, 3));
+        assertEquals(new Tuning(Tuning.ONLY_ONE, 512, 1, 1, 0, List.of()), t);
+        assertTrue(model.calls.isEmpty());
+        // two CPUs leave two splits to time
+        FakeModel two = new FakeModel(Map.of(), List.of());
+        assertEquals(Tuning.MEASURED, two.tuner().tune(new ComputeTuner.Request(512, null, 2, false, 1000, 3)).source());
+        assertTrue(!two.calls.isEmpty());
+    }
+
+    @Test
     void replicasNeverOutnumberTheCpusOnTheCpuButMayOnAGpu() {
         FakeModel model = new FakeModel(Map.of(), List.of());
         assertEquals(2, model.tuner().tune(new ComputeTuner.Request(64, 8, 2, false, 1000, 3)).replicas());
