@@ -9,8 +9,8 @@ import java.util.Set;
  * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
  * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
  * bench/results.json (smoke: bench/target/smoke/). Parts can be left out while working on
- * one: --skip-worker, --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute, --skip-local, --skip-planner,
- * --skip-operator; --compute-only runs only the paired compute comparison with Python (issue 13,
+ * one: --skip-worker, --skip-cnn (and so the sweeps), --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute,
+ * --skip-local, --skip-planner, --skip-operator, --skip-debian (Python references on PyTorch 2.7.1 only); --compute-only runs only the paired compute comparison with Python (issue 13,
  * minutes). A run that leaves parts out writes to bench/target/partial/, so bench/results.md
  * always holds a whole run.
  */
@@ -31,7 +31,7 @@ public final class BenchMain {
         results.writeAsYouGo(out, command, smoke ? "smoke" : partial ? "partial" : "full");
         long t0 = System.nanoTime();
         if (!flags.contains("--skip-compute")) {
-            ComputeBench.run(results, smoke, Files.createDirectories(work.resolve("compute")), repo);
+            ComputeBench.run(results, smoke, Files.createDirectories(work.resolve("compute")), repo, flags);
         }
         if (!computeOnly && !flags.contains("--skip-worker")) {
             WorkerBench.run(results, smoke, work.resolve("worker"), repo, flags);

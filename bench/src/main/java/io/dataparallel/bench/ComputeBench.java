@@ -28,8 +28,8 @@ final class ComputeBench {
                 new Case("ViT-like", repo.resolve("bench/models/astro-vit.pt"), smoke ? 32 : 512, 32));
     }
 
-    static void run(Results results, boolean smoke, Path work, Path repo) throws Exception {
-        List<PythonRefs.Ref> refs = PythonRefs.available();
+    static void run(Results results, boolean smoke, Path work, Path repo, java.util.Set<String> flags) throws Exception {
+        List<PythonRefs.Ref> refs = PythonRefs.available(flags);
         if (refs.isEmpty()) {
             results.note("compute-only against Python skipped: no Python with torch (bench/run.sh makes the PyTorch 2.7.1 venv)");
             return;

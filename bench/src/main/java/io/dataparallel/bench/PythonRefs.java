@@ -23,6 +23,11 @@ final class PythonRefs {
 
     /** The usable interpreters, 2.7.1 first; empty when none is. */
     static List<Ref> available() {
+        return available(java.util.Set.of());
+    }
+
+    /** As {@link #available()}; {@code --skip-debian} in {@code flags} leaves Debian's 1.13 out (a shorter partial run). */
+    static List<Ref> available(java.util.Set<String> flags) {
         List<Ref> refs = new ArrayList<>();
         String venv = System.getenv(TORCH_PYTHON);
         if (venv != null && !venv.isBlank()) {
@@ -31,7 +36,7 @@ final class PythonRefs {
                 refs.add(new Ref("PyTorch " + v, venv));
             }
         }
-        String debian = version(DEBIAN);
+        String debian = flags.contains("--skip-debian") ? null : version(DEBIAN);
         if (debian != null) {
             refs.add(new Ref("PyTorch " + debian + " (Debian)", DEBIAN));
         }

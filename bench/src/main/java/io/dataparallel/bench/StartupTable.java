@@ -26,16 +26,15 @@ final class StartupTable {
                 - num(p, "model_load") - num(p, "compute") - num(p, "upload"));
         row(t, "model load (CAI-style: once per partition, as CAI does)", worker, r -> r.rank().modelLoadSeconds(),
                 python, p -> num(p, "model_load"));
-        row(t, "batch size and replica trials", worker, r -> r.rank().tuning() == null ? 0 : r.rank().tuning().seconds(),
-                python, p -> 0);
         row(t, "compute", worker, r -> r.rank().computeSeconds(), python, p -> num(p, "compute"));
+        row(t, "of which batch size and replica trials (their rows are kept)", worker, StartupTable::trials, python, p -> 0);
         row(t, "after the first forward, besides compute (worker: downloads and uploads not hidden, rank result;"
                 + " CAI-style: every download and upload)", worker, r -> r.wallSeconds() - toFirstCompute(r) - r.rank().computeSeconds(),
                 python, p -> num(p, "download") + num(p, "upload"));
         return t.toString();
     }
 
-    /** Process start to the first forward of a partition (its trials included). */
+    /** Process start to the first forward of a partition (its trials are its first forwards). */
     private static double toFirstCompute(WorkerRuns.Run r) {
         RankResult rank = r.rank();
         long first = rank.partitions().stream().filter(p -> !p.resumed()).mapToLong(PartitionResult::computeStartedMs).min()
@@ -46,8 +45,11 @@ final class StartupTable {
     }
 
     private static double otherStart(WorkerRuns.Run r) {
-        double trials = r.rank().tuning() == null ? 0 : r.rank().tuning().seconds();
-        return toFirstCompute(r) - r.rank().modelLoadSeconds() - trials;
+        return toFirstCompute(r) - r.rank().modelLoadSeconds();
+    }
+
+    private static double trials(WorkerRuns.Run r) {
+        return r.rank().tuning() == null ? 0 : r.rank().tuning().seconds();
     }
 
     private static void row(StringBuilder t, String phase, List<WorkerRuns.Run> worker, ToDoubleFunction<WorkerRuns.Run> w,

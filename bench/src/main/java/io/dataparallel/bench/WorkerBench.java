@@ -70,14 +70,17 @@ public final class WorkerBench {
     public static void run(Results results, boolean smoke, Path work, Path repo, Set<String> flags) throws Exception {
         int partitions = smoke ? 2 : 4;
         int repeats = smoke ? 1 : 3;
-        List<PythonRefs.Ref> refs = PythonRefs.available();
+        List<PythonRefs.Ref> refs = PythonRefs.available(flags);
         if (refs.isEmpty()) {
             results.note("Python references skipped: no Python with torch, numpy and boto3 (bench/run.sh makes the PyTorch 2.7.1 venv)");
         }
         List<Model> models = new ArrayList<>();
         // CAI's 100 MB partitions hold 5,113 samples
-        models.add(new Model("CAI-shaped CNN", repo.resolve("examples/models/astro-redshift.pt"), smoke ? 256 : 5113,
-                smoke ? 128 : 2048, 512));
+        Model cnn = new Model("CAI-shaped CNN", repo.resolve("examples/models/astro-redshift.pt"), smoke ? 256 : 5113,
+                smoke ? 128 : 2048, 512);
+        if (smoke || !flags.contains("--skip-cnn")) {
+            models.add(cnn);
+        }
         if (!smoke && !flags.contains("--skip-resnet")) {
             models.add(new Model("ResNet-like", repo.resolve("bench/models/astro-resnet.pt"), 512, 128, 32));
         }
@@ -99,8 +102,8 @@ public final class WorkerBench {
                         "bench");
                 compare(results, runs, m, endpoint, partition, partitions, repeats, refs);
             }
-            if (!flags.contains("--skip-sweeps")) {
-                sweeps(results, runs, models.get(0), endpoint, partitions, work);
+            if (!flags.contains("--skip-sweeps") && models.contains(cnn)) { // the sweeps are CAI's, on its CNN
+                sweeps(results, runs, cnn, endpoint, partitions, work);
             }
         }
     }

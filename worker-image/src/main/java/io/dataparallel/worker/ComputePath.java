@@ -65,7 +65,7 @@ public final class ComputePath implements AutoCloseable {
      *                 {@value ModelTrial#MEMORY_SHARE} of it does not fit
      */
     public Tuning tune(String partition, List<NpyArray> inputs, double memoryMb, ComputeTuner.Request request) {
-        return new ComputeTuner(new ModelTrial(runner, partition, inputs, memoryMb)).tune(request);
+        return new ComputeTuner(new ModelTrial(runner, partition, inputs, request.rows(), memoryMb)).tune(request);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dataparallel.worker;
 
+import ai.djl.engine.Engine;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerLaunch;
 import java.io.IOException;
@@ -35,6 +36,25 @@ public final class DjlSetup {
         if (env.containsKey("DJL_CACHE_DIR")) {
             setIfAbsent("DJL_CACHE_DIR", env.get("DJL_CACHE_DIR"));
         }
+    }
+
+    /**
+     * Starts loading the PyTorch engine (libtorch's natives, its thread pools) on a daemon thread,
+     * so that it runs beside reading the plan, making the S3 client, checking the output claim and
+     * downloading the model, instead of after them in the model load. The model load waits for it
+     * (DJL loads the engine once, under a lock). A failure here is left for the model load to
+     * report, on the worker's own thread; call {@link #configure} first.
+     */
+    public static void loadEngineInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                Engine.getEngine("PyTorch");
+            } catch (RuntimeException | Error ignored) {
+                // the model load meets the same failure and reports it as a bad input or a retry
+            }
+        }, "engine-load");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -114,29 +114,64 @@ public final class ModelRunner implements AutoCloseable {
      * one thread fewer while {@code downloading} says a download is in flight, leaving its core to the I/O thread.
      */
     Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, Replicas replicas, BooleanSupplier downloading) {
-        boolean yielding = replicas.count() == 1 && replicas.threads() > 1;
-        List<String> names = spec.outputNames();
         if (rows == 0) {
             List<NpyArray> empty = new ArrayList<>();
-            for (String name : names) {
+            for (String name : spec.outputNames()) {
                 empty.add(new NpyArray(name, DType.FLOAT32, new long[] {0}, ByteBuffer.allocate(0)));
             }
             return new Outputs(empty, 0);
         }
+        return finish(partition, inputs, new Kept(new Outputs.Sink(partition, spec.outputNames(), rows), 0, 0), rows, batchSize,
+                replicas, downloading);
+    }
+
+    /**
+     * The rows of a partition computed so far into its {@link Outputs.Sink}: rows {@code [0, rows)} in
+     * {@code batches} forward calls. The tuning trials compute the first rows of a partition; the rest of
+     * it continues from there instead of computing them again.
+     */
+    record Kept(Outputs.Sink sink, long rows, int batches) {
+    }
+
+    /** A partition's first rows kept in a sink for all its {@code rows}, none computed yet. */
+    Kept startKeeping(String partition, long rows) {
+        return new Kept(new Outputs.Sink(partition, spec.outputNames(), rows), 0, 0);
+    }
+
+    /** Computes rows {@code [kept.rows(), to)} into {@code kept}'s sink; returns what is kept then. */
+    Kept keep(String partition, List<NpyArray> inputs, Kept kept, long to, int batchSize, Replicas replicas) {
+        int batches = compute(partition, inputs, kept.sink(), kept.rows(), to, batchSize, replicas, () -> false);
+        return new Kept(kept.sink(), to, kept.batches() + batches);
+    }
+
+    /** Computes the rows of the partition {@code kept} does not hold yet, up to {@code rows}, and returns all its outputs. */
+    Outputs finish(String partition, List<NpyArray> inputs, Kept kept, long rows, int batchSize, Replicas replicas,
+                   BooleanSupplier downloading) {
+        int batches = kept.rows() >= rows ? 0 : compute(partition, inputs, kept.sink(), kept.rows(), rows, batchSize, replicas,
+                downloading);
+        return new Outputs(kept.sink().arrays(), kept.batches() + batches);
+    }
+
+    /**
+     * Runs rows {@code [from, to)} in batches of {@code batchSize} from {@code from}, {@code replicas.count()} batches
+     * at a time, each batch's outputs put at its own rows of {@code sink}; returns the forward calls.
+     */
+    private int compute(String partition, List<NpyArray> inputs, Outputs.Sink sink, long from, long to, int batchSize,
+                        Replicas replicas, BooleanSupplier downloading) {
+        boolean yielding = replicas.count() == 1 && replicas.threads() > 1;
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             List<NDArray> whole = new ArrayList<>();
             for (NpyArray in : inputs) {
                 whole.add(layout.apply(manager.create(in.data(), new Shape(in.shape()), toDjl(in))));
             }
-            int batches = Math.toIntExact((rows + batchSize - 1) / batchSize);
-            Outputs.Sink sink = new Outputs.Sink(partition, names, rows);
+            int batches = Math.toIntExact((to - from + batchSize - 1) / batchSize);
             pool.run(Math.min(replicas.count(), batches), replicas.threads(), next -> {
                 for (int b = next.getAsInt(); b < batches; b = next.getAsInt()) {
                     if (yielding) { // on the calling thread, which the pool gives back its own setting afterwards
                         JniUtils.setNumThreads(downloading.getAsBoolean() ? replicas.threads() - 1 : replicas.threads());
                     }
-                    long start = (long) b * batchSize;
-                    long end = Math.min(rows, start + batchSize);
+                    long start = from + (long) b * batchSize;
+                    long end = Math.min(to, start + batchSize);
                     try (NDManager batchManager = manager.newSubManager()) {
                         NDList batch = new NDList();
                         for (NDArray array : whole) {
@@ -150,7 +185,7 @@ public final class ModelRunner implements AutoCloseable {
                     }
                 }
             });
-            return new Outputs(sink.arrays(), batches);
+            return batches;
         }
     }
 

@@ -6,9 +6,15 @@ import io.dataparallel.worker.tuning.Setting;
 import java.util.List;
 
 /**
- * A tuning trial on the real model: the first rows of a partition computed with one
- * setting, timed; a setting that runs out of memory, or raises the process's peak resident
- * memory past {@link #MEMORY_SHARE} of what the worker may use, does not fit.
+ * A tuning trial on the real model: rows of a partition computed with one setting, timed; a
+ * setting that runs out of memory, or raises the process's peak resident memory past
+ * {@link #MEMORY_SHARE} of what the worker may use, does not fit.
+ *
+ * <p>The trials compute the partition's rows in order, each from where the last one ended, and
+ * their outputs are kept ({@link #kept()}): the worker goes on from there, so the rows a trial
+ * computed are not computed twice. Batches are independent and each lands at its own rows, so
+ * the outputs are those of any one setting, within rounding. Once the rows run out, a trial
+ * times the first rows again and drops what it computed.
  */
 final class ModelTrial implements ComputeTuner.Trial {
     /** The share of the worker's memory a trial may reach: the rest is for the partitions downloading and uploading. */
@@ -17,14 +23,26 @@ final class ModelTrial implements ComputeTuner.Trial {
     private final ModelRunner model;
     private final String partition;
     private final List<NpyArray> inputs;
+    private final long rows;
     private final double memoryMb;
+    private ModelRunner.Kept kept;
 
-    /** @param memoryMb what the worker may use, in MB */
-    ModelTrial(ModelRunner model, String partition, List<NpyArray> inputs, double memoryMb) {
+    /**
+     * @param rows     the partition's rows, which {@code inputs} hold
+     * @param memoryMb what the worker may use, in MB
+     */
+    ModelTrial(ModelRunner model, String partition, List<NpyArray> inputs, long rows, double memoryMb) {
         this.model = model;
         this.partition = partition;
         this.inputs = inputs;
+        this.rows = rows;
         this.memoryMb = memoryMb;
+        this.kept = model.startKeeping(partition, rows);
+    }
+
+    /** The partition's first rows, which the trials computed, and their outputs. */
+    ModelRunner.Kept kept() {
+        return kept;
     }
 
     @Override
@@ -32,7 +50,12 @@ final class ModelTrial implements ComputeTuner.Trial {
         double peakBefore = SystemInfo.peakRssMb();
         long t0 = System.nanoTime();
         try {
-            model.run(partition, inputs, samples, s.batchSize(), new Replicas(s.replicas(), s.threadsPerReplica()));
+            Replicas replicas = new Replicas(s.replicas(), s.threadsPerReplica());
+            if (kept.rows() + samples <= rows) {
+                kept = model.keep(partition, inputs, kept, kept.rows() + samples, s.batchSize(), replicas);
+            } else {
+                model.run(partition, inputs, samples, s.batchSize(), replicas);
+            }
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("out of memory")) {
                 throw new ComputeTuner.DoesNotFit("libtorch ran out of memory");

@@ -124,15 +124,20 @@ public final class Worker {
                     long computeStarted;
                     long c0;
                     try {
-                        if (tuning == null && loaded.rows() > 0) {
-                            tuning = tune(model, spec, loaded); // once, on the first partition with rows
-                        }
-                        computeStarted = System.currentTimeMillis(); // the trials are not this partition's compute
+                        computeStarted = System.currentTimeMillis(); // the trials compute this partition's first rows
                         c0 = System.nanoTime();
-                        outputs = tuning == null
-                                ? model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault())
-                                : model.run(current, inputs(spec, loaded), loaded.rows(), tuning.batchSize(),
-                                        new Replicas(tuning.replicas(), tuning.threadsPerReplica()), downloading);
+                        if (tuning == null && loaded.rows() > 0) { // once, on the first partition with rows
+                            ModelTrial trial = new ModelTrial(model, current, inputs(spec, loaded), loaded.rows(),
+                                    SystemInfo.memoryGb() * 1000);
+                            tuning = tune(trial, spec, loaded);
+                            outputs = model.finish(current, inputs(spec, loaded), trial.kept(), loaded.rows(), tuning.batchSize(),
+                                    new Replicas(tuning.replicas(), tuning.threadsPerReplica()), downloading);
+                        } else {
+                            outputs = tuning == null
+                                    ? model.run(current, inputs(spec, loaded), loaded.rows(), spec.batchSizeOrDefault())
+                                    : model.run(current, inputs(spec, loaded), loaded.rows(), tuning.batchSize(),
+                                            new Replicas(tuning.replicas(), tuning.threadsPerReplica()), downloading);
+                        }
                     } catch (BadInputException e) {
                         failed(current, rule.forwardFailed(current, e)); // throws when the model or spec is at fault
                         continue;
@@ -173,10 +178,9 @@ public final class Worker {
 
     /**
      * The batch size and replicas this rank computes with: those the spec gives, the others
-     * timed on the first rows of {@code loaded} ({@link ComputeTuner}).
+     * timed on the first rows of {@code loaded} ({@link ComputeTuner}), which {@code trial} keeps.
      */
-    private Tuning tune(ModelRunner model, InferenceJobSpec spec, LoadedPartition loaded) {
-        ModelTrial trial = new ModelTrial(model, current, inputs(spec, loaded), SystemInfo.memoryGb() * 1000);
+    private Tuning tune(ModelTrial trial, InferenceJobSpec spec, LoadedPartition loaded) {
         Tuning t = new ComputeTuner(trial).tune(new ComputeTuner.Request(spec.batchSize(), spec.replicas(), threads,
                 spec.deviceOrDefault() == Device.gpu, loaded.rows(), TUNING_BUDGET_SECONDS));
         LOG.info("rank {}: batch size {}, {} replica(s) x {} thread(s) ({}{})", rank, t.batchSize(), t.replicas(),

@@ -104,6 +104,7 @@ public final class WorkerMain {
                     + " ranks: run the Job with completions = parallelism = " + plan.worldSize());
         }
         DjlSetup.configure(we.threads(), env);
+        DjlSetup.loadEngineInBackground();
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
             RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs, models)
                     .yieldingCoreToDownloads(we.yieldCore()).run();
