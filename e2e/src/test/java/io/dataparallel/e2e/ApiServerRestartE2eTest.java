@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +24,15 @@ class ApiServerRestartE2eTest {
                 .withLabel("dataparallel.io/role", "worker").list().getItems().stream()
                 .filter(p -> "Running".equals(p.getStatus().getPhase())).count() == 2);
 
+        Map<String, String> written = Invariants.predictions("s3://e2e/" + ns + "/out/through/");
         E2e.cluster().restartApiServer(3000);
         E2e.apply(E2e.manifest(ns, "after", "e2e", ns, 1));
 
-        InferenceJob through = E2e.awaitFinal(ns, "through", Duration.ofMinutes(5));
-        assertEquals(Phase.Succeeded, through.getStatus().phase(), () -> "status: " + through.getStatus());
+        InferenceJob through = Invariants.of(ns, "through").fault("kube-apiserver restarted mid-run").keeping(written)
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
         assertEquals("6/6", through.getStatus().progress());
-        InferenceJob after = E2e.awaitFinal(ns, "after", Duration.ofMinutes(5));
-        assertEquals(Phase.Succeeded, after.getStatus().phase(), () -> "status: " + after.getStatus());
+        Invariants.of(ns, "after").fault("created right after a kube-apiserver restart").expect(Phase.Succeeded)
+                .within(Duration.ofMinutes(5)).check();
         assertEquals(2, E2e.workerJobs(ns), "one worker Job per InferenceJob");
         assertEquals(4, E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().size(),
                 "one worker and one summarizer Job per InferenceJob");

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class NodeNotReadyE2eTest {
             List<Pod> onLost = workers(ns);
             assertTrue(onLost.stream().allMatch(p -> LOST.equals(p.getSpec().getNodeName())), () -> "placed: " + E2e.pods(ns));
 
+            Map<String, String> written = Invariants.predictions("s3://e2e/" + ns + "/out/lost/");
             cordon(FakeNodes.CPU_NODE, false);
             E2e.cluster().loseNode(LOST);
             Cluster.awaitQuietly("the node lifecycle controller to taint the lost node unreachable", 120, () -> hasTaint(
@@ -74,8 +76,8 @@ class NodeNotReadyE2eTest {
                 return n;
             });
 
-            InferenceJob done = E2e.awaitFinal(ns, "lost", Duration.ofMinutes(6));
-            assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+            InferenceJob done = Invariants.of(ns, "lost").fault("node lost with workers on it").keeping(written)
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(6)).check().job();
             assertEquals("6/6", done.getStatus().progress());
             assertTrue(done.getStatus().conditions().stream().noneMatch(c -> "WorkersStuckTerminating".equals(c.getType())
                     && "True".equals(c.getStatus())), () -> "the stuck condition cleared: " + done.getStatus().conditions());

@@ -39,9 +39,8 @@ class WorkerDisruptionE2eTest {
         E2e.exampleData("e2e", ns, 2, 200);
         E2e.apply(E2e.manifest(ns, "oom", "e2e", ns, 1, "retries: 1",
                 "resources: {requests: {cpu: \"1\", memory: 200Mi}, limits: {memory: 200Mi}}"));
-        InferenceJob done = E2e.awaitFinal(ns, "oom", Duration.ofMinutes(5));
-
-        assertEquals(Phase.Failed, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        InferenceJob done = Invariants.of(ns, "oom").fault("worker OOM-killed (exit 137) on every attempt").ranksFail()
+                .within(Duration.ofMinutes(5)).check().job();
         List<Pod> pods = FaultsE2eTest.indexPods(ns, 0);
         assertEquals(2, pods.size(), () -> "spec.retries 1: two attempts, then the index fails; pods: " + E2e.pods(ns));
         for (Pod p : pods) {
@@ -73,6 +72,7 @@ class WorkerDisruptionE2eTest {
         Progress before = Json.read(E2e.store().get(progress, "out"), Progress.class);
         assertTrue(before.partitionsDone() < before.partitionsTotal(), "rank 0 finished before it could be evicted: use larger partitions");
         String evicted = FaultsE2eTest.indexPods(ns, 0).get(0).getMetadata().getName();
+        Map<String, String> written = Invariants.predictions("s3://e2e/" + ns + "/out/evict/");
         Map<String, Pod> seen = new ConcurrentHashMap<>();
         try (Watch ignored = E2e.admin().pods().inNamespace(ns).withName(evicted).watch(new Watcher<>() {
             @Override
@@ -93,8 +93,8 @@ class WorkerDisruptionE2eTest {
                 && "True".equals(c.getStatus()) && "EvictionByEvictionAPI".equals(c.getReason())),
                 () -> "the API server's DisruptionTarget condition is kept on the terminal pod: " + failed.getStatus().getConditions());
 
-        InferenceJob done = E2e.awaitFinal(ns, "evict", Duration.ofMinutes(6));
-        assertEquals(Phase.Succeeded, done.getStatus().phase(), () -> "status: " + done.getStatus());
+        InferenceJob done = Invariants.of(ns, "evict").fault("worker pod evicted (Eviction API)").keeping(written)
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(6)).check().job();
         assertEquals("8/8", done.getStatus().progress());
         List<Pod> index0 = FaultsE2eTest.indexPods(ns, 0);
         assertTrue(index0.stream().anyMatch(p -> !p.getMetadata().getName().equals(evicted) && "Succeeded".equals(p.getStatus().getPhase())),
