@@ -164,28 +164,50 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * The API server's audit log. After a restart ({@link #restartApiServer}) it is a copy without
-     * the requests the new API server refused (403) between its start and its readiness: it serves
-     * before its authorizer's caches are filled, and refuses what RBAC grants until then (a load
-     * balancer checking {@code /readyz} keeps clients away in a real control plane). Every other
-     * entry, refusals included, is kept.
+     * The API server's audit log, whole. Past 100 MB the API server rotates it to
+     * {@code audit-<time>.log} beside it (a run of 1,000 jobs wrote five such files), so when it has,
+     * this is one file of the rotated ones, oldest first, then the current one. After a restart
+     * ({@link #restartApiServer}) it leaves out the requests the new API server refused (403) between
+     * its start and its readiness: it serves before its authorizer's caches are filled, and refuses
+     * what RBAC grants until then (a load balancer checking {@code /readyz} keeps clients away in a
+     * real control plane). Every other entry, refusals included, is kept.
      */
     public Path auditLog() throws IOException {
-        if (controlPlane.notReady.isEmpty()) {
+        List<Path> files = new ArrayList<>(rotatedAuditLogs());
+        if (files.isEmpty() && controlPlane.notReady.isEmpty()) {
             return controlPlane.auditLog;
         }
-        Path ready = controlPlane.auditLog.resolveSibling("audit-ready.log");
-        List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(controlPlane.auditLog)) {
-            if (!refusedBeforeReady(line)) {
-                kept.add(line);
+        files.add(controlPlane.auditLog);
+        Path whole = controlPlane.auditLog.resolveSibling("audit-whole.log");
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(whole)) {
+            for (Path f : files) {
+                try (java.io.BufferedReader in = Files.newBufferedReader(f)) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (!refusedBeforeReady(line)) {
+                            out.write(line);
+                            out.newLine();
+                        }
+                    }
+                }
             }
         }
-        Files.write(ready, kept);
-        return ready;
+        return whole;
     }
 
+    /** The files the API server rotated its audit log to, oldest first (the time in the name sorts so). */
+    private List<Path> rotatedAuditLogs() throws IOException {
+        try (java.util.stream.Stream<Path> siblings = Files.list(controlPlane.auditLog.toAbsolutePath().getParent())) {
+            return siblings.filter(p -> ROTATED_AUDIT_LOG.matcher(p.getFileName().toString()).matches()).sorted().toList();
+        }
+    }
+
+    private static final java.util.regex.Pattern ROTATED_AUDIT_LOG =
+            java.util.regex.Pattern.compile("audit-\\d{4}-\\d{2}-\\d{2}T[0-9.-]+\\.log");
+
     private boolean refusedBeforeReady(String line) {
+        if (controlPlane.notReady.isEmpty() || !line.contains("403")) {
+            return false;
+        }
         try {
             JsonNode e = Serialization.jsonMapper().readTree(line);
             if (e.path("responseStatus").path("code").asInt() != 403) {
