@@ -50,9 +50,44 @@ public final class EventRecorder implements AutoCloseable {
         send(job, "Warning", reason, message);
     }
 
+    /**
+     * As {@link #normal}, and waits until it is sent (at most {@link #END_WAIT}), with every event queued before it:
+     * for the event that ends a job. Sent before the status that says the job ended, it is never lost to an operator
+     * killed between the two: the restarted one finds the job not yet ended, ends it again and sends the event again,
+     * which, having the same name, counts as a repeat. Sent after it, it was (a 1,000-job run with the operator
+     * killed twice ended one job Succeeded with no Succeeded event).
+     */
+    public void normalBeforeStatus(InferenceJob job, Reason reason, String message) {
+        sendAndWait(job, "Normal", reason, message);
+    }
+
+    /** As {@link #normalBeforeStatus}, a Warning: for a job that fails. */
+    public void warningBeforeStatus(InferenceJob job, Reason reason, String message) {
+        sendAndWait(job, "Warning", reason, message);
+    }
+
+    /** How long ending a job waits for its event: past it (an API server far behind) the event is left to the queue. */
+    static final java.time.Duration END_WAIT = java.time.Duration.ofSeconds(10);
+
     private void send(InferenceJob job, String type, Reason reason, String message) {
         if (!sender.isShutdown()) {
             sender.execute(() -> emit(job, type, reason, message));
+        }
+    }
+
+    private void sendAndWait(InferenceJob job, String type, Reason reason, String message) {
+        if (sender.isShutdown()) {
+            return;
+        }
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> emit(job, type, reason, message), null);
+        sender.execute(task);
+        try {
+            task.get(END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("event {} on {}/{} not sent within {} s; left queued", reason, job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(), END_WAIT.toSeconds());
         }
     }
 

@@ -148,7 +148,7 @@ final class JobRun {
         status.condition(StatusDraft.FAILED, true, reason.name(), message, generation());
         status.condition(StatusDraft.PROGRESSING, false, reason.name(), message, generation());
         if (changed) {
-            events.warning(job, reason, message);
+            events.warningBeforeStatus(job, reason, message); // the status is written after the step
         }
         return StepResult.WAIT;
     }

@@ -96,7 +96,7 @@ final class SummarizeStep {
         s.condition(StatusDraft.COMPLETE, true, verdict.partial() ? "PartialSuccess" : "AllPartitionsDone", message, run.generation());
         s.condition(StatusDraft.PROGRESSING, false, "Finished", message, run.generation());
         if (changed) {
-            run.events.normal(run.job, Reason.Succeeded, message);
+            run.events.normalBeforeStatus(run.job, Reason.Succeeded, message); // the status is written after the step
         }
         return StepResult.WAIT;
     }

@@ -1,0 +1,32 @@
+package io.dataparallel.operator.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dataparallel.api.InferenceJob;
+import io.dataparallel.operator.harness.MockCluster;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The event that ends a job is on the API server when the call returns, and sending it again counts a repeat. */
+class EventRecorderTest {
+    @Test
+    void anEndingEventIsSentBeforeTheCallReturnsAndAgainCountsARepeat() {
+        try (MockCluster cluster = new MockCluster(); EventRecorder events = new EventRecorder(cluster.client())) {
+            cluster.createNamespace("ns");
+            InferenceJob job = new InferenceJob();
+            job.setMetadata(new ObjectMetaBuilder().withName("j").withNamespace("ns").withUid("uid-1").build());
+            events.normal(job, Reason.Summarizing, "summarizing"); // queued first: sent before the ending one
+            events.normalBeforeStatus(job, Reason.Succeeded, "all 3 partitions done");
+            List<Event> sent = cluster.client().v1().events().inNamespace("ns").list().getItems();
+            assertEquals(List.of("Succeeded", "Summarizing"), sent.stream().map(Event::getReason).sorted().toList());
+
+            // an operator killed after the event and before the status ends the job again after its restart
+            events.normalBeforeStatus(job, Reason.Succeeded, "all 3 partitions done");
+            List<Event> again = cluster.client().v1().events().inNamespace("ns").list().getItems();
+            assertEquals(2, again.size(), "the same event is not copied");
+            assertEquals(2, again.stream().filter(e -> "Succeeded".equals(e.getReason())).findFirst().orElseThrow().getCount());
+        }
+    }
+}
