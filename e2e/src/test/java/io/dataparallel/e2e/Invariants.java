@@ -60,7 +60,6 @@ final class Invariants {
     private Map<String, String> kept = Map.of();
     private Phase expected;
     private AuditLog audit;
-    private boolean ranksFail;
 
     private Invariants(String namespace, String name) {
         this.namespace = namespace;
@@ -99,17 +98,6 @@ final class Invariants {
     /** The audit log to count Job creates in, read once by a test that checks many jobs; default: read at the check. */
     Invariants audit(AuditLog log) {
         this.audit = log;
-        return this;
-    }
-
-    /**
-     * The job is expected to fail as a whole because its ranks failed (an OOM kill past {@code spec.retries}): its
-     * status names the ranks, not partitions, so a partition may end with no prediction without being listed failed.
-     * Every other check holds: no partition listed failed has a prediction, none outside the plan, none overwritten.
-     */
-    Invariants ranksFail() {
-        this.ranksFail = true;
-        this.expected = Phase.Failed;
         return this;
     }
 
@@ -170,8 +158,8 @@ final class Invariants {
             }
             for (String p : partitions) {
                 boolean done = written.containsKey(p);
-                assertTrue(done ^ failedNames.contains(p) || ranksFail && !done, where + p + (done
-                        ? " has a prediction and is listed failed" : " has no prediction and is not listed failed"));
+                assertTrue(done ^ failedNames.contains(p), where + p + (done ? " has a prediction and is listed failed"
+                        : " has no prediction and is not listed failed"));
             }
             Set<String> extra = new HashSet<>(written.keySet());
             extra.removeAll(partitions);

@@ -41,7 +41,7 @@ class WorkerDisruptionE2eTest {
         // killed at 201-225 MiB until, on 2026-12-03, this small job's peak fell under the limit and it Succeeded
         E2e.apply(E2e.manifest(ns, "oom", "e2e", ns, 1, "retries: 1",
                 "resources: {requests: {cpu: \"1\", memory: 100Mi}, limits: {memory: 100Mi}}"));
-        InferenceJob done = Invariants.of(ns, "oom").fault("worker OOM-killed (exit 137) on every attempt").ranksFail()
+        InferenceJob done = Invariants.of(ns, "oom").fault("worker OOM-killed (exit 137) on every attempt").expect(Phase.Failed)
                 .within(Duration.ofMinutes(5)).check().job();
         List<Pod> pods = FaultsE2eTest.indexPods(ns, 0);
         assertEquals(2, pods.size(), () -> "spec.retries 1: two attempts, then the index fails; pods: " + E2e.pods(ns));
