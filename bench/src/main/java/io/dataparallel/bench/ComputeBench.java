@@ -4,6 +4,7 @@ import io.dataparallel.core.example.CaiDataGenerator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ final class ComputeBench {
                 new Case("ViT-like", repo.resolve("bench/models/astro-vit.pt"), smoke ? 32 : 512, 32));
     }
 
-    static void run(Results results, boolean smoke, Path work, Path repo, java.util.Set<String> flags) throws Exception {
+    static void run(Results results, boolean smoke, Path work, Path repo, Set<String> flags) throws Exception {
         List<PythonRefs.Ref> refs = PythonRefs.available(flags);
         if (refs.isEmpty()) {
             results.note("compute-only against Python skipped: no Python with torch (bench/run.sh makes the PyTorch 2.7.1 venv)");

@@ -2,6 +2,7 @@ package io.dataparallel.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The Python interpreters the references run on (issue 13): first PyTorch 2.7.1, the libtorch
@@ -23,11 +24,11 @@ final class PythonRefs {
 
     /** The usable interpreters, 2.7.1 first; empty when none is. */
     static List<Ref> available() {
-        return available(java.util.Set.of());
+        return available(Set.of());
     }
 
     /** As {@link #available()}; {@code --skip-debian} in {@code flags} leaves Debian's 1.13 out (a shorter partial run). */
-    static List<Ref> available(java.util.Set<String> flags) {
+    static List<Ref> available(Set<String> flags) {
         List<Ref> refs = new ArrayList<>();
         String venv = System.getenv(TORCH_PYTHON);
         if (venv != null && !venv.isBlank()) {

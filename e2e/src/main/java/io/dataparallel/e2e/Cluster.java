@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,9 +183,9 @@ public final class Cluster implements AutoCloseable {
         }
         files.add(controlPlane.auditLog);
         Path whole = controlPlane.auditLog.resolveSibling("audit-whole.log");
-        try (java.io.BufferedWriter out = Files.newBufferedWriter(whole)) {
+        try (BufferedWriter out = Files.newBufferedWriter(whole)) {
             for (Path f : files) {
-                try (java.io.BufferedReader in = Files.newBufferedReader(f)) {
+                try (BufferedReader in = Files.newBufferedReader(f)) {
                     for (String line; (line = in.readLine()) != null; ) {
                         if (!refusedBeforeReady(line)) {
                             out.write(line);
@@ -196,13 +200,13 @@ public final class Cluster implements AutoCloseable {
 
     /** The files the API server rotated its audit log to, oldest first (the time in the name sorts so). */
     private List<Path> rotatedAuditLogs() throws IOException {
-        try (java.util.stream.Stream<Path> siblings = Files.list(controlPlane.auditLog.toAbsolutePath().getParent())) {
+        try (Stream<Path> siblings = Files.list(controlPlane.auditLog.toAbsolutePath().getParent())) {
             return siblings.filter(p -> ROTATED_AUDIT_LOG.matcher(p.getFileName().toString()).matches()).sorted().toList();
         }
     }
 
-    private static final java.util.regex.Pattern ROTATED_AUDIT_LOG =
-            java.util.regex.Pattern.compile("audit-\\d{4}-\\d{2}-\\d{2}T[0-9.-]+\\.log");
+    private static final Pattern ROTATED_AUDIT_LOG =
+            Pattern.compile("audit-\\d{4}-\\d{2}-\\d{2}T[0-9.-]+\\.log");
 
     private boolean refusedBeforeReady(String line) {
         if (controlPlane.notReady.isEmpty() || !line.contains("403")) {

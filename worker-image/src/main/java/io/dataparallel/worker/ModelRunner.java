@@ -121,8 +121,7 @@ public final class ModelRunner implements AutoCloseable {
             }
             return new Outputs(empty, 0);
         }
-        return finish(partition, inputs, new Kept(new Outputs.Sink(partition, spec.outputNames(), rows), 0, 0), rows, batchSize,
-                replicas, downloading);
+        return finish(partition, inputs, startKeeping(partition, rows), rows, batchSize, replicas, downloading);
     }
 
     /**

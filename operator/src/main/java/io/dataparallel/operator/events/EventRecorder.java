@@ -16,6 +16,10 @@ import java.util.HexFormat;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +71,7 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     /** How long ending a job waits for its event: past it (an API server far behind) the event is left to the queue. */
-    static final java.time.Duration END_WAIT = java.time.Duration.ofSeconds(10);
+    static final Duration END_WAIT = Duration.ofSeconds(10);
 
     private void send(InferenceJob job, String type, Reason reason, String message) {
         if (!sender.isShutdown()) {
@@ -79,13 +83,13 @@ public final class EventRecorder implements AutoCloseable {
         if (sender.isShutdown()) {
             return;
         }
-        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> emit(job, type, reason, message), null);
+        FutureTask<Void> task = new FutureTask<>(() -> emit(job, type, reason, message), null);
         sender.execute(task);
         try {
             task.get(END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warn("event {} on {}/{} not sent within {} s; left queued", reason, job.getMetadata().getNamespace(),
                     job.getMetadata().getName(), END_WAIT.toSeconds());
         }
