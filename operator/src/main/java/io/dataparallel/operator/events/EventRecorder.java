@@ -16,10 +16,6 @@ import java.util.HexFormat;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * bumps the existing one's count instead of adding a copy. Events are sent in order from a
  * thread of their own, as client-go's recorder does: a reconcile pass does not wait on them,
  * so under a burst the requests that move jobs forward are not queued behind courtesy ones.
- * If the API server falls far behind, events beyond {@link #QUEUE} waiting are dropped.
+ * If the API server falls far behind, events beyond {@link #QUEUE} waiting are dropped. The
+ * event that ends a job is the exception: it is sent at once, before the status that ends it.
  */
 public final class EventRecorder implements AutoCloseable {
     static final int QUEUE = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private final KubernetesClient client;
-    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+    /** Package-private: a test holds it busy. */
+    final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(QUEUE), r -> {
                 Thread t = new Thread(r, "event-recorder");
                 t.setDaemon(true);
@@ -55,44 +53,32 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     /**
-     * As {@link #normal}, and waits until it is sent (at most {@link #END_WAIT}), with every event queued before it:
-     * for the event that ends a job. Sent before the status that says the job ended, it is never lost to an operator
-     * killed between the two: the restarted one finds the job not yet ended, ends it again and sends the event again,
-     * which, having the same name, counts as a repeat. Sent after it, it was (a 1,000-job run with the operator
-     * killed twice ended one job Succeeded with no Succeeded event).
+     * As {@link #normal}, sent on the calling thread before it returns: for the event that ends a job. Sent before
+     * the status that says the job ended, it is never lost to an operator killed between the two: the restarted one
+     * finds the job not yet ended, ends it again and sends the event again, which, having the same name, counts as a
+     * repeat. It does not wait in the queue: under a burst the queue holds minutes of courtesy events, and an ending
+     * event left there was lost to a kill minutes later (a 1,000-job run with two kills ended a job Succeeded with no
+     * Succeeded event, twice: first sent after the status, then queued behind 10 s of backlog). Its timestamp, like
+     * every event's, is when it happened, so the queued events of the same job still read in order.
      */
     public void normalBeforeStatus(InferenceJob job, Reason reason, String message) {
-        sendAndWait(job, "Normal", reason, message);
+        emit(job, "Normal", reason, message, now());
     }
 
     /** As {@link #normalBeforeStatus}, a Warning: for a job that fails. */
     public void warningBeforeStatus(InferenceJob job, Reason reason, String message) {
-        sendAndWait(job, "Warning", reason, message);
+        emit(job, "Warning", reason, message, now());
     }
-
-    /** How long ending a job waits for its event: past it (an API server far behind) the event is left to the queue. */
-    static final Duration END_WAIT = Duration.ofSeconds(10);
 
     private void send(InferenceJob job, String type, Reason reason, String message) {
         if (!sender.isShutdown()) {
-            sender.execute(() -> emit(job, type, reason, message));
+            String when = now(); // when it happened, not when the queue got to it
+            sender.execute(() -> emit(job, type, reason, message, when));
         }
     }
 
-    private void sendAndWait(InferenceJob job, String type, Reason reason, String message) {
-        if (sender.isShutdown()) {
-            return;
-        }
-        FutureTask<Void> task = new FutureTask<>(() -> emit(job, type, reason, message), null);
-        sender.execute(task);
-        try {
-            task.get(END_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("event {} on {}/{} not sent within {} s; left queued", reason, job.getMetadata().getNamespace(),
-                    job.getMetadata().getName(), END_WAIT.toSeconds());
-        }
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /** Sends what is queued (for a few seconds at most), then stops. */
@@ -106,10 +92,9 @@ public final class EventRecorder implements AutoCloseable {
         }
     }
 
-    private void emit(InferenceJob job, String type, Reason reason, String message) {
+    private void emit(InferenceJob job, String type, Reason reason, String message, String now) {
         String namespace = job.getMetadata().getNamespace();
         String name = job.getMetadata().getName() + "." + hash(job.getMetadata().getUid() + reason + message);
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
             // most events are new: create first, and count a repeat only when the name is taken
             try {
