@@ -49,7 +49,7 @@ def main():
         compute += t3 - t2
         upload += t4 - t3
     print(json.dumps({"samples": samples, "seconds": time.time() - T_START, "download": download, "model_load": load,
-                      "compute": compute, "upload": upload}))
+                      "compute": compute, "upload": upload, "cpu": time.process_time()}))
 
 
 if __name__ == "__main__":

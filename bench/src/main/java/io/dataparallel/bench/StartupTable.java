@@ -31,6 +31,11 @@ final class StartupTable {
         row(t, "after the first forward, besides compute (worker: downloads and uploads not hidden, rank result;"
                 + " CAI-style: every download and upload)", worker, r -> r.wallSeconds() - toFirstCompute(r) - r.rank().computeSeconds(),
                 python, p -> num(p, "download") + num(p, "upload"));
+        // on one machine the S3 server runs on the same cores: overlapped with compute (the worker's
+        // prefetch) it takes from the forward what a remote S3 would not; in turn (CAI-style) it does not
+        row(t, "CPU seconds the S3 server used during the process (the benchmark's JVM; worker: beside its compute)",
+                worker, WorkerRuns.Run::serverCpuSeconds, python, p -> num(p, "server_cpu"));
+        row(t, "the process's own CPU seconds", worker, r -> r.rank().cpuSeconds(), python, p -> num(p, "cpu"));
         return t.toString();
     }
 

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -195,12 +196,14 @@ public final class WorkerBench {
             keys.add(String.format(Locale.ROOT, "partition-%05d.npz", i));
         }
         long t0 = System.nanoTime();
+        double cpu0 = WorkerRuns.serverCpuSeconds();
         String out = WorkerRuns.run(List.of(python, "bench/python/cai_worker.py", endpoint, "bench", m.data(), String.join(",", keys),
                 m.key(), "out/python-" + System.nanoTime() + "/", Integer.toString(m.batch()), Integer.toString(THREADS)),
                 CREDENTIALS);
-        Map<String, Object> report = new java.util.LinkedHashMap<>();
+        Map<String, Object> report = new LinkedHashMap<>();
         WorkerRuns.lastJson(out).forEach((k, v) -> report.put(k.toString(), v));
         report.put("wall", (System.nanoTime() - t0) / 1e9);
+        report.put("server_cpu", WorkerRuns.serverCpuSeconds() - cpu0);
         return report;
     }
 

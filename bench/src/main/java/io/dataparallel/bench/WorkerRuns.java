@@ -19,6 +19,7 @@ import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,11 @@ import java.util.concurrent.TimeUnit;
  * reference programs as processes, and reads back what they report.
  */
 final class WorkerRuns {
-    /** What one worker run measured: wall time of the process and its rank result. */
-    record Run(double wallSeconds, RankResult rank) {
+    /**
+     * What one worker run measured: wall time of the process, its rank result, and the CPU seconds
+     * this benchmark's own JVM used meanwhile, which is the embedded S3 server answering the worker.
+     */
+    record Run(double wallSeconds, RankResult rank, double serverCpuSeconds) {
         double endToEndSamplesPerSecond() {
             return rank.samples() / wallSeconds;
         }
@@ -102,11 +106,22 @@ final class WorkerRuns {
         env.put(WorkerLaunch.TMPDIR, work.toString());
         env.putAll(moreEnv);
         long t0 = System.nanoTime();
+        double cpu0 = serverCpuSeconds();
         String out = run(java("io.dataparallel.worker.WorkerMain", WorkerLaunch.WORKER), env);
         double wall = (System.nanoTime() - t0) / 1e9;
+        double serverCpu = serverCpuSeconds() - cpu0;
         byte[] rank = store.getIfExists(S3Uri.parse("o", output + "ranks/0.json"), "bench")
                 .orElseThrow(() -> new IllegalStateException("the worker wrote no rank result:\n" + out));
-        return new Run(wall, Json.read(rank, RankResult.class));
+        return new Run(wall, Json.read(rank, RankResult.class), serverCpu);
+    }
+
+    /**
+     * CPU seconds (user + system) of this JVM so far. While a worker or a Python reference runs, this
+     * JVM only waits for it and serves S3 (S3Proxy is embedded), so the difference over a run is what
+     * the S3 server took from the same cores.
+     */
+    static double serverCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     static List<String> java(String main, String... args) {
