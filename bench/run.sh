@@ -18,7 +18,16 @@ else
   DATAPARALLEL_TORCH_PYTHON="$(bench/python/torch-venv.sh --if-ready || true)"
 fi
 export DATAPARALLEL_TORCH_PYTHON
-if [ ! -f bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar ] || [ "${REBUILD:-}" = 1 ]; then
+# Rebuilt whenever a source or pom is newer than the jar: figures measured on an old build of the
+# worker or operator would be reported as today's code (this happened once: a full run on
+# 2026-12-03 measured a jar from before that day's last commits). REBUILD=1 forces it.
+jar=bench/target/dataparallel-bench-0.1.0-SNAPSHOT.jar
+stale() {
+  [ ! -f "$jar" ] || [ "${REBUILD:-}" = 1 ] || \
+    [ -n "$(find pom.xml api core worker-image operator cli charts bench -newer "$jar" \
+             \( -name '*.java' -o -name 'pom.xml' -o -name '*.yaml' -o -name '*.py' \) -not -path '*/target/*' -print -quit)" ]
+}
+if stale; then
   # package, not install: the reactor hands bench the modules it just built; the CLI too, as benchmark 7 runs
   # the dataparallel command
   mvn -B -q -o -DskipTests -De2e.skip=true package -pl bench,cli -am 2>/dev/null || mvn -B -q -DskipTests -De2e.skip=true package -pl bench,cli -am
