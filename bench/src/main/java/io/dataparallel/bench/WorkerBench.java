@@ -1,6 +1,5 @@
 package io.dataparallel.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.example.CaiDataGenerator;
@@ -9,7 +8,6 @@ import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.api.spec.S3Spec;
 import java.awt.Color;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,9 +233,8 @@ public final class WorkerBench {
             String slow = proxy.endpoint().toString();
             for (int r = 0; r < repeats; r++) {
                 WorkerRuns.Run seq = runs.worker(slow, modelUri, data, m.batch(), THREADS, false, null, 1);
-                double serverCpu0 = processCpuSeconds();
                 WorkerRuns.Run pipe = runs.worker(slow, modelUri, data, m.batch(), THREADS, true, null, 1);
-                serverCpu[r] = processCpuSeconds() - serverCpu0;
+                serverCpu[r] = pipe.serverCpuSeconds();
                 workerCpu[r] = pipe.rank().cpuSeconds();
                 wall[r] = pipe.wallSeconds();
                 // what the pipeline had to hide: the downloads as the download-then-compute run timed them (nothing
@@ -310,11 +307,6 @@ public final class WorkerBench {
                 List.of(new Plot.Series("worker", bx, by, new Color(76, 154, 76))));
         Plot.write(work.resolve("data-sweep.png"), "End-to-end samples/s by data size", "partitions", "samples/s",
                 List.of(new Plot.Series("worker", dx, dy, new Color(60, 110, 180))));
-    }
-
-    private static double processCpuSeconds() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 
     private static List<Double> numbers(Map<?, ?> json, String key) {
