@@ -76,7 +76,7 @@ public final class OperatorScaleBench {
             // as f.startOperator(), but at the chart's polling interval (see POLL_SECONDS)
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             ReconcilePasses passesPerJob = new ReconcilePasses();
-            operator = new DataparallelOperator(operatorClient, f.config.withPollInterval(POLL_SECONDS),
+            operator = new DataparallelOperator(operatorClient, f.config.withPollIntervalSeconds(POLL_SECONDS),
                     registry, new DataparallelOperator.Options(false, null, false, passesPerJob));
             operator.start();
 

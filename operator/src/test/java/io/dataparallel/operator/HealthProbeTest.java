@@ -24,7 +24,7 @@ class HealthProbeTest {
     @Test
     void aStartingOperatorIsAliveButNotReadyAndAStartedOneIsBoth() throws Exception {
         try (OperatorFixture f = new OperatorFixture(tmp)) {
-            OperatorConfig config = OperatorConfig.load(Map.of()).withPollInterval(1);
+            OperatorConfig config = OperatorConfig.load(Map.of()).withPollIntervalSeconds(1);
             try (DataparallelOperator operator = new DataparallelOperator(f.cluster.newClient(), config,
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new DataparallelOperator.Options(false, null, false))) {
                 assertTrue(operator.isHealthy(), "alive before its start has finished");

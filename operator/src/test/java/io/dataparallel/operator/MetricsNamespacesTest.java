@@ -26,7 +26,7 @@ class MetricsNamespacesTest {
         try (OperatorFixture f = new OperatorFixture(tmp)) {
             f.cluster.createNamespace("other");
             OperatorConfig config = OperatorConfig.load(Map.of("DATAPARALLEL_WATCH_NAMESPACES", OperatorFixture.NAMESPACE + ",other"))
-                    .withPollInterval(1);
+                    .withPollIntervalSeconds(1);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (DataparallelOperator operator = new DataparallelOperator(f.cluster.newClient(), config, registry,
                     new DataparallelOperator.Options(false, null, false))) {

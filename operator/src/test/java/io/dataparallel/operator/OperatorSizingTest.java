@@ -38,13 +38,10 @@ class OperatorSizingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        OperatorConfig d = OperatorConfig.defaults();
-        OperatorConfig priced = new OperatorConfig(d.watchNamespaces(), d.workerImage(), d.gpuWorkerImage(), d.workerImagePullPolicy(),
-                d.workerServiceAccount(), d.workerServiceAccountAnnotations(), d.maxWorkers(), 1, d.defaultNodePool(),
-                Map.of(OperatorConfig.DEFAULT_POOL, new NodePool(Map.of(), List.of(), false, PRICES,
+        OperatorConfig priced = OperatorConfig.defaults().with(c -> c.pollIntervalSeconds(1)
+                .nodePools(Map.of(OperatorConfig.DEFAULT_POOL, new NodePool(Map.of(), List.of(), false, PRICES,
                         List.of(new NodePool.WorkerSize("1", "2Gi"), new NodePool.WorkerSize("2", "3Gi"))),
-                        "unpriced", new NodePool(Map.of(), List.of(), false)),
-                d.defaultWorkerResources(), d.metricsPort(), d.leaderElection());
+                        "unpriced", new NodePool(Map.of(), List.of(), false))));
         f = new OperatorFixture(tmp, priced);
         f.startOperator();
     }

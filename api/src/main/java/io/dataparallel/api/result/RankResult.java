@@ -2,6 +2,7 @@ package io.dataparallel.api.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -53,6 +54,7 @@ import java.util.List;
  * @param tuning                the batch size and replicas it computed with, and the trials that chose them;
  *                              absent in results written before it was recorded
  */
+@RecordBuilder
 public record RankResult(
         @JsonProperty("total_cpu_time (seconds)") double computeSeconds,
         @JsonProperty("total_cpu_memory (MB)") double memoryMb,
@@ -89,7 +91,7 @@ public record RankResult(
         @JsonProperty("finished_ms") long finishedMs,
         @JsonProperty("partitions") List<PartitionResult> partitions,
         @JsonProperty("failed_partitions") List<FailedPartition> failedPartitions,
-        @JsonProperty("tuning") @JsonInclude(JsonInclude.Include.NON_NULL) Tuning tuning) {
+        @JsonProperty("tuning") @JsonInclude(JsonInclude.Include.NON_NULL) Tuning tuning) implements RankResultBuilder.With {
 
     public RankResult {
         failedPartitions = failedPartitions == null ? List.of() : List.copyOf(failedPartitions); // absent in older results
@@ -112,13 +114,6 @@ public record RankResult(
     }
 
     /** This result with {@code value} as its tuning. */
-    public RankResult withTuning(Tuning value) {
-        return new RankResult(computeSeconds, memoryMb, secondsPerBatch, numBatches, batchSize, device, throughputBps,
-                samplesPerSecond, cpuInfo, ramGb, dataPath, resultPath, s3NumRequests, s3TotalTime, s3AvgTime, s3MinTime,
-                s3MaxTime, s3FirstRequestTime, s3LastResponseTime, job, planHash, rank, worldSize, threads, samples,
-                computedSamples, downloadSeconds, modelLoadSeconds, endToEndSeconds, cpuSeconds, peakRssMb, startedMs,
-                finishedMs, partitions, failedPartitions, value);
-    }
 
     /** Worker start, as ISO-8601 text beside the epoch milliseconds. */
     @JsonProperty(value = "started_at", access = JsonProperty.Access.READ_ONLY)

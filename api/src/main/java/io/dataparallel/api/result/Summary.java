@@ -3,6 +3,7 @@ package io.dataparallel.api.result;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -44,6 +45,7 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record Summary(
         String job,
         String planHash,
@@ -71,7 +73,7 @@ public record Summary(
         WorkerTiming fastestWorker,
         Quality quality,
         Cost cost,
-        TuningSummary tuning) {
+        TuningSummary tuning) implements SummaryBuilder.With {
 
     /** A summary without its cost and tuning (callers written before they existed). */
     public Summary(String job, String planHash, long samples, int partitions, int partitionsDone, int partitionsResumed,
@@ -87,10 +89,4 @@ public record Summary(
     }
 
     /** This summary with {@code value} as its cost (the operator adds the billed amounts). */
-    public Summary withCost(Cost value) {
-        return new Summary(job, planHash, samples, partitions, partitionsDone, partitionsResumed, workers, failedWorkers,
-                failedPartitions, workersTimedOut, samplesPerSecond, computeSamplesPerSecond, computedSamples, resumedSamples,
-                combinedComputeSamplesPerSecond, seconds, cpuSeconds, gpuSeconds, throughputBps, meanSecondsPerBatch,
-                downloadSeconds, modelLoadSeconds, slowestWorker, fastestWorker, quality, value, tuning);
-    }
 }

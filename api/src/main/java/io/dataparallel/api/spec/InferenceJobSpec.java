@@ -1,11 +1,12 @@
 package io.dataparallel.api.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -36,10 +37,11 @@ import java.util.Optional;
  * @param budget                  a cost ceiling in the currency of the node pool's prices: what is not given is
  *                                chosen for the shortest time within it
  *
- * <p>Copies are made with the {@code with…} methods, so a new field touches this file and the
- * code that reads it, not every place that changes one field.
+ * <p>Copies are made with the generated {@code with…} methods and {@code with()…build()} ({@code @RecordBuilder}),
+ * so a new field touches its declaration, its validation and the code that reads it, never the copies.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record InferenceJobSpec(
         @Required ModelSpec model,
         @Required DataSpec data,
@@ -58,7 +60,7 @@ public record InferenceJobSpec(
         String image,
         @Min(1) @Max(MAX_REPLICAS) Integer replicas,
         @Pattern(DurationText.PATTERN) String deadline,
-        @Min(0) Double budget) {
+        @Min(0) Double budget) implements InferenceJobSpecBuilder.With {
 
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final int MAX_WORKERS = 10_000;
@@ -67,99 +69,7 @@ public record InferenceJobSpec(
 
     /** The required fields; every optional one unset (its default applies). Set the rest with the {@code with…} methods. */
     public static InferenceJobSpec of(ModelSpec model, DataSpec data, OutputSpec output) {
-        return new InferenceJobSpec(model, data, output, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
-    }
-
-    public InferenceJobSpec withModel(ModelSpec value) {
-        return new InferenceJobSpec(value, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withData(DataSpec value) {
-        return new InferenceJobSpec(model, value, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withOutput(OutputSpec value) {
-        return new InferenceJobSpec(model, data, value, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withBatchSize(Integer value) {
-        return new InferenceJobSpec(model, data, output, value, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withWorkers(Integer value) {
-        return new InferenceJobSpec(model, data, output, batchSize, value, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withDevice(Device value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, value, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withNodePool(String value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, value, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withResources(ResourceRequirements value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, value, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withS3(S3Spec value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, value,
-                retries, maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline,
-                budget);
-    }
-
-    public InferenceJobSpec withRetries(Integer value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, value,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withMaxFailedWorkers(Integer value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                value, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withTtlSecondsAfterFinished(Integer value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, value, suspend, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withSuspend(Boolean value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, value, timeout, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withTimeout(String value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, value, image, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withImage(String value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, value, replicas, deadline, budget);
-    }
-
-    public InferenceJobSpec withReplicas(Integer value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, value, deadline, budget);
-    }
-
-    public InferenceJobSpec withDeadline(String value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, value, budget);
-    }
-
-    public InferenceJobSpec withBudget(Double value) {
-        return new InferenceJobSpec(model, data, output, batchSize, workers, device, nodePool, resources, s3, retries,
-                maxFailedWorkers, ttlSecondsAfterFinished, suspend, timeout, image, replicas, deadline, value);
+        return InferenceJobSpecBuilder.builder().model(model).data(data).output(output).build();
     }
 
     /** {@code spec.timeout} read, or empty for none (the validator has refused text it cannot read). */

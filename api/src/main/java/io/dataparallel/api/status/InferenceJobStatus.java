@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dataparallel.api.result.FailedPartition;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -34,10 +35,11 @@ import java.util.List;
  * @param metrics            the summary's figures, once summarized (samples/s from progress while running)
  * @param sizing             with spec.deadline or spec.budget: what the operator chose and why, predicted and actual
  *
- * <p>Copies are made with the {@code with…} methods, so a new field touches this file and the
- * code that reads it.
+ * <p>Copies are made with the generated {@code with…} methods and {@code with()…build()} ({@code @RecordBuilder}),
+ * so a new field touches its declaration, its validation and the code that reads it, never the copies.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record InferenceJobStatus(
         Phase phase,
         String message,
@@ -58,92 +60,10 @@ public record InferenceJobStatus(
         List<FailedPartition> failedPartitions,
         Integer failedPartitionCount,
         JobMetrics metrics,
-        Sizing sizing) {
+        Sizing sizing) implements InferenceJobStatusBuilder.With {
 
     /** A job the operator has not yet written anything for. */
-    public static final InferenceJobStatus EMPTY = new InferenceJobStatus(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null);
-
-    public InferenceJobStatus withPhase(Phase value) {
-        return new InferenceJobStatus(value, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withMessage(String value) {
-        return new InferenceJobStatus(phase, value, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withObservedGeneration(Long value) {
-        return new InferenceJobStatus(phase, message, value, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withConditions(List<Condition> value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, value, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withPartitions(Integer value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, value, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withPartitionsDone(Integer value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, value, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withBytes(Long value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, value, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withWorkers(Integer value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, value, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withProgress(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, value, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withEta(Long value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, value, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withStartTime(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, value, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withCompletionTime(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, value, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withPlanConfigMap(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, value, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withWorkerJob(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, value, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withSummarizerJob(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, value, outputUri, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withOutputUri(String value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, value, failedPartitions, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withFailedPartitions(List<FailedPartition> value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, value, failedPartitionCount, metrics, sizing);
-    }
-
-    public InferenceJobStatus withFailedPartitionCount(Integer value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, value, metrics, sizing);
-    }
-
-    public InferenceJobStatus withMetrics(JobMetrics value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, value, sizing);
-    }
-
-    public InferenceJobStatus withSizing(Sizing value) {
-        return new InferenceJobStatus(phase, message, observedGeneration, conditions, partitions, partitionsDone, bytes, workers, progress, eta, startTime, completionTime, planConfigMap, workerJob, summarizerJob, outputUri, failedPartitions, failedPartitionCount, metrics, value);
-    }
-
+    public static final InferenceJobStatus EMPTY = InferenceJobStatusBuilder.builder().build();
 
     /**
      * Status lists at most this many failed partitions: thousands of entries would take the

@@ -5,6 +5,7 @@ import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.result.WorkerTiming;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
@@ -27,75 +28,19 @@ import java.util.List;
  * @param cost                    what the job used and, where the node pool has prices, what it cost
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RecordBuilder
 public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSamplesPerSecond, Double throughputBps,
                          Double meanSecondsPerBatch, Double seconds, Double downloadSeconds, Double modelLoadSeconds,
                          Double cpuSeconds, Double gpuSeconds, Worker slowestWorker, Worker fastestWorker,
-                         QualityMetrics quality, CostMetrics cost) {
+                         QualityMetrics quality, CostMetrics cost) implements JobMetricsBuilder.With {
 
     /** No figure known yet; the {@code with…} methods set them, so a new figure touches only this file and its users. */
-    public static final JobMetrics NONE = new JobMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static final JobMetrics NONE = JobMetricsBuilder.builder().build();
 
     /** While workers run only these are known (from their progress files); the rest come with the summary. */
     public static JobMetrics running(long samples, double samplesPerSecond) {
         return NONE.withSamples(samples).withSamplesPerSecond(rounded(samplesPerSecond));
     }
-
-    public JobMetrics withSamples(Long value) {
-        return new JobMetrics(value, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withSamplesPerSecond(Double value) {
-        return new JobMetrics(samples, value, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withComputeSamplesPerSecond(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, value, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withThroughputBps(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, value, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withMeanSecondsPerBatch(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, value, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, value, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withDownloadSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, value, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withModelLoadSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, value, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withCpuSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, value, gpuSeconds, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withGpuSeconds(Double value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, value, slowestWorker, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withSlowestWorker(Worker value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, value, fastestWorker, quality, cost);
-    }
-
-    public JobMetrics withFastestWorker(Worker value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, value, quality, cost);
-    }
-
-    public JobMetrics withQuality(QualityMetrics value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, value, cost);
-    }
-
-    public JobMetrics withCost(CostMetrics value) {
-        return new JobMetrics(samples, samplesPerSecond, computeSamplesPerSecond, throughputBps, meanSecondsPerBatch, seconds, downloadSeconds, modelLoadSeconds, cpuSeconds, gpuSeconds, slowestWorker, fastestWorker, quality, value);
-    }
-
 
     /** One worker's headline figures. */
     public record Worker(int rank, double seconds, double samplesPerSecond) {

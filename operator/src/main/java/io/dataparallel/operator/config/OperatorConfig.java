@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The operator's settings: the file the Helm chart mounts ({@code DATAPARALLEL_CONFIG}),
@@ -33,6 +35,7 @@ import java.util.Map;
  * @param metricsPort            port of /metrics, /healthz and /readyz
  * @param leaderElection         whether to take a Lease before reconciling
  */
+@RecordBuilder
 public record OperatorConfig(
         List<String> watchNamespaces,
         String workerImage,
@@ -46,7 +49,7 @@ public record OperatorConfig(
         Map<String, NodePool> nodePools,
         ResourceRequirements defaultWorkerResources,
         Integer metricsPort,
-        LeaderElection leaderElection) {
+        LeaderElection leaderElection) implements OperatorConfigBuilder.With {
 
     /** Lease-based leader election. */
     public record LeaderElection(boolean enabled, String leaseName) {
@@ -77,7 +80,7 @@ public record OperatorConfig(
 
     /** Defaults only: what tests start from. */
     public static OperatorConfig defaults() {
-        return new OperatorConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return OperatorConfigBuilder.builder().build();
     }
 
     /** The file named by DATAPARALLEL_CONFIG (if any), then DATAPARALLEL_* variables. */
@@ -91,33 +94,22 @@ public record OperatorConfig(
                 throw new UncheckedIOException("cannot read the operator configuration " + file + ": " + e.getMessage(), e);
             }
         }
-        return new OperatorConfig(
-                env.containsKey("DATAPARALLEL_WATCH_NAMESPACES")
-                        ? List.of(env.get("DATAPARALLEL_WATCH_NAMESPACES").split("\\s*,\\s*")).stream().filter(s -> !s.isEmpty()).toList()
-                        : base.watchNamespaces(),
-                env.getOrDefault("DATAPARALLEL_WORKER_IMAGE", base.workerImage()),
-                env.getOrDefault("DATAPARALLEL_GPU_WORKER_IMAGE", base.gpuWorkerImage()),
-                base.workerImagePullPolicy(),
-                env.getOrDefault("DATAPARALLEL_WORKER_SERVICE_ACCOUNT", base.workerServiceAccount()),
-                base.workerServiceAccountAnnotations(),
-                base.maxWorkers(),
-                env.containsKey("DATAPARALLEL_POLL_INTERVAL_SECONDS")
-                        ? Integer.valueOf(env.get("DATAPARALLEL_POLL_INTERVAL_SECONDS")) : base.pollIntervalSeconds(),
-                base.defaultNodePool(),
-                base.nodePools(),
-                base.defaultWorkerResources(),
-                base.metricsPort(),
-                base.leaderElection());
+        OperatorConfig fromFile = base;
+        return base.with(b -> {
+            if (env.containsKey("DATAPARALLEL_WATCH_NAMESPACES")) {
+                b.watchNamespaces(Stream.of(env.get("DATAPARALLEL_WATCH_NAMESPACES").split("\\s*,\\s*")).filter(s -> !s.isEmpty()).toList());
+            }
+            if (env.containsKey("DATAPARALLEL_POLL_INTERVAL_SECONDS")) {
+                b.pollIntervalSeconds(Integer.valueOf(env.get("DATAPARALLEL_POLL_INTERVAL_SECONDS")));
+            }
+            b.workerImage(env.getOrDefault("DATAPARALLEL_WORKER_IMAGE", fromFile.workerImage()))
+                    .gpuWorkerImage(env.getOrDefault("DATAPARALLEL_GPU_WORKER_IMAGE", fromFile.gpuWorkerImage()))
+                    .workerServiceAccount(env.getOrDefault("DATAPARALLEL_WORKER_SERVICE_ACCOUNT", fromFile.workerServiceAccount()));
+        });
     }
 
     public Duration pollInterval() {
         return Duration.ofSeconds(pollIntervalSeconds);
-    }
-
-    /** This config with another polling interval (tests poll fast). */
-    public OperatorConfig withPollInterval(int seconds) {
-        return new OperatorConfig(watchNamespaces, workerImage, gpuWorkerImage, workerImagePullPolicy, workerServiceAccount,
-                workerServiceAccountAnnotations, maxWorkers, seconds, defaultNodePool, nodePools, defaultWorkerResources, metricsPort, leaderElection);
     }
 
     private static String or(String value, String fallback) {

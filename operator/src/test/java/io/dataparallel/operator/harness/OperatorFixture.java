@@ -47,7 +47,7 @@ public final class OperatorFixture implements AutoCloseable {
     private DataparallelOperator operator;
 
     public OperatorFixture(Path tmp) throws Exception {
-        this(tmp, OperatorConfig.defaults().withPollInterval(1));
+        this(tmp, OperatorConfig.defaults().withPollIntervalSeconds(1));
     }
 
     /** A fixture whose operator runs with {@code config} (node pools with prices, for instance). */
