@@ -18,14 +18,12 @@ import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.StoreUnavailableException;
-import io.dataparallel.core.sizing.Goal;
 import io.dataparallel.worker.ModelCheck;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The {@code dataparallel} command. {@code run} runs a manifest on this machine, {@code plan}
@@ -112,15 +110,7 @@ public final class Cli {
     private static int plan(Manifest manifest, Path store, boolean check, LocalSizing.Flags sizing, Integer threads,
                             PrintStream out) throws InterruptedException {
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
-            Planner planner = new Planner(local.store(), MAX_WORKERS);
-            Plan planned = planner.plan(manifest.job(), local.effective(manifest.spec()));
-            Optional<Goal> goal = sizing.goal(manifest.spec());
-            if (goal.isPresent()) {
-                LocalSizing.Sized sized = LocalSizing.size(planned, manifest.spec(), goal.get(), sizing, threads, local,
-                        LocalRun.runDir(manifest), out);
-                LocalSizing.print(sized, out);
-                planned = planner.plan(manifest.job(), LocalSizing.apply(local.effective(manifest.spec()), sized.choice()));
-            }
+            Plan planned = LocalSizing.plan(manifest, sizing, threads, local, LocalRun.runDir(manifest), out).plan();
             // what `run` would skip: the predictions an earlier run of this job wrote, checked as `run` checks them
             OutputLayout layout = OutputLayout.of(planned.spec().output().uri());
             Plan plan = ownedBy(local, layout, manifest) ? ResumeScan.resume(local.store(), layout, planned) : planned;

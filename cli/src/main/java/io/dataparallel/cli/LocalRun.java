@@ -1,21 +1,21 @@
 package io.dataparallel.cli;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.InferenceJobStatus;
-import io.dataparallel.api.status.JobMetrics;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.plan.Planner;
-import io.dataparallel.core.sizing.Goal;
 import io.dataparallel.core.summary.FailureGroups;
+import io.dataparallel.core.summary.StatusOf;
 import io.dataparallel.core.summary.Summarizer;
 import io.dataparallel.core.summary.Verdict;
 import java.io.IOException;
@@ -24,12 +24,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Local mode: one InferenceJob on this machine with the cluster's parts. The same
@@ -54,7 +52,11 @@ final class LocalRun {
         InferenceJobSpec spec = manifest.spec();
         PrintStream out = options.out();
         Instant start = Instant.now();
-        String started = start.truncatedTo(ChronoUnit.SECONDS).toString();
+        String started = Timestamps.of(start);
+        if (options.parallel() != null && options.sizing().goal(spec).isPresent()) {
+            throw new BadInputException("--parallel", "with a deadline or budget the sizing chooses the worker processes:"
+                    + " leave --parallel out (--threads fixes the CPUs per worker), or drop the deadline and budget");
+        }
         try (LocalStore local = LocalStore.open(spec, options.store())) {
             if (options.exampleData()) {
                 ExampleData.seed(local, spec, null, null, out);
@@ -62,21 +64,10 @@ final class LocalRun {
             OutputLayout layout = OutputLayout.of(spec.output().uri());
             S3Uri output = layout.root();
             local.ensureBucket(output);
-            InferenceJobSpec effective = local.effective(spec);
-            Planner planner = new Planner(local.store(), Cli.MAX_WORKERS);
-            Plan planned = planner.plan(manifest.job(), effective);
-            LocalSizing.Sized sized = null;
-            Optional<Goal> goal = options.sizing().goal(spec);
-            if (goal.isPresent()) {
-                if (options.parallel() != null) {
-                    throw new BadInputException("--parallel", "with a deadline or budget the sizing chooses the worker processes:"
-                            + " leave --parallel out (--threads fixes the CPUs per worker), or drop the deadline and budget");
-                }
-                sized = LocalSizing.size(planned, spec, goal.get(), options.sizing(), options.threads(), local, runDir(manifest), out);
-                LocalSizing.print(sized, out);
-                effective = LocalSizing.apply(effective, sized.choice());
-                planned = planner.plan(manifest.job(), effective);
-            }
+            LocalSizing.SizedPlan sizedPlan = LocalSizing.plan(manifest, options.sizing(), options.threads(), local, runDir(manifest), out);
+            InferenceJobSpec effective = sizedPlan.spec();
+            Plan planned = sizedPlan.plan();
+            LocalSizing.Sized sized = sizedPlan.sized();
             OutputClaim.claim(local.store(), layout, planned, options.restart());
             Plan plan = ResumeScan.resume(local.store(), layout, planned); // only what is left goes to workers
 
@@ -131,12 +122,8 @@ final class LocalRun {
             // the operator's verdict on the same summary: a worker counts as failed when its rank left no result or
             // failed partitions (it exited 3, as the Job controller counts it)
             Verdict verdict = Verdict.of(summary, plan.spec());
-            InferenceJobStatus status = InferenceJobStatus.EMPTY.withPhase(verdict.phase()).withMessage(verdict.message())
-                    .withPartitions(plan.partitionCount()).withPartitionsDone(summary.partitionsDone()).withBytes(plan.totalBytes())
-                    .withWorkers(plan.worldSize()).withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
-                    .withStartTime(started).withCompletionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-                    .withOutputUri(output.toString()).withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
-                    .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withMetrics(JobMetrics.of(summary));
+            InferenceJobStatus status = StatusOf.ended(StatusOf.summarized(StatusOf.planned(
+                    InferenceJobStatus.EMPTY.withStartTime(started), plan, output.toString()), plan, summary), verdict, Timestamps.now());
             out.print(Cli.yaml(Map.of("status", status)));
             if (summary.samplesPerSecond() > 0) {
                 out.println(throughput(summary));

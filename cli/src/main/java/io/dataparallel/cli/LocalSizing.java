@@ -8,9 +8,11 @@ import io.dataparallel.api.spec.DurationText;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.sizing.Cost;
 import io.dataparallel.core.sizing.Fixed;
 import io.dataparallel.core.sizing.Goal;
@@ -82,7 +84,36 @@ final class LocalSizing {
         }
     }
 
+    /**
+     * A job's plan as {@code run} computes it.
+     *
+     * @param spec  what the plan was made of: the effective spec, with a sized job's choice in it
+     * @param sized the choice and what it was made from; null when the job has no deadline or budget
+     */
+    record SizedPlan(Plan plan, InferenceJobSpec spec, Sized sized) {
+    }
+
     private LocalSizing() {
+    }
+
+    /**
+     * Plans {@code manifest}'s job here; with a deadline or budget (flags or spec) it then sizes the
+     * job, prints the options table and plans again with the choice, so that {@code plan} and
+     * {@code run} show and run the same plan.
+     */
+    static SizedPlan plan(Manifest manifest, Flags flags, Integer threads, LocalStore local, Path runDir, PrintStream out)
+            throws InterruptedException {
+        Planner planner = new Planner(local.store(), Cli.MAX_WORKERS);
+        InferenceJobSpec effective = local.effective(manifest.spec());
+        Plan planned = planner.plan(manifest.job(), effective);
+        Optional<Goal> goal = flags.goal(manifest.spec());
+        if (goal.isEmpty()) {
+            return new SizedPlan(planned, effective, null);
+        }
+        Sized sized = size(planned, manifest.spec(), goal.get(), flags, threads, local, runDir, out);
+        print(sized, out);
+        InferenceJobSpec chosen = apply(effective, sized.choice());
+        return new SizedPlan(planner.plan(manifest.job(), chosen), chosen, sized);
     }
 
     /** This machine as a node pool: 1 … cores CPUs, memory in proportion, no more CPUs than cores at once. */

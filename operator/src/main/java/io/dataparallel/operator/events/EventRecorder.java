@@ -1,6 +1,7 @@
 package io.dataparallel.operator.events;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.Timestamps;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,8 +11,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -62,24 +61,21 @@ public final class EventRecorder implements AutoCloseable {
      * every event's, is when it happened, so the queued events of the same job still read in order.
      */
     public void normalBeforeStatus(InferenceJob job, Reason reason, String message) {
-        emit(job, "Normal", reason, message, now());
+        emit(job, "Normal", reason, message, Timestamps.now());
     }
 
     /** As {@link #normalBeforeStatus}, a Warning: for a job that fails. */
     public void warningBeforeStatus(InferenceJob job, Reason reason, String message) {
-        emit(job, "Warning", reason, message, now());
+        emit(job, "Warning", reason, message, Timestamps.now());
     }
 
     private void send(InferenceJob job, String type, Reason reason, String message) {
         if (!sender.isShutdown()) {
-            String when = now(); // when it happened, not when the queue got to it
+            String when = Timestamps.now(); // when it happened, not when the queue got to it
             sender.execute(() -> emit(job, type, reason, message, when));
         }
     }
 
-    private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    }
 
     /** Sends what is queued (for a few seconds at most), then stops. */
     @Override

@@ -1,6 +1,7 @@
 package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.output.OutputLayout;
@@ -144,7 +145,7 @@ final class JobRun {
     StepResult fail(Reason reason, String message) {
         boolean changed = status.get().phase() != Phase.Failed;
         status.set(s -> s.withPhase(Phase.Failed).withMessage(message).withEta(null)
-                .withCompletionTime(s.completionTime() == null ? StatusDraft.now() : s.completionTime()));
+                .withCompletionTime(s.completionTime() == null ? Timestamps.now() : s.completionTime()));
         status.condition(StatusDraft.FAILED, true, reason.name(), message, generation());
         status.condition(StatusDraft.PROGRESSING, false, reason.name(), message, generation());
         if (changed) {

@@ -2,6 +2,7 @@ package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
@@ -13,6 +14,7 @@ import io.dataparallel.core.output.ResumeScan;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.summary.StatusOf;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.PlanConfigMap;
@@ -33,7 +35,7 @@ final class PlanStep {
 
     StepResult run(JobRun run) {
         if (run.status.get().startTime() == null) { // a pass that died before writing status left none
-            run.status.set(s -> s.withStartTime(StatusDraft.now()));
+            run.status.set(s -> s.withStartTime(Timestamps.now()));
         }
         Plan plan = run.plan();
         if (plan == null) {
@@ -67,9 +69,7 @@ final class PlanStep {
         }
         Plan planned = plan; // the plan this job runs, fixed from here on
         String outputUri = run.output().root().toString();
-        run.status.set(s -> s.withPartitions(planned.partitionCount()).withBytes(planned.totalBytes()).withWorkers(planned.worldSize())
-                .withPartitionsDone(planned.resumed().size()).withProgress(planned.resumed().size() + "/" + planned.partitionCount())
-                .withPlanConfigMap(Children.planConfigMap(run.job)).withOutputUri(outputUri));
+        run.status.set(s -> StatusOf.planned(s, planned, outputUri).withPlanConfigMap(Children.planConfigMap(run.job)));
         String message = Planner.partitionsText(planned) + " (" + planned.totalBytes() + " bytes) on " + planned.worldSize() + " workers"
                 + (planned.notes().isEmpty() ? "" : "; " + String.join("; ", planned.notes()));
         if (run.status.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {

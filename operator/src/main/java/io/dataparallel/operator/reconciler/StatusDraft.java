@@ -1,10 +1,9 @@
 package io.dataparallel.operator.reconciler;
 
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,13 +61,13 @@ final class StatusDraft {
                 if (changed || !Objects.equals(reason, c.getReason()) || !Objects.equals(text, c.getMessage())) {
                     conditions.set(i, new ConditionBuilder(c).withStatus(wanted).withReason(reason).withMessage(text)
                             .withObservedGeneration(generation)
-                            .withLastTransitionTime(changed ? now() : c.getLastTransitionTime()).build());
+                            .withLastTransitionTime(changed ? Timestamps.now() : c.getLastTransitionTime()).build());
                 }
             }
         }
         if (!found) {
             conditions.add(new ConditionBuilder().withType(type).withStatus(wanted).withReason(reason).withMessage(text)
-                    .withObservedGeneration(generation).withLastTransitionTime(now()).build());
+                    .withObservedGeneration(generation).withLastTransitionTime(Timestamps.now()).build());
         }
         status = status.withConditions(List.copyOf(conditions));
         return changed;
@@ -77,9 +76,5 @@ final class StatusDraft {
     boolean isTrue(String type) {
         return status.conditions() != null
                 && status.conditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

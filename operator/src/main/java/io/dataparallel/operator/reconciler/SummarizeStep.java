@@ -1,15 +1,15 @@
 package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
-import io.dataparallel.api.status.InferenceJobStatus;
-import io.dataparallel.api.status.JobMetrics;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
+import io.dataparallel.core.summary.StatusOf;
 import io.dataparallel.core.summary.Verdict;
 import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
@@ -73,15 +73,7 @@ final class SummarizeStep {
 
     private static StepResult finish(JobRun run, Plan plan, Summary summary) {
         StatusDraft s = run.status;
-        if (s.get().sizing() != null) { // the prediction beside what happened
-            Double billed = summary.cost() == null ? null : summary.cost().billed();
-            s.set(x -> x.withSizing(x.sizing().withActual(Math.round(summary.seconds() * 10) / 10.0,
-                    billed == null ? null : Math.round(billed * 1e6) / 1e6)));
-        }
-        s.set(x -> x.withMetrics(JobMetrics.of(summary)).withPartitionsDone(summary.partitionsDone())
-                .withProgress(summary.partitionsDone() + "/" + plan.partitionCount())
-                .withFailedPartitions(InferenceJobStatus.listed(summary.failedPartitions()))
-                .withFailedPartitionCount(InferenceJobStatus.count(summary.failedPartitions())).withEta(null));
+        s.set(x -> StatusOf.summarized(x, plan, summary));
         Verdict verdict = Verdict.of(summary, plan.spec()); // the summary knows whether the workers timed out
         if (!verdict.succeeded()) {
             // what the pods tell (a worker OOM-killed) comes first: the summary only knows its partitions are missing
@@ -91,8 +83,7 @@ final class SummarizeStep {
         }
         String message = verdict.message();
         boolean changed = s.get().phase() != Phase.Succeeded;
-        s.set(x -> x.withPhase(Phase.Succeeded).withMessage(message)
-                .withCompletionTime(x.completionTime() == null ? StatusDraft.now() : x.completionTime()));
+        s.set(x -> StatusOf.ended(x, verdict, Timestamps.now()));
         s.condition(StatusDraft.COMPLETE, true, verdict.partial() ? "PartialSuccess" : "AllPartitionsDone", message, run.generation());
         s.condition(StatusDraft.PROGRESSING, false, "Finished", message, run.generation());
         if (changed) {

@@ -1,6 +1,7 @@
 package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.validation.FieldError;
 import io.dataparallel.api.validation.SpecValidator;
@@ -26,14 +27,14 @@ final class ValidateStep {
         }
         if (SizeStep.wanted(run.job.getSpec())) { // spec.deadline or spec.budget: the operator chooses what the user left out
             run.status.set(s -> s.withPhase(Phase.Sizing).withMessage("sizing: listing partitions, then profiling the model")
-                    .withStartTime(s.startTime() == null ? StatusDraft.now() : s.startTime()));
+                    .withStartTime(s.startTime() == null ? Timestamps.now() : s.startTime()));
             run.status.condition(StatusDraft.PROGRESSING, true, "Sizing", "sizing for "
                     + (run.job.getSpec().deadline() != null ? "spec.deadline " + run.job.getSpec().deadline() : "spec.budget "
                     + run.job.getSpec().budget()), run.generation());
             return StepResult.PROCEED;
         }
         run.status.set(s -> s.withPhase(Phase.Planning).withMessage("listing partitions")
-                .withStartTime(s.startTime() == null ? StatusDraft.now() : s.startTime()));
+                .withStartTime(s.startTime() == null ? Timestamps.now() : s.startTime()));
         run.status.condition(StatusDraft.PROGRESSING, true, "Planning", "listing partitions under " + run.job.getSpec().data().uri(),
                 run.generation());
         return StepResult.PROCEED;

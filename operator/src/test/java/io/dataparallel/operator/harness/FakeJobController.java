@@ -1,5 +1,6 @@
 package io.dataparallel.operator.harness;
 
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.worker.WorkerMain;
@@ -23,8 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -127,7 +126,7 @@ public final class FakeJobController implements AutoCloseable {
         final TreeSet<Integer> failed = new TreeSet<>();
         final TreeSet<Integer> running = new TreeSet<>();
         final Map<Integer, Integer> attempts = new HashMap<>();
-        final String startTime = now();
+        final String startTime = Timestamps.now();
         Job spec;
         boolean finished;
         volatile boolean deleted;
@@ -249,7 +248,7 @@ public final class FakeJobController implements AutoCloseable {
             }
             status.setConditions(conditions.isEmpty() ? null : conditions);
             if (finished) {
-                status.setCompletionTime(failed.isEmpty() ? now() : null);
+                status.setCompletionTime(failed.isEmpty() ? Timestamps.now() : null);
             }
             // like the real controller: on a conflict (the operator edited spec.suspend) read again and retry
             for (int attempt = 0; ; attempt++) {
@@ -349,10 +348,7 @@ public final class FakeJobController implements AutoCloseable {
 
     private static JobCondition condition(String type, String reason) {
         return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason)
-                .withLastTransitionTime(now()).withLastProbeTime(now()).build();
+                .withLastTransitionTime(Timestamps.now()).withLastProbeTime(Timestamps.now()).build();
     }
 
-    private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    }
 }

@@ -2,6 +2,7 @@ package io.dataparallel.worker.profile;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.Device;
@@ -25,8 +26,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -132,7 +131,7 @@ public final class ProfileCommand {
                 env.getOrDefault(WorkerLaunch.NODE_POOL, spec.nodePool() == null ? "local" : spec.nodePool()),
                 spec.deviceOrDefault().name(), InputShapes.text(spec.model().inputs(), arrays),
                 env.getOrDefault(WorkerLaunch.MACHINE, Machines.describe()));
-        Profile profile = new Profile(Profile.VERSION, profileKey, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        Profile profile = new Profile(Profile.VERSION, profileKey, Timestamps.now(),
                 startup, bytes / Math.max(readSeconds, 1e-6), bytes, rows, peakRssBytes(), points);
         write(profile, out, store);
         LOG.info("profile: start-up {} s, read {} MB/s, written to {}", Math.round(startup * 10) / 10.0,
