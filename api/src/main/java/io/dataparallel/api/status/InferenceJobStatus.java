@@ -14,7 +14,9 @@ import java.util.List;
  * @param phase              the lifecycle phase
  * @param message            one line on why the job is in this phase
  * @param observedGeneration the spec generation this status describes
- * @param conditions         batch/v1-style conditions: Planned, Progressing, Complete, Failed, Suspended
+ * @param conditions         batch/v1-style conditions, one per {@link ConditionType}: Planned, Progressing, Complete, Failed,
+ *                           Suspended, SpecChangeRefused, WorkersUnschedulable, WorkersStuckTerminating; each reason one of
+ *                           {@link Reason}
  * @param partitions         partitions in the plan
  * @param partitionsDone     partitions with a prediction so far (the number behind {@code progress})
  * @param bytes              input bytes in the plan

@@ -2,6 +2,7 @@ package io.dataparallel.operator.events;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.Timestamps;
+import io.dataparallel.api.status.Reason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

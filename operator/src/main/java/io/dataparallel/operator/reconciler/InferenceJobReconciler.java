@@ -1,11 +1,12 @@
 package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.status.Reason;
 import io.dataparallel.operator.config.OperatorConfig;
 import io.dataparallel.operator.events.EventRecorder;
-import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.s3.StoreAccess;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,7 +22,9 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +52,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     private final ProgressTracker progress = new ProgressTracker();
     private final ServiceAccounts serviceAccounts = new ServiceAccounts();
     private final PlanCache plans = new PlanCache();
-    private final ValidateStep validate = new ValidateStep();
-    private final SizeStep size = new SizeStep();
-    private final PlanStep plan = new PlanStep();
-    private final RunStep running = new RunStep();
-    private final SummarizeStep summarize = new SummarizeStep();
+    private final Map<Phase, Step> steps = steps();
 
     public InferenceJobReconciler(OperatorConfig config, StoreAccess stores, EventRecorder events) {
         this.config = config;
@@ -78,7 +77,8 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
         MDC.put("job", job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
         try {
             StatusDraft status = StatusDraft.of(job.getStatus());
-            JobRun run = new JobRun(job, status, context, config, events, stores, progress, serviceAccounts, plans);
+            JobRun run = new JobRun(job, status, context.getClient(), JobRun.ChildCache.of(context), config, events, stores, progress,
+                    serviceAccounts, plans);
             retryAfterSpecFix(run);
             StepResult result = StepResult.PROCEED;
             for (int i = 0; i < MAX_STEPS && result.proceed(); i++) {
@@ -132,21 +132,28 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
     }
 
     private StepResult step(JobRun run) {
-        Phase phase = run.status.get().phase() == null ? Phase.Pending : run.status.get().phase();
-        return switch (phase) {
-            case Pending -> validate.run(run);
-            case Sizing -> size.run(run);
-            case Planning -> plan.run(run);
-            case Running, Suspended -> running.run(run);
-            case Summarizing -> summarize.run(run);
-            case Succeeded, Failed -> StepResult.WAIT;
-        };
+        return steps.get(run.status.get().phase() == null ? Phase.Pending : run.status.get().phase()).run(run);
+    }
+
+    /** Each phase's step; a pass runs one, and the next when a step moves the job on. */
+    private static Map<Phase, Step> steps() {
+        Map<Phase, Step> steps = new EnumMap<>(Phase.class);
+        steps.put(Phase.Pending, new ValidateStep());
+        steps.put(Phase.Sizing, new SizeStep());
+        steps.put(Phase.Planning, new PlanStep());
+        RunStep running = new RunStep();
+        steps.put(Phase.Running, running);
+        steps.put(Phase.Suspended, running);
+        steps.put(Phase.Summarizing, new SummarizeStep());
+        steps.put(Phase.Succeeded, Step.ENDED);
+        steps.put(Phase.Failed, Step.ENDED);
+        return Map.copyOf(steps);
     }
 
     /** A job that failed on its spec before it was planned tries again once the spec is edited. */
     private static void retryAfterSpecFix(JobRun run) {
         InferenceJobStatus s = run.status.get();
-        boolean specProblem = s.conditions() != null && s.conditions().stream().anyMatch(c -> StatusDraft.FAILED.equals(c.getType())
+        boolean specProblem = s.conditions() != null && s.conditions().stream().anyMatch(c -> ConditionType.Failed.name().equals(c.getType())
                 && "True".equals(c.getStatus())
                 && (Reason.InvalidSpec.name().equals(c.getReason()) || Reason.PlanFailed.name().equals(c.getReason())
                     || Reason.SizingInfeasible.name().equals(c.getReason())));
@@ -156,7 +163,7 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
             // a new deadline or budget is sized again (a kept profile makes that quick)
             run.status.set(x -> x.withPhase(Phase.Pending).withMessage("the spec changed: trying again").withCompletionTime(null)
                     .withSizing(null));
-            run.status.condition(StatusDraft.FAILED, false, "SpecChanged", "the spec changed after a failed validation", generation);
+            run.status.condition(ConditionType.Failed, false, Reason.SpecChanged, "the spec changed after a failed validation", generation);
         }
     }
 

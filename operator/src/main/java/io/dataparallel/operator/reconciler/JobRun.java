@@ -3,20 +3,24 @@ package io.dataparallel.operator.reconciler;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.status.Reason;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.operator.config.OperatorConfig;
 import io.dataparallel.operator.events.EventRecorder;
-import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.PlanConfigMap;
 import io.dataparallel.operator.s3.StoreAccess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * One reconcile pass over one InferenceJob: the resource, the status being worked out and
@@ -34,19 +38,41 @@ final class JobRun {
     final EventRecorder events;
     final StoreAccess stores;
     final ProgressTracker progress;
-    private final Context<InferenceJob> context;
+    private final ChildCache cache;
     private final ServiceAccounts serviceAccounts;
     private final PlanCache plans;
     private Plan plan;
     private OutputLayout output;
+    private WorkerPods workerPods;
 
-    JobRun(InferenceJob job, StatusDraft status, Context<InferenceJob> context, OperatorConfig config, EventRecorder events,
+    /** The informer cache of the job's children, as JOSDK's context gives it; empty for a step tested alone. */
+    interface ChildCache {
+        ChildCache NONE = new ChildCache() {
+            @Override
+            public <T extends HasMetadata> Collection<T> all(Class<T> type) {
+                return List.of();
+            }
+        };
+
+        <T extends HasMetadata> Collection<T> all(Class<T> type);
+
+        static ChildCache of(Context<InferenceJob> context) {
+            return new ChildCache() {
+                @Override
+                public <T extends HasMetadata> Collection<T> all(Class<T> type) {
+                    return context.getSecondaryResources(type);
+                }
+            };
+        }
+    }
+
+    JobRun(InferenceJob job, StatusDraft status, KubernetesClient client, ChildCache cache, OperatorConfig config, EventRecorder events,
            StoreAccess stores, ProgressTracker progress, ServiceAccounts serviceAccounts, PlanCache plans) {
         this.plans = plans;
         this.job = job;
         this.status = status;
-        this.context = context;
-        this.client = context.getClient();
+        this.cache = cache;
+        this.client = client;
         this.serviceAccounts = serviceAccounts;
         this.config = config;
         this.events = events;
@@ -99,12 +125,20 @@ final class JobRun {
      * without a request when {@code recorded} is false (the status holds no sign of it).
      */
     <T extends HasMetadata> T child(Class<T> type, String name, boolean recorded) {
-        for (T cached : context.getSecondaryResources(type)) {
+        for (T cached : cache.all(type)) {
             if (name.equals(cached.getMetadata().getName()) && namespace().equals(cached.getMetadata().getNamespace())) {
                 return cached;
             }
         }
         return recorded ? client.resources(type).inNamespace(namespace()).withName(name).get() : null;
+    }
+
+    /** The pods of the worker Job {@code workers}, listed at most once in this pass. */
+    WorkerPods workerPods(Job workers) {
+        if (workerPods == null) {
+            workerPods = WorkerPods.of(client, workers);
+        }
+        return workerPods;
     }
 
     /** Creates {@code object} unless it exists; returns what is in the cluster either way. */
@@ -146,8 +180,8 @@ final class JobRun {
         boolean changed = status.get().phase() != Phase.Failed;
         status.set(s -> s.withPhase(Phase.Failed).withMessage(message).withEta(null)
                 .withCompletionTime(s.completionTime() == null ? Timestamps.now() : s.completionTime()));
-        status.condition(StatusDraft.FAILED, true, reason.name(), message, generation());
-        status.condition(StatusDraft.PROGRESSING, false, reason.name(), message, generation());
+        status.condition(ConditionType.Failed, true, reason, message, generation());
+        status.condition(ConditionType.Progressing, false, reason, message, generation());
         if (changed) {
             events.warningBeforeStatus(job, reason, message); // the status is written after the step
         }

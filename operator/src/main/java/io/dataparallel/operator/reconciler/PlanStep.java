@@ -6,7 +6,9 @@ import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
+import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.status.Reason;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
@@ -15,7 +17,6 @@ import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.core.summary.StatusOf;
-import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.PlanConfigMap;
 import io.dataparallel.operator.sizing.SizedSpec;
@@ -30,10 +31,11 @@ import java.util.Map;
  * When the ConfigMap already exists (an operator restarted mid-pass) the stored plan is
  * used as is: a job is planned once.
  */
-final class PlanStep {
+final class PlanStep implements Step {
     static final Duration STORE_RETRY = Duration.ofSeconds(30);
 
-    StepResult run(JobRun run) {
+    @Override
+    public StepResult run(JobRun run) {
         if (run.status.get().startTime() == null) { // a pass that died before writing status left none
             run.status.set(s -> s.withStartTime(Timestamps.now()));
         }
@@ -58,7 +60,7 @@ final class PlanStep {
             } catch (BadInputException e) {
                 return run.fail(Reason.PlanFailed, e.getMessage());
             } catch (StoreUnavailableException e) {
-                boolean changed = run.status.condition(StatusDraft.PLANNED, false, Reason.StoreUnavailable.name(), e.getMessage(),
+                boolean changed = run.status.condition(ConditionType.Planned, false, Reason.StoreUnavailable, e.getMessage(),
                         run.generation());
                 run.status.set(s -> s.withMessage("waiting for the store: " + e.getMessage()));
                 if (changed) {
@@ -72,7 +74,7 @@ final class PlanStep {
         run.status.set(s -> StatusOf.planned(s, planned, outputUri).withPlanConfigMap(Children.planConfigMap(run.job)));
         String message = Planner.partitionsText(planned) + " (" + planned.totalBytes() + " bytes) on " + planned.worldSize() + " workers"
                 + (planned.notes().isEmpty() ? "" : "; " + String.join("; ", planned.notes()));
-        if (run.status.condition(StatusDraft.PLANNED, true, "Planned", message, run.generation())) {
+        if (run.status.condition(ConditionType.Planned, true, Reason.Planned, message, run.generation())) {
             run.events.normal(run.job, Reason.Planned, message);
         }
         run.status.set(s -> s.withPhase(Phase.Running).withMessage(message));

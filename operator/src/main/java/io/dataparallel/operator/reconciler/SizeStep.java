@@ -5,7 +5,9 @@ import io.dataparallel.api.plan.JobRef;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.status.Reason;
 import io.dataparallel.api.status.Sizing;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.output.OutputLayout;
@@ -20,7 +22,6 @@ import io.dataparallel.core.sizing.Sizer;
 import io.dataparallel.core.sizing.SizingInfeasibleException;
 import io.dataparallel.core.sizing.SizingRequest;
 import io.dataparallel.operator.cost.JobCosts;
-import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.ProfilingJobs;
 import io.dataparallel.operator.resources.WorkerJobs;
@@ -41,10 +42,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code status.sizing}, which {@link io.dataparallel.operator.sizing.SizedSpec} turns into the spec the job is planned with. No
  * configuration meeting the goal fails the job here, before any worker runs, naming the field.
  */
-final class SizeStep {
+final class SizeStep implements Step {
     static final Duration CHECK = Duration.ofSeconds(3);
+    /**
+     * How long a listing is kept between passes: well past a profiling Job's run, and short enough that a job deleted
+     * while sizing (no pass ever comes to drop its listing) leaves no plan in the heap for long.
+     */
+    static final Duration LISTING_KEPT = Duration.ofMinutes(30);
+
+    /** A bucket's listing and when it was made. */
+    private record Listing(Plan plan, Instant at) {
+    }
+
     /** Listings kept between passes while the profiling Job runs, by job uid: a bucket is listed once per sizing. */
-    private final Map<String, Plan> listings = new ConcurrentHashMap<>();
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
     /** True when the job asks to be sized. */
     static boolean wanted(InferenceJobSpec spec) {
@@ -62,7 +73,8 @@ final class SizeStep {
                 + " (spec.nodePool), or use spec.deadline instead";
     }
 
-    StepResult run(JobRun run) {
+    @Override
+    public StepResult run(JobRun run) {
         if (run.status.get().sizing() != null && run.status.get().sizing().chosen() != null) {
             return toPlanning(run);
         }
@@ -70,12 +82,7 @@ final class SizeStep {
         String uid = run.job.getMetadata().getUid();
         try (ObjectStore store = run.stores.open(run.job)) {
             SpecValidator.requireValid(spec);
-            Plan listing = listings.get(uid);
-            if (listing == null) {
-                JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), uid);
-                listing = new Planner(store, run.config.maxWorkers()).plan(ref, spec.withWorkers(1));
-                listings.put(uid, listing);
-            }
+            Plan listing = listing(run, store, Instant.now());
             ProfileCache cache = new ProfileCache(run.client);
             ProfileCache.Key key = new ProfileCache.Key(listing.model() == null ? "" : listing.model().etag(),
                     WorkerJobs.poolName(spec, run.config), spec.deviceOrDefault().name(), spec.data().uri());
@@ -122,6 +129,25 @@ final class SizeStep {
         }
     }
 
+    /** The job's listing: kept from an earlier pass, or listed now; listings older than {@link #LISTING_KEPT} are dropped. */
+    Plan listing(JobRun run, ObjectStore store, Instant now) {
+        listings.values().removeIf(l -> l.at().plus(LISTING_KEPT).isBefore(now));
+        String uid = run.job.getMetadata().getUid();
+        Listing kept = listings.get(uid);
+        if (kept != null) {
+            return kept.plan();
+        }
+        JobRef ref = new JobRef(run.namespace(), run.job.getMetadata().getName(), uid);
+        Plan listed = new Planner(store, run.config.maxWorkers()).plan(ref, run.job.getSpec().withWorkers(1));
+        listings.put(uid, new Listing(listed, now));
+        return listed;
+    }
+
+    /** How many listings are kept now. */
+    int listingsKept() {
+        return listings.size();
+    }
+
     private StepResult startProfiling(JobRun run, Plan listing) {
         Plan first = ProfilingJobs.firstPartition(listing);
         run.ensureWorkerServiceAccount();
@@ -131,7 +157,7 @@ final class SizeStep {
                 + created.getMetadata().getName();
         run.events.normal(run.job, Reason.Profiling, message);
         run.status.set(s -> s.withMessage(message));
-        run.status.condition(StatusDraft.PROGRESSING, true, "Profiling", message, run.generation());
+        run.status.condition(ConditionType.Progressing, true, Reason.Profiling, message, run.generation());
         return StepResult.after(CHECK);
     }
 
@@ -162,10 +188,5 @@ final class SizeStep {
     /** Where the profiling pod writes its profile: under the job's output prefix. */
     static S3Uri profileFile(InferenceJobSpec spec) {
         return OutputLayout.of(spec.output().uri()).root().resolve(Profile.FILE);
-    }
-
-    /** Forgets what a deleted job left here. */
-    void forget(String uid) {
-        listings.remove(uid);
     }
 }

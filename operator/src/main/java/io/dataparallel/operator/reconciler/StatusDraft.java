@@ -1,7 +1,9 @@
 package io.dataparallel.operator.reconciler;
 
 import io.dataparallel.api.Timestamps;
+import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.InferenceJobStatus;
+import io.dataparallel.api.status.Reason;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.ArrayList;
@@ -16,13 +18,6 @@ import java.util.function.UnaryOperator;
  * writes nothing new.
  */
 final class StatusDraft {
-    static final String PLANNED = "Planned";
-    static final String PROGRESSING = "Progressing";
-    static final String COMPLETE = "Complete";
-    static final String FAILED = "Failed";
-    static final String SUSPENDED = "Suspended";
-    static final String SPEC_CHANGE_REFUSED = "SpecChangeRefused";
-
     private InferenceJobStatus status = InferenceJobStatus.EMPTY;
 
     static StatusDraft of(InferenceJobStatus s) {
@@ -48,33 +43,33 @@ final class StatusDraft {
     }
 
     /** Sets a condition; returns true when its status changed (a transition worth an Event). */
-    boolean condition(String type, boolean value, String reason, String text, Long generation) {
+    boolean condition(ConditionType type, boolean value, Reason reason, String text, Long generation) {
         String wanted = value ? "True" : "False";
         List<Condition> conditions = status.conditions() == null ? new ArrayList<>() : new ArrayList<>(status.conditions());
         boolean changed = true;
         boolean found = false;
         for (int i = 0; i < conditions.size() && !found; i++) {
             Condition c = conditions.get(i);
-            if (type.equals(c.getType())) {
+            if (type.name().equals(c.getType())) {
                 found = true;
                 changed = !wanted.equals(c.getStatus());
-                if (changed || !Objects.equals(reason, c.getReason()) || !Objects.equals(text, c.getMessage())) {
-                    conditions.set(i, new ConditionBuilder(c).withStatus(wanted).withReason(reason).withMessage(text)
+                if (changed || !reason.name().equals(c.getReason()) || !Objects.equals(text, c.getMessage())) {
+                    conditions.set(i, new ConditionBuilder(c).withStatus(wanted).withReason(reason.name()).withMessage(text)
                             .withObservedGeneration(generation)
                             .withLastTransitionTime(changed ? Timestamps.now() : c.getLastTransitionTime()).build());
                 }
             }
         }
         if (!found) {
-            conditions.add(new ConditionBuilder().withType(type).withStatus(wanted).withReason(reason).withMessage(text)
+            conditions.add(new ConditionBuilder().withType(type.name()).withStatus(wanted).withReason(reason.name()).withMessage(text)
                     .withObservedGeneration(generation).withLastTransitionTime(Timestamps.now()).build());
         }
         status = status.withConditions(List.copyOf(conditions));
         return changed;
     }
 
-    boolean isTrue(String type) {
+    boolean isTrue(ConditionType type) {
         return status.conditions() != null
-                && status.conditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+                && status.conditions().stream().anyMatch(c -> type.name().equals(c.getType()) && "True".equals(c.getStatus()));
     }
 }

@@ -1,6 +1,7 @@
 package io.dataparallel.operator.reconciler;
 
-import io.dataparallel.operator.events.Reason;
+import io.dataparallel.api.status.ConditionType;
+import io.dataparallel.api.status.Reason;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
@@ -12,33 +13,21 @@ import java.util.Optional;
  * Worker pods deleted (evicted from a node that went away, say) that never end: the worker Job
  * has a podFailurePolicy, so the Job controller replaces a pod only once it is Failed, and a pod
  * whose kubelet is gone stays Terminating. The job would show "workers running" while nothing
- * runs; instead a status condition and a Warning Event name the pod, its node and what frees it.
+ * runs; instead the condition WorkersStuckTerminating names the pod, its node and what frees it.
  */
 final class StuckWorkers {
-    static final String STUCK = "WorkersStuckTerminating";
     /** Past the pod's own grace period: a kubelet that is there ends a pod well within this. */
     static final Duration MARGIN = Duration.ofSeconds(30);
 
     private StuckWorkers() {
     }
 
-    static void check(JobRun run, Job workers) {
+    static Observation observe(Job workers, WorkerPods pods, Instant now) {
         Integer terminating = workers.getStatus() == null ? null : workers.getStatus().getTerminating();
-        Optional<String> stuck = Optional.empty();
-        if (terminating != null && terminating > 0) {
-            stuck = describe(run.client.pods().inNamespace(run.namespace())
-                    .withLabel(WorkerFailures.JOB_NAME_LABEL, workers.getMetadata().getName()).list().getItems(), Instant.now());
-        }
-        StatusDraft s = run.status;
-        if (stuck.isPresent()) {
-            if (s.condition(STUCK, true, "PodsNotEnding", stuck.get(), run.generation())) {
-                run.events.warning(run.job, Reason.WorkersStuckTerminating, stuck.get());
-            }
-            String message = stuck.get();
-            s.set(x -> x.withMessage(message));
-        } else if (s.isTrue(STUCK)) {
-            s.condition(STUCK, false, "PodsEnded", "the deleted worker pods have ended", run.generation());
-        }
+        Optional<String> stuck = terminating != null && terminating > 0 ? describe(pods.get(), now) : Optional.empty();
+        return stuck.map(m -> Observation.problem(ConditionType.WorkersStuckTerminating, Reason.PodsNotEnding,
+                        Reason.WorkersStuckTerminating, m))
+                .orElse(Observation.cleared(ConditionType.WorkersStuckTerminating, Reason.PodsEnded, "the deleted worker pods have ended"));
     }
 
     /** One line on the pods deleted longer ago than their grace period plus {@link #MARGIN} and still not ended. */

@@ -4,14 +4,15 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
+import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.Phase;
+import io.dataparallel.api.status.Reason;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.core.summary.StatusOf;
 import io.dataparallel.core.summary.Verdict;
-import io.dataparallel.operator.events.Reason;
 import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -22,21 +23,22 @@ import java.util.Optional;
  * Summarizing: run the summarizer Job, copy {@code summary.json} into status.metrics, and
  * end as the {@link Verdict} on the summary says.
  */
-final class SummarizeStep {
+final class SummarizeStep implements Step {
     static final Duration CHECK = Duration.ofSeconds(5);
 
-    StepResult run(JobRun run) {
+    @Override
+    public StepResult run(JobRun run) {
         Plan plan = run.plan();
         if (plan == null) {
-            return run.fail(Reason.Failed, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
+            return run.fail(Reason.PlanLost, "the plan ConfigMap " + Children.planConfigMap(run.job) + " was deleted before the summary");
         }
-        RunStep.checkSpecUnchanged(run, plan);
+        SpecChange.check(run, plan);
         // the name status recorded wins over today's: a job summarizing while the operator was upgraded finds the Job
         // the earlier version started (then named <name>-summary), so no second summarizer starts
         String recordedName = run.status.get().summarizerJob();
         boolean recorded = recordedName != null;
         Job summarizer = run.child(Job.class, recorded ? recordedName : Children.summarizerJob(run.job), recorded);
-        if (summarizer == null && recorded && RunStep.removedAfterFinishing(plan)) {
+        if (summarizer == null && recorded && SpecChange.removedAfterFinishing(plan)) {
             return readSummary(run, plan); // finished and removed by its TTL: its summary.json is what is left
         }
         if (summarizer == null) {
@@ -78,14 +80,14 @@ final class SummarizeStep {
         if (!verdict.succeeded()) {
             // what the pods tell (a worker OOM-killed) comes first: the summary only knows its partitions are missing
             Job workers = plan.worldSize() == 0 ? null : run.child(Job.class, Children.workerJob(run.job), true);
-            String why = workers == null ? "" : WorkerFailures.explain(run, workers).map(w -> w + "; ").orElse("");
+            String why = workers == null ? "" : WorkerFailures.explain(workers, run.workerPods(workers)).map(w -> w + "; ").orElse("");
             return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.Failed, why + verdict.message());
         }
         String message = verdict.message();
         boolean changed = s.get().phase() != Phase.Succeeded;
         s.set(x -> StatusOf.ended(x, verdict, Timestamps.now()));
-        s.condition(StatusDraft.COMPLETE, true, verdict.partial() ? "PartialSuccess" : "AllPartitionsDone", message, run.generation());
-        s.condition(StatusDraft.PROGRESSING, false, "Finished", message, run.generation());
+        s.condition(ConditionType.Complete, true, verdict.partial() ? Reason.PartialSuccess : Reason.AllPartitionsDone, message, run.generation());
+        s.condition(ConditionType.Progressing, false, Reason.Finished, message, run.generation());
         if (changed) {
             run.events.normalBeforeStatus(run.job, Reason.Succeeded, message); // the status is written after the step
         }

@@ -17,21 +17,13 @@ import java.util.TreeSet;
  * and a persistent one must end, not loop.
  */
 final class WorkerFailures {
-    static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
-    static final String INDEX_LABEL = "batch.kubernetes.io/job-completion-index";
-
     private WorkerFailures() {
     }
 
     /** The explanation for the failed ranks of {@code workers}, read from its pods; empty when none was OOM-killed. */
-    static Optional<String> explain(JobRun run, Job workers) {
+    static Optional<String> explain(Job workers, WorkerPods pods) {
         List<Integer> failed = JobStatuses.failedRanks(workers);
-        if (failed.isEmpty()) {
-            return Optional.empty();
-        }
-        List<Pod> pods = run.client.pods().inNamespace(run.namespace())
-                .withLabel(JOB_NAME_LABEL, workers.getMetadata().getName()).list().getItems();
-        return oomKilled(pods, failed);
+        return failed.isEmpty() ? Optional.empty() : oomKilled(pods.get(), failed);
     }
 
     /** One line naming the ranks of {@code failed} whose pods were OOM-killed, the limit and the field to raise. */
@@ -39,11 +31,11 @@ final class WorkerFailures {
         TreeSet<Integer> ranks = new TreeSet<>();
         String limit = null;
         for (Pod pod : pods) {
-            String index = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(INDEX_LABEL);
-            if (index == null || !failed.contains(Integer.parseInt(index)) || !oomKilled(pod)) {
+            int rank = WorkerPods.rank(pod);
+            if (rank < 0 || !failed.contains(rank) || !oomKilled(pod)) {
                 continue;
             }
-            ranks.add(Integer.parseInt(index));
+            ranks.add(rank);
             Quantity q = pod.getSpec().getContainers().get(0).getResources() == null
                     || pod.getSpec().getContainers().get(0).getResources().getLimits() == null ? null
                     : pod.getSpec().getContainers().get(0).getResources().getLimits().get("memory");

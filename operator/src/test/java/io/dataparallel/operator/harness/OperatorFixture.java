@@ -54,6 +54,16 @@ public final class OperatorFixture implements AutoCloseable {
     public OperatorFixture(Path tmp, OperatorConfig config) throws Exception {
         cluster = new MockCluster();
         s3 = new S3Fixture(tmp.resolve("store"));
+        seed(cluster, s3);
+        jobs = new FakeJobController(cluster.newClient(), Files.createDirectories(tmp.resolve("pods"))).start();
+        this.config = config;
+    }
+
+    /**
+     * The example's world without an operator or Job controller: buckets with the example model and
+     * CAI-shaped partitions in {@code s3}, the namespace and the credentials Secret in {@code cluster}.
+     */
+    public static void seed(MockCluster cluster, S3Fixture s3) {
         s3.createBucket("models");
         s3.createBucket("data");
         s3.createBucket("out");
@@ -64,8 +74,13 @@ public final class OperatorFixture implements AutoCloseable {
                 .withMetadata(new ObjectMetaBuilder().withName(SECRET).build())
                 .addToStringData(WorkerLaunch.ACCESS_KEY_ID, S3Fixture.ACCESS_KEY)
                 .addToStringData(WorkerLaunch.SECRET_ACCESS_KEY, S3Fixture.SECRET_KEY).build()).create();
-        jobs = new FakeJobController(cluster.newClient(), Files.createDirectories(tmp.resolve("pods"))).start();
-        this.config = config;
+    }
+
+    /** The example job's spec on {@code s3}: the CAI-shaped model over the partitions, with labels. */
+    public static InferenceJobSpec exampleSpec(S3Fixture s3, String output, Integer workers) {
+        return InferenceJobSpec.of(new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"),
+                List.of("redshift_pred")), new DataSpec("s3://data/cai/", null, "redshift"), new OutputSpec(output))
+                .withBatchSize(8).withWorkers(workers).withS3(new S3Spec(s3.spec().endpoint(), "us-east-1", true, SECRET)).withRetries(1);
     }
 
     public KubernetesClient client() {
@@ -97,9 +112,7 @@ public final class OperatorFixture implements AutoCloseable {
 
     /** The example job: the CAI-shaped model over the partitions, with labels. */
     public InferenceJobSpec spec(String output, Integer workers) {
-        return InferenceJobSpec.of(new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"),
-                List.of("redshift_pred")), new DataSpec("s3://data/cai/", null, "redshift"), new OutputSpec(output))
-                .withBatchSize(8).withWorkers(workers).withS3(new S3Spec(s3.spec().endpoint(), "us-east-1", true, SECRET)).withRetries(1);
+        return exampleSpec(s3, output, workers);
     }
 
     public InferenceJob apply(String name, InferenceJobSpec spec) {

@@ -27,7 +27,7 @@ class WorkerFailuresTest {
 
     private static Pod pod(int index, String reason) {
         return new PodBuilder().withNewMetadata().withName("w-" + index)
-                .addToLabels(WorkerFailures.INDEX_LABEL, Integer.toString(index)).endMetadata()
+                .addToLabels(WorkerPods.INDEX_LABEL, Integer.toString(index)).endMetadata()
                 .withNewSpec().addNewContainer().withName("worker").withNewResources()
                 .addToLimits("memory", new Quantity("200Mi")).endResources().endContainer().endSpec()
                 .withNewStatus().addNewContainerStatus().withName("worker").withNewState().withNewTerminated()
