@@ -104,7 +104,7 @@ public final class PairedForward {
         }
     }
 
-    /** As the worker's own trials may take (Worker.TUNING_BUDGET_SECONDS). */
+    /** As the worker's own trials may take (RankCompute.TUNING_BUDGET_SECONDS). */
     private static final double TUNING_BUDGET_SECONDS = 3;
 
     /**

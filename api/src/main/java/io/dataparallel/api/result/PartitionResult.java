@@ -3,6 +3,7 @@ package io.dataparallel.api.result;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * What one worker did with one partition. Timestamps are epoch milliseconds so that a
@@ -16,12 +17,14 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param downloadSeconds time to fetch the object (overlapped with the previous partition's compute)
  * @param decodeSeconds   time to parse the {@code .npz}
  * @param computeSeconds  time in forward calls, including copying tensors in and out
- * @param uploadSeconds   time to write its prediction
+ * @param uploadSeconds   time to write its quality data and prediction (the figures a prediction carries for a later
+ *                        resume were taken as its PUT started, so there this leaves the PUT out)
  * @param startedMs       when its download started
  * @param computeStartedMs when its compute started
  * @param finishedMs      when its prediction was written
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@RecordBuilder
 public record PartitionResult(
         String key,
         long samples,
@@ -34,7 +37,7 @@ public record PartitionResult(
         double uploadSeconds,
         long startedMs,
         long computeStartedMs,
-        long finishedMs) {
+        long finishedMs) implements PartitionResultBuilder.With {
 
     /** When its download started, as ISO-8601 text beside the epoch milliseconds. */
     @JsonProperty(value = "started_at", access = JsonProperty.Access.READ_ONLY)
