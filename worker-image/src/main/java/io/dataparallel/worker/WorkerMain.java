@@ -8,6 +8,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
@@ -105,7 +106,7 @@ public final class WorkerMain {
                     + " ranks: run the Job with completions = parallelism = " + plan.worldSize());
         }
         DjlSetup.configure(we.threads(), env);
-        DjlSetup.loadEngineInBackground();
+        DjlSetup.loadEngineInBackground(plan.model() == null ? null : ModelFormat.ofTitle(plan.model().format()));
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
             RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs, models)
                     .yieldingCoreToDownloads(we.yieldCore()).run();
