@@ -20,6 +20,8 @@ final class OnnxNatives {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxNatives.class);
     private static final String PATH_PROPERTY = "onnxruntime.native.path";
     private static final List<String> LIBRARIES = List.of("libonnxruntime.so", "libonnxruntime4j_jni.so");
+    /** The GPU build's execution providers, loaded from the same folder once it is set. */
+    private static final List<String> PROVIDERS = List.of("libonnxruntime_providers_shared.so", "libonnxruntime_providers_cuda.so");
 
     private OnnxNatives() {
     }
@@ -33,12 +35,15 @@ final class OnnxNatives {
         }
         Path dir = Path.of(cache, "onnxruntime-" + version(arch) + "-" + arch);
         try {
-            for (String lib : LIBRARIES) {
+            for (String lib : java.util.stream.Stream.concat(LIBRARIES.stream(), PROVIDERS.stream()).toList()) {
                 Path target = dir.resolve(lib);
                 if (!Files.isRegularFile(target)) {
                     try (InputStream in = OnnxNatives.class.getResourceAsStream("/ai/onnxruntime/native/" + arch + "/" + lib)) {
                         if (in == null) {
-                            return;
+                            if (LIBRARIES.contains(lib)) {
+                                return; // not ONNX Runtime's usual jar: leave the loading to it
+                            }
+                            continue; // the CPU build has no providers
                         }
                         Files.createDirectories(dir);
                         Path part = dir.resolve(lib + ".part-" + ProcessHandle.current().pid());

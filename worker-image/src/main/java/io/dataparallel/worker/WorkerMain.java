@@ -1,6 +1,7 @@
 package io.dataparallel.worker;
 
 import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtEnvironment;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
@@ -137,6 +138,8 @@ public final class WorkerMain {
         DjlSetup.configure(1, env);
         Engine engine = Engine.getEngine("PyTorch");
         LOG.info("PyTorch {} ready; {} GPU(s) visible", engine.getVersion(), engine.getGpuCount());
+        LOG.info("ONNX Runtime {} ready (natives from {})", OrtEnvironment.getEnvironment().getVersion(),
+                System.getProperty("onnxruntime.native.path", "its jar"));
         Path temp = null;
         try (ModelCache models = ModelCache.forOneRank()) {
             temp = Files.createTempDirectory(Path.of(env.getOrDefault(WorkerLaunch.TMPDIR, System.getProperty("java.io.tmpdir"))), "warmup");
