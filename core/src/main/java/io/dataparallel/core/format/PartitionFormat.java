@@ -61,8 +61,9 @@ public enum PartitionFormat {
         return switch (this) {
             case NPZ -> new NpzReader();
             case HDF5 -> new Hdf5Reader();
-            // readers of their own branch until merged
-            case FITS, PARQUET, WEBDATASET -> throw new PartitionFormatException(title + " partitions are not read yet");
+            case FITS -> new FitsReader();
+            // readers of their own branch or commit until merged
+            case PARQUET, WEBDATASET -> throw new PartitionFormatException(title + " partitions are not read yet");
         };
     }
 
