@@ -62,8 +62,9 @@ public enum PartitionFormat {
             case NPZ -> new NpzReader();
             case HDF5 -> new Hdf5Reader();
             case FITS -> new FitsReader();
-            // readers of their own branch or commit until merged
-            case PARQUET, WEBDATASET -> throw new PartitionFormatException(title + " partitions are not read yet");
+            case WEBDATASET -> new WebDatasetReader();
+            // a reader of its own branch until merged
+            case PARQUET -> throw new PartitionFormatException(title + " partitions are not read yet");
         };
     }
 
