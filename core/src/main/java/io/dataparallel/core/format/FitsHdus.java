@@ -50,7 +50,12 @@ final class FitsHdus {
             int index = hdus.size();
             int headerBytes = headerBytes(file, pos, index);
             Header header = parse(file, pos, headerBytes, index);
-            long dataBytes = dataBytes(header, index);
+            long dataBytes;
+            try {
+                dataBytes = dataBytes(header, index);
+            } catch (ArithmeticException e) {
+                throw new PartitionFormatException("has a damaged header in HDU " + index + " (its axes multiply past 2^63 bytes)", e);
+            }
             long dataOffset = (long) pos + headerBytes;
             Hdu hdu = new Hdu(index, header, (int) dataOffset, dataBytes);
             if (dataOffset + dataBytes > size) {

@@ -98,8 +98,10 @@ final class ShardArrays {
         ShardImages.Size first = ShardImages.size(data(0, ext), path(0, ext));
         int plane = Math.multiplyExact(first.width(), first.height());
         ByteBuffer out = Buffers.allocate(3L * plane * n, "images '" + ext + "'");
-        for (int i = 0; i < n; i++) {
-            ShardImages.decodeInto(data(i, ext), path(i, ext), out, Math.multiplyExact(3 * i, plane), first, path(0, ext));
+        try (ShardImages.Decoder decoder = new ShardImages.Decoder()) {
+            for (int i = 0; i < n; i++) {
+                decoder.decodeInto(data(i, ext), path(i, ext), out, Math.multiplyExact(3 * i, plane), first, path(0, ext));
+            }
         }
         return new NpyArray(name, DType.UINT8, new long[] {n, 3, first.height(), first.width()}, out);
     }

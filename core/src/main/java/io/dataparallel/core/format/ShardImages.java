@@ -36,8 +36,10 @@ final class ShardImages {
 
     /** The size an image's header says, without decoding its pixels. */
     static Size size(ByteBuffer image, String member) {
-        ImageReader reader = reader(image, member);
+        ImageInputStream in = stream(image);
+        ImageReader reader = reader(in, member);
         try {
+            reader.setInput(in, true, true);
             return new Size(reader.getWidth(0), reader.getHeight(0));
         } catch (IOException | RuntimeException e) {
             throw new PartitionFormatException("member '" + member + "' cannot be read as an image (" + e.getMessage() + ")", e);
@@ -46,41 +48,64 @@ final class ShardImages {
         }
     }
 
-    /** Decodes {@code image} into {@code out} at {@code at}: three planes R, G, B of height × width bytes. */
-    static Size decodeInto(ByteBuffer image, String member, ByteBuffer out, int at, Size expected, String firstMember) {
-        ImageReader reader = reader(image, member);
-        BufferedImage img;
-        try {
-            img = reader.read(0);
-        } catch (IOException | RuntimeException e) {
-            throw new PartitionFormatException("member '" + member + "' cannot be decoded as an image (" + e.getMessage()
-                    + "): it is damaged, or of a kind ImageIO does not read (CMYK JPEG)", e);
-        } finally {
-            reader.dispose();
+    /**
+     * Decodes one image after another with one ImageIO reader while their format stays the same
+     * (looking a reader up among ImageIO's providers costs more than decoding a small image).
+     */
+    static final class Decoder implements AutoCloseable {
+        private ImageReader reader;
+
+        /** Decodes {@code image} into {@code out} at {@code at}: three planes R, G, B of height × width bytes. */
+        Size decodeInto(ByteBuffer image, String member, ByteBuffer out, int at, Size expected, String firstMember) {
+            ImageInputStream in = stream(image);
+            BufferedImage img;
+            try {
+                if (reader == null || !reader.getOriginatingProvider().canDecodeInput(in)) {
+                    close();
+                    reader = reader(in, member);
+                }
+                reader.setInput(in, true, true);
+                img = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof PartitionFormatException p) {
+                    throw p;
+                }
+                throw new PartitionFormatException("member '" + member + "' cannot be decoded as an image (" + e.getMessage()
+                        + "): it is damaged, or of a kind ImageIO does not read (CMYK JPEG)", e);
+            }
+            Size size = new Size(img.getWidth(), img.getHeight());
+            if (expected != null && !expected.equals(size)) {
+                throw new PartitionFormatException("member '" + member + "' is " + size + " but the first image, '" + firstMember
+                        + "', is " + expected + ": every image of a partition must have one size (resize them when writing the shard)");
+            }
+            if (img.getRaster().getDataBuffer().getDataType() != DataBuffer.TYPE_BYTE && !(img.getColorModel() instanceof IndexColorModel)) {
+                throw new PartitionFormatException("member '" + member + "' is an image of more than 8 bits a sample: "
+                        + "store 8-bit images, or the array as .npy");
+            }
+            planes(img, out, at);
+            return size;
         }
-        Size size = new Size(img.getWidth(), img.getHeight());
-        if (expected != null && !expected.equals(size)) {
-            throw new PartitionFormatException("member '" + member + "' is " + size + " but the first image, '" + firstMember
-                    + "', is " + expected + ": every image of a partition must have one size (resize them when writing the shard)");
+
+        @Override
+        public void close() {
+            if (reader != null) {
+                reader.dispose();
+                reader = null;
+            }
         }
-        if (img.getRaster().getDataBuffer().getDataType() != DataBuffer.TYPE_BYTE && !(img.getColorModel() instanceof IndexColorModel)) {
-            throw new PartitionFormatException("member '" + member + "' is an image of more than 8 bits a sample: "
-                    + "store 8-bit images, or the array as .npy");
-        }
-        planes(img, out, at);
-        return size;
     }
 
-    private static ImageReader reader(ByteBuffer image, String member) {
-        // a memory cache, not ImageIO's default temporary file per image
-        ImageInputStream in = new MemoryCacheImageInputStream(new ByteBufferInputStream(image.duplicate()));
+    /** A memory-cached stream, not ImageIO's default temporary file per image. */
+    private static ImageInputStream stream(ByteBuffer image) {
+        return new MemoryCacheImageInputStream(new ByteBufferInputStream(image.duplicate()));
+    }
+
+    private static ImageReader reader(ImageInputStream in, String member) {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw new PartitionFormatException("member '" + member + "' is not an image ImageIO reads (PNG, JPEG)");
         }
-        ImageReader reader = readers.next();
-        reader.setInput(in, true, true);
-        return reader;
+        return readers.next();
     }
 
     /** The R, G and B planes of {@code img}, straight from its raster where it is interleaved bytes. */
