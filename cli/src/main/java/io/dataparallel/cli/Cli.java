@@ -57,7 +57,7 @@ public final class Cli {
             switch (a.command()) {
                 case "run" -> {
                     return LocalRun.run(manifest(a), new LocalRun.Options(a.store(), a.intOption("--parallel"),
-                            a.intOption("--threads"), a.flag("--example-data"), a.flag("--restart"), a.sizingFlags(), out,
+                            a.intOption("--threads"), a.flag("--example-data"), a.exampleFormat(), a.flag("--restart"), a.sizingFlags(), out,
                             terminal));
                 }
                 case "plan" -> {
@@ -149,7 +149,7 @@ public final class Cli {
     private static int example(Args a, PrintStream out) {
         Manifest m = Manifests.read(Path.of(a.positional().isEmpty() ? "examples/astro-redshift.yaml" : a.positional().get(0)));
         try (LocalStore local = LocalStore.open(m.spec(), a.store())) {
-            ExampleData.seed(local, m.spec(), a.intOption("--partitions"), a.intOption("--samples"), out);
+            ExampleData.seed(local, m.spec(), a.intOption("--partitions"), a.intOption("--samples"), a.exampleFormat(), out);
             return 0;
         }
     }

@@ -8,6 +8,7 @@ import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.InferenceJobStatus;
+import io.dataparallel.core.format.PartitionFormat;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
@@ -36,7 +37,7 @@ import java.util.Map;
  */
 final class LocalRun {
     /** Command-line choices. */
-    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, boolean restart,
+    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, PartitionFormat exampleFormat, boolean restart,
                    LocalSizing.Flags sizing, PrintStream out, boolean terminal) {
     }
 
@@ -59,7 +60,7 @@ final class LocalRun {
         }
         try (LocalStore local = LocalStore.open(spec, options.store())) {
             if (options.exampleData()) {
-                ExampleData.seed(local, spec, null, null, out);
+                ExampleData.seed(local, spec, null, null, options.exampleFormat(), out);
             }
             OutputLayout layout = OutputLayout.of(spec.output().uri());
             S3Uri output = layout.root();

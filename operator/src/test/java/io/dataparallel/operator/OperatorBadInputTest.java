@@ -109,7 +109,7 @@ class OperatorBadInputTest {
     @Test
     void prefixWithNoPartitions() {
         failsNaming(s -> data(s, "s3://data/nothing/", null), "spec.data.uri", "no objects");
-        failsNaming(s -> data(s, "s3://data/text/", null), "spec.data.uri", "none ends in .npz");
+        failsNaming(s -> data(s, "s3://data/text/", null), "spec.data.uri", "none is a partition");
     }
 
     @Test

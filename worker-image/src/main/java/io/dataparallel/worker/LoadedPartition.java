@@ -16,9 +16,11 @@ import java.util.Map;
  * @param downloadSeconds time to fetch it
  * @param decodeSeconds   time to parse it
  * @param startedMs       when loading started
+ * @param where           where in the file each array was found ({@code HDU 1 (EXTNAME=IMAGES), image}), for
+ *                        {@code plan --check}; empty when resumed
  */
 record LoadedPartition(Partition partition, Map<String, NpyArray> arrays, long rows, PartitionResult earlier,
-                       double downloadSeconds, double decodeSeconds, long startedMs) {
+                       double downloadSeconds, double decodeSeconds, long startedMs, Map<String, String> where) {
     boolean resumed() {
         return earlier != null;
     }

@@ -47,7 +47,8 @@ public final class ModelCheck {
         for (String name : spec.model().inputs()) {
             NpyArray in = loaded.arrays().get(name);
             inputs.add(in);
-            say.accept("  input  " + name + ": " + in.dtype().numpyName() + " " + batchShape(in.shape(), batch));
+            say.accept("  input  " + name + ": " + in.dtype().numpyName() + " " + batchShape(in.shape(), batch)
+                    + (loaded.where().containsKey(name) ? " (" + loaded.where().get(name) + ")" : ""));
         }
         if (batch == 0) {
             say.accept("check: " + first.key() + " has no samples: nothing to run the model on");

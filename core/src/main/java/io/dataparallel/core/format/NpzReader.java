@@ -21,6 +21,8 @@ final class NpzReader implements FormatReader {
         }
         return new PartitionFile() {
             private List<ArrayInfo> infos;
+            /** Arrays {@link #find} decoded, until {@link #read} takes them. */
+            private final Map<String, NpyArray> decoded = new java.util.HashMap<>();
 
             @Override
             public List<ArrayInfo> arrays() {
@@ -42,6 +44,10 @@ final class NpzReader implements FormatReader {
 
             @Override
             public NpyArray read(String name) {
+                NpyArray kept = decoded.remove(name);
+                if (kept != null) {
+                    return kept;
+                }
                 Map<String, NpyArray> one;
                 try {
                     one = Npz.read(file, Set.of(name));
@@ -55,9 +61,22 @@ final class NpzReader implements FormatReader {
                 return a;
             }
 
+            /** One array's entry, decoding that array alone (kept for the read that follows). */
             @Override
             public ArrayInfo find(String name) {
-                return names.contains(name) ? PartitionFile.super.find(name) : null;
+                if (!names.contains(name)) {
+                    return null;
+                }
+                try {
+                    NpyArray a = decoded.get(name);
+                    if (a == null) {
+                        a = read(name);
+                        decoded.put(name, a);
+                    }
+                    return ArrayInfo.of(name, a.dtype(), a.shape(), "array " + name + ".npy");
+                } catch (PartitionFormatException e) {
+                    return ArrayInfo.unsupported(name, "array " + name + ".npy", e.getMessage());
+                }
             }
         };
     }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * bytes. Keys with any other extension are not partitions.
  */
 public enum PartitionFormat {
-    NPZ("npz", List.of(".npz")),
+    NPZ(".npz", List.of(".npz")),
     HDF5("HDF5", List.of(".h5", ".hdf5")),
     FITS("FITS", List.of(".fits", ".fit", ".fits.gz")),
     PARQUET("Parquet", List.of(".parquet")),

@@ -40,14 +40,23 @@ public record OutputLayout(S3Uri root) {
         return root.resolve("_job.json");
     }
 
-    /** The prediction of partition {@code key} (relative to the data prefix). */
+    /**
+     * The prediction of partition {@code key} (relative to the data prefix): {@code predictions/<key>} for an
+     * {@code .npz} partition, {@code predictions/<key>.npz} for the other formats ({@code part-02.fits.gz} ->
+     * {@code predictions/part-02.fits.gz.npz}), so two partitions that differ only by extension never share one.
+     */
     public S3Uri prediction(String key) {
-        return root.resolve(PREDICTIONS + key);
+        return root.resolve(PREDICTIONS + npzName(key));
     }
 
-    /** Per-sample quality data of partition {@code key}, written only when labels are set. */
+    /** Per-sample quality data of partition {@code key}, written only when labels are set; named as its prediction. */
     public S3Uri quality(String key) {
-        return root.resolve(QUALITY + key);
+        return root.resolve(QUALITY + npzName(key));
+    }
+
+    /** {@code key} itself when it ends in {@code .npz}, else {@code key.npz}: what a partition's outputs are called. */
+    public static String npzName(String key) {
+        return key.toLowerCase(java.util.Locale.ROOT).endsWith(".npz") ? key : key + ".npz";
     }
 
     public S3Uri progress(int rank) {

@@ -7,6 +7,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.core.format.PartitionFormat;
 import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
@@ -14,19 +15,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 
 /**
  * Turns a spec into a {@link Plan}: lists {@code spec.data.uri} (every page), keeps the
- * {@code .npz} keys in lexical order, applies {@code fileLimit}, splits the partitions
+ * keys of a partition format ({@link PartitionFormat}: npz, HDF5, FITS, Parquet, WebDataset shards) in lexical order, applies {@code fileLimit}, splits the partitions
  * among the workers by bytes and records the model object's identity. The same listing always gives the same plan.
  *
  * <p>More workers than partitions is not an error: the plan runs one worker per partition
  * and says so in {@link Plan#notes()}, since idle workers would only cost pod start-ups.
  */
 public final class Planner {
-    static final String NPZ = ".npz";
     private static final String MODEL_FIELD = "spec.model.uri";
 
     /**
@@ -58,7 +57,7 @@ public final class Planner {
         List<StoredObject> listed = store.list(data, "spec.data.uri");
         List<StoredObject> partitions = new ArrayList<>();
         for (StoredObject o : listed) {
-            if (o.key().toLowerCase(Locale.ROOT).endsWith(NPZ)) {
+            if (PartitionFormat.ofKey(o.key()).isPresent()) {
                 if (S3Uri.hasDotSegment(o.key())) {
                     // its prediction would be written under predictions/ + this key: normalised, outside the output
                     throw new BadInputException("spec.data.uri", "the object '" + o.key() + "' has a '.' or '..' segment in its"
@@ -70,15 +69,16 @@ public final class Planner {
         partitions.sort(Comparator.comparing(StoredObject::key));
         if (partitions.isEmpty()) {
             throw new BadInputException("spec.data.uri", listed.isEmpty()
-                    ? "no objects under " + data + ": upload the .npz partitions there or fix the prefix"
-                    : listed.size() + " objects under " + data + " but none ends in .npz: partitions must be .npz files"
+                    ? "no objects under " + data + ": upload the partitions there or fix the prefix"
+                    : listed.size() + " objects under " + data + " but none is a partition: partitions end in "
+                      + String.join(", ", PartitionFormat.allExtensions())
                       + " (convert CAI's .pt partitions with examples/tools/cai_pt_to_npz.py)");
         }
         Integer limit = spec.data().fileLimit();
         if (limit != null) {
             if (limit > partitions.size()) {
                 throw new BadInputException("spec.data.fileLimit", "is " + limit + " but only " + partitions.size()
-                        + " .npz partitions exist under " + data + ": use 1.." + partitions.size() + " or leave it out to take all");
+                        + " partitions exist under " + data + ": use 1.." + partitions.size() + " or leave it out to take all");
             }
             partitions = partitions.subList(0, limit);
         }

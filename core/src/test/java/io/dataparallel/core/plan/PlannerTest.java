@@ -165,7 +165,7 @@ class PlannerTest {
     void fileLimitAboveTheCountSaysHowManyExist() {
         BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/eleven/", 12, null)));
         assertEquals("spec.data.fileLimit", e.field());
-        assertTrue(e.getMessage().contains("only 11 .npz partitions"), e.getMessage());
+        assertTrue(e.getMessage().contains("only 11 partitions"), e.getMessage());
     }
 
     @Test
@@ -184,7 +184,7 @@ class PlannerTest {
         assertEquals("spec.data.uri", empty.field());
         assertTrue(empty.getMessage().contains("no objects under s3://data/nothing-here/"));
         BadInputException noNpz = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/text-only/", null, null)));
-        assertTrue(noNpz.getMessage().contains("none ends in .npz"), noNpz.getMessage());
+        assertTrue(noNpz.getMessage().contains("none is a partition: partitions end in .npz, .h5, .hdf5, .fits"), noNpz.getMessage());
         BadInputException bucket = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://no-such-bucket/x/", null, null)));
         assertEquals("spec.data.uri", bucket.field());
         assertTrue(bucket.getMessage().contains("bucket 'no-such-bucket' does not exist"), bucket.getMessage());

@@ -1,0 +1,98 @@
+package io.dataparallel.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Summary;
+import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
+import io.dataparallel.core.testing.S3Fixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example partition in every partition format (examples/tools/make_format_examples.py wrote them
+ * with h5py, astropy and numpy's tar members from the same arrays) through plan, worker and summary:
+ * the same predictions as PyTorch's on the .npz, each written as {@code predictions/<key>.npz}.
+ */
+class WorkerFormatsTest {
+    @TempDir
+    static Path tmp;
+    static S3Fixture s3;
+    static JobHarness harness;
+    static final Path REF = S3Fixture.repoRoot().resolve("examples/reference");
+    static Map<String, NpyArray> expected;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 0);
+        harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
+        s3.put("s3://data/h5/part-0.h5", REF.resolve("astro-small.h5"));
+        s3.put("s3://data/fits/part-0.fits.gz", REF.resolve("astro-small.fits.gz"));
+        s3.put("s3://data/tar/part-0.tar", REF.resolve("astro-small.tar"));
+        s3.put("s3://data/mixed/part-0.npz", REF.resolve("astro-small.npz"));
+        s3.put("s3://data/mixed/part-0.fits.gz", REF.resolve("astro-small.fits.gz"));
+        s3.put("s3://data/mixed/notes.txt", "not a partition".getBytes());
+        expected = Npz.read(Files.readAllBytes(REF.resolve("astro-small.predictions.npz")));
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    @Test
+    void hdf5DatasetsByPathWithGroups() {
+        runAndCompare("h5", List.of("images", "/phot/magnitudes"), "redshift", List.of("part-0.h5"));
+    }
+
+    @Test
+    void fitsImageHduAndTableColumns() {
+        runAndCompare("fits", List.of("IMAGES", "MAGNITUDES"), "REDSHIFT", List.of("part-0.fits.gz"));
+    }
+
+    @Test
+    void webDatasetShardMembersByExtension() {
+        runAndCompare("tar", List.of("images.npy", "magnitudes.npy"), "redshift.npy", List.of("part-0.tar"));
+    }
+
+    @Test
+    void formatsMixWhereEveryPartitionYieldsTheSameNames() {
+        // FITS names are matched regardless of case, as astropy does: the npz's 'images' is the FITS file's IMAGES
+        Summary summary = runAndCompare("mixed", List.of("images", "magnitudes"), "redshift", List.of("part-0.fits.gz", "part-0.npz"));
+        assertEquals(2, summary.partitions());
+    }
+
+    private Summary runAndCompare(String prefix, List<String> inputs, String labels, List<String> keys) {
+        String out = "s3://results/formats-" + prefix + "/";
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, inputs, S3Fixture.EXAMPLE_OUTPUTS,
+                "s3://data/" + prefix + "/", labels, out, 1, 16));
+        assertEquals(keys, plan.keys());
+        assertEquals(List.of(0), harness.runWorkers(plan));
+        assertEquals(0, harness.runSummarizer(plan));
+        for (String key : keys) {
+            String name = key.endsWith(".npz") ? key : key + ".npz";
+            Map<String, NpyArray> ours = Npz.read(s3.require(out + "predictions/" + name));
+            double max = 0;
+            double[] a = expected.get("redshift_pred").toDoubles();
+            double[] b = ours.get("redshift_pred").toDoubles();
+            assertEquals(a.length, b.length);
+            for (int i = 0; i < a.length; i++) {
+                max = Math.max(max, Math.abs(a[i] - b[i]));
+            }
+            assertTrue(max <= 1e-4, key + ": " + max);
+        }
+        Summary summary = harness.summary(plan);
+        assertEquals(37L * keys.size(), summary.samples());
+        assertEquals("regression", summary.quality().task());
+        assertTrue(summary.failedPartitions().isEmpty());
+        return summary;
+    }
+}
