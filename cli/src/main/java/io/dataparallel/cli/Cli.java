@@ -31,7 +31,6 @@ import java.util.Locale;
  * 1 the job failed, 2 bad input (the message names the field and the fix).
  */
 public final class Cli {
-    static final int MAX_WORKERS = 10_000;
     static final Path DEFAULT_STORE = Path.of(".dataparallel", "store");
     /** The status as people read it: figures rounded (28.91, 910781817), see FiniteDoubles. */
     private static final ObjectMapper YAML = YAMLMapper.builder()

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
@@ -181,7 +182,7 @@ final class PodRun implements Runnable {
     private Thread probes(Container container, Process p) {
         Probe readiness = container.getReadinessProbe();
         Probe liveness = container.getLivenessProbe();
-        Thread t = new Thread(() -> {
+        Thread t = DaemonThreads.named("probe-" + name).newThread(() -> {
             long start = System.nanoTime();
             int liveFailures = 0;
             try {
@@ -209,8 +210,7 @@ final class PodRun implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "probe-" + name);
-        t.setDaemon(true);
+        });
         if (readiness != null || liveness != null) {
             t.start();
         }

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.testing.S3FaultProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +10,8 @@ import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
-import io.dataparallel.e2e.S3FaultProxy.Fault;
-import io.dataparallel.e2e.S3FaultProxy.Rule;
+import io.dataparallel.core.testing.S3FaultProxy.Fault;
+import io.dataparallel.core.testing.S3FaultProxy.Rule;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.dataparallel.worker;
 import ai.djl.engine.Engine;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerLaunch;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,15 +47,13 @@ public final class DjlSetup {
      * report, on the worker's own thread; call {@link #configure} first.
      */
     public static void loadEngineInBackground() {
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("engine-load", () -> {
             try {
                 Engine.getEngine("PyTorch");
             } catch (RuntimeException | Error ignored) {
                 // the model load meets the same failure and reports it as a bad input or a retry
             }
-        }, "engine-load");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /**

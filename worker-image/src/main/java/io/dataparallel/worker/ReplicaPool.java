@@ -1,9 +1,10 @@
 package io.dataparallel.worker;
 
 import ai.djl.pytorch.jni.JniUtils;
+import io.dataparallel.core.concurrent.DaemonThreads;
+import io.dataparallel.core.concurrent.Futures;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,11 +20,7 @@ import java.util.function.IntSupplier;
  * measured in bench/analysis.md §8), so replicas do not change each other's setting.
  */
 final class ReplicaPool implements AutoCloseable {
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "replica");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("replica"));
 
     /**
      * Calls {@code body} on {@code count} replicas at once (the first on the calling thread when
@@ -51,16 +48,10 @@ final class ReplicaPool implements AutoCloseable {
         RuntimeException first = null;
         for (Future<?> f : running) {
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                Futures.await(f, "running a partition's replicas");
+            } catch (RuntimeException e) {
                 next.set(Integer.MAX_VALUE / 2);
-                first = first != null ? first : new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (first == null) {
-                    first = cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-                }
+                first = first != null ? first : e;
             }
         }
         if (first != null) {

@@ -14,6 +14,7 @@ import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.core.summary.FailureGroups;
 import io.dataparallel.core.summary.Summarizer;
+import io.dataparallel.worker.profile.ProfileCommand;
 import io.dataparallel.worker.warmup.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,9 +76,9 @@ public final class WorkerMain {
                 case WorkerLaunch.WORKER -> runWorker(env, startedMs, models);
                 case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
                 case WorkerLaunch.WARMUP -> warmup(env, startedMs);
-                case WorkerLaunch.PROFILE -> io.dataparallel.worker.profile.ProfileCommand.run(env, startedMs);
-                default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
-                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + ", " + WorkerLaunch.WARMUP + " or " + WorkerLaunch.SLOT);
+                case WorkerLaunch.PROFILE -> ProfileCommand.run(env, startedMs);
+                default -> throw new BadInputException("command", "'" + command + "' is not a command: use one of "
+                        + String.join(", ", WorkerLaunch.COMMANDS));
             }
             return Ending.OK;
         } catch (BadInputException e) {

@@ -50,10 +50,9 @@ class WorkerBadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new S3Fixture(tmp.resolve("store"));
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 0);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
         s3.createBucket("bad");
-        s3.put("s3://bad/model.pt", S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
         s3.put("s3://bad/not-torchscript.pt", "these bytes are not a zip archive".getBytes());
     }
 
@@ -66,7 +65,7 @@ class WorkerBadInputTest {
     static Outcome run(Map<String, byte[]> partitions, UnaryOperator<InferenceJobSpec> change) {
         String name = "case" + (++cases);
         partitions.forEach((key, bytes) -> s3.put("s3://bad/" + name + "/data/" + key, bytes));
-        InferenceJobSpec spec = change.apply(JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
+        InferenceJobSpec spec = change.apply(JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         Plan plan = harness.plan(JobHarness.JOB, spec);
         int code = harness.runWorkers(plan).get(0);
@@ -232,7 +231,7 @@ class WorkerBadInputTest {
     void wrongCredentials() {
         String name = "creds";
         s3.put("s3://bad/" + name + "/data/p.npz", good(2));
-        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         Map<String, String> env = harness.env(harness.writePlan(plan), 0, 1);
         env.put(WorkerLaunch.SECRET_ACCESS_KEY, "wrong");
@@ -261,7 +260,7 @@ class WorkerBadInputTest {
     void partitionChangedAfterPlanning() {
         String name = "changed";
         s3.put("s3://bad/" + name + "/data/p.npz", good(2));
-        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         s3.put("s3://bad/" + name + "/data/p.npz", good(3));
         assertEquals(WorkerExit.BAD_INPUT.code(), harness.runWorkers(plan).get(0));

@@ -30,15 +30,9 @@ class WorkerEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new S3Fixture(tmp.resolve("store"));
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 2);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
-        s3.createBucket("models");
-        s3.createBucket("data");
-        s3.createBucket("results");
-        s3.put("s3://models/astro/redshift.pt", EXAMPLES.resolve("models/astro-redshift.pt"));
         s3.put("s3://models/toy/classifier.pt", EXAMPLES.resolve("models/toy-classifier.pt"));
-        s3.put("s3://data/astro/part-0.npz", EXAMPLES.resolve("reference/astro-small.npz"));
-        s3.put("s3://data/astro/part-1.npz", EXAMPLES.resolve("reference/astro-small.npz"));
         s3.put("s3://data/astro/notes.txt", "not a partition".getBytes());
         s3.put("s3://data/toy/only.npz", EXAMPLES.resolve("reference/toy-small.npz"));
     }
@@ -50,9 +44,9 @@ class WorkerEndToEndTest {
 
     @Test
     void predictionsMatchPyTorchAndOutputsAreCaiCompatible() throws Exception {
-        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/astro/redshift.pt",
-                List.of("images", "magnitudes"), List.of("redshift_pred"), "s3://data/astro/", "redshift",
-                "s3://results/astro/", 2, 16));
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL,
+                S3Fixture.EXAMPLE_INPUTS, S3Fixture.EXAMPLE_OUTPUTS, S3Fixture.EXAMPLE_DATA, "redshift",
+                S3Fixture.EXAMPLE_OUTPUT, 2, 16));
         assertEquals(List.of(0, 0), harness.runWorkers(plan));
         assertEquals(0, harness.runSummarizer(plan));
 
@@ -88,8 +82,8 @@ class WorkerEndToEndTest {
 
     /** CAI's s3_* fields: at least one request per partition, min <= avg <= max, timestamps in order. */
     static void assertS3RequestsConsistent(JsonNode rank, int partitions) {
-        assertEquals("s3://data/astro/", rank.get("data_path").asText());
-        assertEquals("s3://results/astro/", rank.get("result_path").asText());
+        assertEquals(S3Fixture.EXAMPLE_DATA, rank.get("data_path").asText());
+        assertEquals(S3Fixture.EXAMPLE_OUTPUT, rank.get("result_path").asText());
         long requests = rank.get("s3_num_requests").asLong();
         // per partition: the provenance HEAD, the GET, the quality PUT and the prediction PUT
         assertEquals(4L * partitions, requests);

@@ -3,6 +3,8 @@ package io.dataparallel.core.output;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.core.concurrent.DaemonThreads;
+import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,7 +58,7 @@ public final class ResumeScan {
         if (found.isEmpty()) {
             return done;
         }
-        ExecutorService heads = Executors.newFixedThreadPool(Math.min(HEADS_AT_ONCE, found.size()));
+        ExecutorService heads = Executors.newFixedThreadPool(Math.min(HEADS_AT_ONCE, found.size()), DaemonThreads.named("resume-head"));
         try {
             Map<Integer, Future<Optional<PartitionResult>>> pending = new TreeMap<>();
             for (int i : found) {
@@ -66,14 +67,10 @@ public final class ResumeScan {
                         .map(prediction -> ProvenanceCheck.requireDone(prediction, plan, p, layout))));
             }
             for (Map.Entry<Integer, Future<Optional<PartitionResult>>> e : pending.entrySet()) {
-                e.getValue().get().ifPresent(r -> done.put(e.getKey(), r)); // gone since the listing: computed again
+                Futures.await(e.getValue(), "checking the earlier predictions")
+                        .ifPresent(r -> done.put(e.getKey(), r)); // gone since the listing: computed again
             }
             return done;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking the earlier predictions", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
             heads.shutdownNow();
         }

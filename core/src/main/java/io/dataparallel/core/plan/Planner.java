@@ -28,6 +28,13 @@ public final class Planner {
     static final String NPZ = ".npz";
     private static final String MODEL_FIELD = "spec.model.uri";
 
+    /**
+     * The cap on workers when {@code spec.workers} is not given, unless the operator's
+     * configuration (the chart's {@code worker.maxWorkers}) says otherwise: local mode and the
+     * operator plan the same job into the same number of ranks.
+     */
+    public static final int DEFAULT_MAX_WORKERS = 1000;
+
     private final ObjectStore store;
     private final int maxWorkers;
 
@@ -149,7 +156,7 @@ public final class Planner {
     private ModelObject model(InferenceJobSpec spec) {
         S3Uri uri = S3Uri.parse(MODEL_FIELD, spec.model().uri());
         StoredObject model = store.head(uri, MODEL_FIELD).orElseThrow(() ->
-                new BadInputException(MODEL_FIELD, uri + " does not exist: upload it or fix the URI"));
+                BadInputException.missing(MODEL_FIELD, uri));
         return new ModelObject(model.etag(), model.size());
     }
 

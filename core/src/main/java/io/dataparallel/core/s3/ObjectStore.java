@@ -112,7 +112,7 @@ public final class ObjectStore implements AutoCloseable {
     /** The object's bytes; a missing object is a bad input naming {@code field}. */
     public byte[] get(S3Uri uri, String field) {
         return getIfExists(uri, field).orElseThrow(() ->
-                new BadInputException(field, uri + " does not exist: upload it or fix the URI"));
+                BadInputException.missing(field, uri));
     }
 
     /**
@@ -127,7 +127,7 @@ public final class ObjectStore implements AutoCloseable {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return StoredObject.unquote(r.eTag());
             } catch (NoSuchKeyException e) {
-                throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
+                throw BadInputException.missing(field, uri);
             } catch (IOException e) {
                 throw new StoreUnavailableException("cannot write " + target + ": " + e.getMessage(), e);
             } finally {
@@ -203,7 +203,7 @@ public final class ObjectStore implements AutoCloseable {
                 }
                 return new Fetched(data.flip(), StoredObject.unquote(in.response().eTag()));
             } catch (NoSuchKeyException e) {
-                throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
+                throw BadInputException.missing(field, uri);
             } catch (IOException e) {
                 throw new BodyBrokeOff(e.getMessage(), e);
             }

@@ -9,6 +9,8 @@ import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.concurrent.DaemonThreads;
+import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -151,7 +152,7 @@ public final class Summarizer {
         if (items.isEmpty()) {
             return Map.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, items.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, items.size()), DaemonThreads.named("summary-read"));
         try {
             Map<T, Future<R>> pending = new LinkedHashMap<>();
             for (T item : items) {
@@ -159,14 +160,9 @@ public final class Summarizer {
             }
             Map<T, R> out = new LinkedHashMap<>();
             for (Map.Entry<T, Future<R>> e : pending.entrySet()) {
-                out.put(e.getKey(), e.getValue().get());
+                out.put(e.getKey(), Futures.await(e.getValue(), "reading the job's outputs"));
             }
             return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the job's outputs", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
         }

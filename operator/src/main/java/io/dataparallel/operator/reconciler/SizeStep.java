@@ -169,7 +169,7 @@ final class SizeStep implements Step {
                 JobCosts.Requests.of(ProfilingJobs.resources(spec, run.config)).toSizing(), profilingSeconds));
         SizingRequest request = new SizingRequest(profile, sizes, io.dataparallel.operator.sizing.Pools.of(spec, run.config),
                 Fixed.from(spec), new Goal(spec.deadlineDuration().orElse(null), spec.budget()), 0, extra);
-        io.dataparallel.core.sizing.Sizing result = Sizer.size(request);
+        io.dataparallel.core.sizing.SizingResult result = Sizer.size(request);
         Sizing sizing = SizingStatus.of(spec, result, profile, where, reused);
         listings.remove(run.job.getMetadata().getUid());
         String message = "sized for " + sizing.goal() + ": " + result.choice().text() + ", predicted "

@@ -17,29 +17,11 @@ import io.dataparallel.operator.harness.OperatorFixture;
 import io.dataparallel.operator.resources.Children;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Summarizing: the summarizer Job, then the status from its summary.json as the verdict says. */
-class SummarizeStepTest {
-    @TempDir
-    Path tmp;
-    private StepHarness h;
-
-    @BeforeEach
-    void start() {
-        h = new StepHarness(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class SummarizeStepTest extends StepTest {
     /** A job planned on two workers, now summarizing. */
     private JobRun summarizing(InferenceJob job) {
         JobRun run = h.run(job, InferenceJobStatus.EMPTY.withPhase(Phase.Planning));

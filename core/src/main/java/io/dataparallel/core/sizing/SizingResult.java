@@ -11,8 +11,8 @@ import java.util.List;
  * @param fastest  the fastest configuration regardless of the budget
  * @param options  the best goal-meeting option of each (size, batch size, replicas), best first
  */
-public record Sizing(SizingOption choice, SizingOption cheapest, SizingOption fastest, List<SizingOption> options) {
-    public Sizing {
+public record SizingResult(SizingOption choice, SizingOption cheapest, SizingOption fastest, List<SizingOption> options) {
+    public SizingResult {
         options = List.copyOf(options);
     }
 }

@@ -13,11 +13,11 @@ import java.util.Collection;
  * @param gibSeconds  requested GiB × wall seconds
  * @param gpuSeconds  requested GPUs × wall seconds
  */
-public record Cost(double amount, boolean priced, double cpuSeconds, double gibSeconds, double gpuSeconds) {
-    public static final Cost ZERO = new Cost(0, false, 0, 0, 0);
+public record BilledCost(double amount, boolean priced, double cpuSeconds, double gibSeconds, double gpuSeconds) {
+    public static final BilledCost ZERO = new BilledCost(0, false, 0, 0, 0);
 
     /** What {@code pods} cost at {@code prices}. */
-    public static Cost billed(Prices prices, Collection<PodUsage> pods) {
+    public static BilledCost billed(Prices prices, Collection<PodUsage> pods) {
         double amount = 0;
         double cpu = 0;
         double gib = 0;
@@ -28,12 +28,12 @@ public record Cost(double amount, boolean priced, double cpuSeconds, double gibS
             gib += pod.size().memoryGiB() * pod.seconds();
             gpu += pod.size().gpus() * pod.seconds();
         }
-        return new Cost(amount, prices.known(), cpu, gib, gpu);
+        return new BilledCost(amount, prices.known(), cpu, gib, gpu);
     }
 
     /** Both together, as for a job's workers and its other pods. */
-    public Cost plus(Cost other) {
-        return new Cost(amount + other.amount, priced || other.priced, cpuSeconds + other.cpuSeconds,
+    public BilledCost plus(BilledCost other) {
+        return new BilledCost(amount + other.amount, priced || other.priced, cpuSeconds + other.cpuSeconds,
                 gibSeconds + other.gibSeconds, gpuSeconds + other.gpuSeconds);
     }
 

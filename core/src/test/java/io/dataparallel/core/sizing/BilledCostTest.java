@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class CostTest {
+class BilledCostTest {
     @Test
     void requestsTimesWallTimeTimesPriceSummedOverPods() {
         Prices prices = new Prices(0.04, 0.005, 2.0);
-        Cost cost = Cost.billed(prices, List.of(
+        BilledCost cost = BilledCost.billed(prices, List.of(
                 new PodUsage(PodUsage.Kind.WORKER, new WorkerSize(2, 4, 0), 1800),
                 new PodUsage(PodUsage.Kind.WORKER, new WorkerSize(2, 4, 0), 900),
                 new PodUsage(PodUsage.Kind.SUMMARIZER, new WorkerSize(0.5, 1, 0), 360),
@@ -27,7 +27,7 @@ class CostTest {
 
     @Test
     void unknownPricesLeaveResourceSeconds() {
-        Cost cost = Cost.billed(Prices.UNKNOWN, List.of(new PodUsage(PodUsage.Kind.WORKER, new WorkerSize(4, 8, 0), 100)));
+        BilledCost cost = BilledCost.billed(Prices.UNKNOWN, List.of(new PodUsage(PodUsage.Kind.WORKER, new WorkerSize(4, 8, 0), 100)));
         assertFalse(cost.priced());
         assertEquals(0, cost.amount(), 0);
         assertEquals(400, cost.objective(), 1e-9);

@@ -1,5 +1,6 @@
-package io.dataparallel.e2e;
+package io.dataparallel.core.testing;
 
+import io.dataparallel.core.concurrent.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,13 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * truncated body and a response that stalls past the client's timeout; and, to hold a worker at
  * an exact point until a test kills it, a download that never ends, an upload the store gets half
  * of, and a write the store completes but never acknowledges; and a bucket policy's 403. It
- * forwards bytes untouched (so SigV4 signatures stay valid) except for the
+ * can also cap the store's bandwidth ({@link #throttle}). It forwards bytes untouched (so SigV4 signatures stay valid) except for the
  * {@code Connection} header, which it sets to {@code close}: one request per connection keeps
  * the proxy a byte pipe that never has to find where one request ends.
  */
-final class S3FaultProxy implements AutoCloseable {
+public final class S3FaultProxy implements AutoCloseable {
     /** A fault and how a request meets it. */
-    enum Fault {
+    public enum Fault {
+        /** 500 InternalError with S3's error body, which S3 asks clients to retry. */
+        INTERNAL_ERROR,
         /** 503 Service Unavailable with S3's error body; the client retries. */
         UNAVAILABLE,
         /** 503 SlowDown: S3's throttling answer. */
@@ -68,18 +71,18 @@ final class S3FaultProxy implements AutoCloseable {
     }
 
     /**
-     * Requests with {@code method} whose decoded path and query contain {@code pathContains} meet {@code fault},
+     * Requests with {@code method} ({@link #ANY_METHOD}: any) whose decoded path and query contain {@code pathContains} meet {@code fault},
      * the first {@code times} of them ({@code -1}: every one). {@code injected} counts them as they arrive;
      * {@code holding}, the requests a holding fault (STALL, TRICKLE, HALF_UPLOAD, HOLD_RESPONSE) has brought to
      * its point and holds there now: what a test waits for before it acts.
      */
-    record Rule(String method, String pathContains, Fault fault, int times, AtomicInteger injected, AtomicInteger holding) {
-        Rule(String method, String pathContains, Fault fault, int times) {
+    public record Rule(String method, String pathContains, Fault fault, int times, AtomicInteger injected, AtomicInteger holding) {
+        public Rule(String method, String pathContains, Fault fault, int times) {
             this(method, pathContains, fault, times, new AtomicInteger(), new AtomicInteger());
         }
 
         boolean take(String m, String path) {
-            if (!method.equals(m) || !path.contains(pathContains)) {
+            if (!(method.equals(ANY_METHOD) || method.equals(m)) || !path.contains(pathContains)) {
                 return false;
             }
             int n = injected.incrementAndGet();
@@ -91,6 +94,8 @@ final class S3FaultProxy implements AutoCloseable {
         }
     }
 
+    /** A rule's method that matches every request. */
+    public static final String ANY_METHOD = "*";
     /** How long a stalled response holds its connection: past any client timeout. */
     private static final long STALL_MS = 180_000;
     /** Between a trickled download's bytes: well within the client's 30 s socket timeout. */
@@ -101,21 +106,31 @@ final class S3FaultProxy implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile boolean closed;
+    /** The store-to-client bandwidth all connections share; 0: unlimited. */
+    private volatile double bytesPerSecond;
+    private long nextFreeNanos = System.nanoTime();
 
-    S3FaultProxy(URI backend) throws IOException {
+    public S3FaultProxy(URI backend) throws IOException {
         this.backend = backend;
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        this.acceptor = new Thread(this::accept, "s3-fault-proxy");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.acceptor = DaemonThreads.start("s3-fault-proxy", this::accept);
     }
 
     /** The endpoint a job's {@code spec.s3.endpoint} names to go through the proxy. */
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
-    Rule add(String method, String pathContains, Fault fault, int times) {
+    /**
+     * Limits what flows from the store to the clients to {@code bytesPerSecond}, shared by all
+     * connections: S3 as seen from a worker on a slower network. Returns this proxy.
+     */
+    public S3FaultProxy throttle(double bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    public Rule add(String method, String pathContains, Fault fault, int times) {
         Rule rule = new Rule(method, pathContains, fault, times);
         rules.add(rule);
         return rule;
@@ -125,9 +140,7 @@ final class S3FaultProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
-                Thread t = new Thread(() -> serve(client), "s3-fault-proxy-conn");
-                t.setDaemon(true);
-                t.start();
+                Thread t = DaemonThreads.start("s3-fault-proxy-conn", () -> serve(client));
             } catch (IOException e) {
                 if (!closed) {
                     sleep(10);
@@ -139,7 +152,7 @@ final class S3FaultProxy implements AutoCloseable {
     private void serve(Socket client) {
         try (client) {
             InputStream in = client.getInputStream();
-            byte[] head = readHead(in);
+            byte[] head = HttpHeads.readHead(in);
             if (head == null) {
                 return;
             }
@@ -156,34 +169,37 @@ final class S3FaultProxy implements AutoCloseable {
                 }
             }
             Fault fault = rule == null ? null : rule.fault();
+            if (fault == Fault.INTERNAL_ERROR) {
+                HttpHeads.error(client.getOutputStream(), "500 Internal Server Error", "InternalError",
+                        "We encountered an internal error. Please try again.");
+                return;
+            }
             if (fault == Fault.UNAVAILABLE || fault == Fault.SLOW_DOWN) {
-                error(client.getOutputStream(), fault == Fault.SLOW_DOWN ? "503 Slow Down" : "503 Service Unavailable",
+                HttpHeads.error(client.getOutputStream(), fault == Fault.SLOW_DOWN ? "503 Slow Down" : "503 Service Unavailable",
                         fault == Fault.SLOW_DOWN ? "SlowDown" : "ServiceUnavailable",
                         fault == Fault.SLOW_DOWN ? "Please reduce your request rate." : "Service is unable to handle request.");
                 return;
             }
             if (fault == Fault.ACCESS_DENIED) {
-                if (!expectsContinue(text)) {
-                    in.skipNBytes(Math.max(0, contentLength(text))); // read the body first, or the client sees a broken pipe
+                if (!HttpHeads.expectsContinue(text)) {
+                    in.skipNBytes(Math.max(0, HttpHeads.contentLength(text))); // read the body first, or the client sees a broken pipe
                 }
-                error(client.getOutputStream(), "403 Forbidden", "AccessDenied", "Access Denied");
+                HttpHeads.error(client.getOutputStream(), "403 Forbidden", "AccessDenied", "Access Denied");
                 return;
             }
             try (Socket store = new Socket()) {
                 store.connect(new InetSocketAddress(backend.getHost(), backend.getPort()), 10_000);
                 OutputStream toStore = store.getOutputStream();
-                toStore.write(closeConnection(text).getBytes(StandardCharsets.ISO_8859_1));
+                toStore.write(HttpHeads.closeConnection(text).getBytes(StandardCharsets.ISO_8859_1));
                 toStore.flush();
                 if (fault == Fault.HALF_UPLOAD) {
                     halfUpload(text, in, store, client, rule);
                     return;
                 }
                 // runs until the client goes away (after its request, nothing more comes): a holding fault waits on it
-                Thread upload = new Thread(() -> pipe(in, toStore), "s3-fault-proxy-up");
-                upload.setDaemon(true);
-                upload.start();
+                Thread upload = DaemonThreads.start("s3-fault-proxy-up", () -> pipe(in, toStore, false));
                 if (fault == null) {
-                    pipe(store.getInputStream(), client.getOutputStream());
+                    pipe(store.getInputStream(), client.getOutputStream(), true);
                 } else if (fault == Fault.HOLD_RESPONSE) {
                     holdResponse(text, store.getInputStream(), client, rule, upload);
                 } else {
@@ -200,14 +216,14 @@ final class S3FaultProxy implements AutoCloseable {
      * (RESET_MID_BODY, TRUNCATED), or holds it (STALL: silent; TRICKLE: a byte now and then) until the client goes away.
      */
     private static void cut(InputStream fromStore, Socket client, Fault fault, Rule rule, Thread clientUp) throws IOException {
-        byte[] head = readHead(fromStore);
+        byte[] head = HttpHeads.readHead(fromStore);
         if (head == null) {
             return;
         }
-        long length = contentLength(new String(head, StandardCharsets.ISO_8859_1));
+        long length = HttpHeads.contentLength(new String(head, StandardCharsets.ISO_8859_1));
         OutputStream out = client.getOutputStream();
         out.write(head);
-        copy(fromStore, out, length / 2);
+        HttpHeads.copy(fromStore, out, length / 2);
         out.flush();
         if (fault == Fault.RESET_MID_BODY) {
             client.setSoLinger(true, 0); // close() now sends RST
@@ -231,9 +247,9 @@ final class S3FaultProxy implements AutoCloseable {
 
     /** Sends the request's head and half its body to the store, then holds until the client goes away and resets the store's connection. */
     private static void halfUpload(String head, InputStream fromClient, Socket store, Socket client, Rule rule) throws IOException {
-        continueIfExpected(head, client);
+        HttpHeads.continueIfExpected(head, client);
         OutputStream toStore = store.getOutputStream();
-        copy(fromClient, toStore, Math.max(0, contentLength(head)) / 2);
+        HttpHeads.copy(fromClient, toStore, Math.max(0, HttpHeads.contentLength(head)) / 2);
         toStore.flush();
         rule.holding().incrementAndGet();
         try {
@@ -249,16 +265,16 @@ final class S3FaultProxy implements AutoCloseable {
 
     /** Lets the store answer the whole request, and holds its answer until the client goes away. */
     private static void holdResponse(String head, InputStream fromStore, Socket client, Rule rule, Thread clientUp) throws IOException {
-        continueIfExpected(head, client);
+        HttpHeads.continueIfExpected(head, client);
         String answer;
         do { // the store's own "100 Continue" heads come before its answer
-            byte[] h = readHead(fromStore);
+            byte[] h = HttpHeads.readHead(fromStore);
             if (h == null) {
                 return;
             }
             answer = new String(h, StandardCharsets.ISO_8859_1);
         } while (answer.startsWith("HTTP/1.1 1"));
-        fromStore.skipNBytes(Math.max(0, contentLength(answer)));
+        fromStore.skipNBytes(Math.max(0, HttpHeads.contentLength(answer)));
         hold(rule, clientUp);
     }
 
@@ -274,97 +290,36 @@ final class S3FaultProxy implements AutoCloseable {
         }
     }
 
-    /**
-     * The AWS SDK sends PUT bodies after a {@code 100 Continue}, or after waiting 3 s for none: a fault that does
-     * not pass on the store's answers gives the client its own, as a proxy may.
-     */
-    private static void continueIfExpected(String head, Socket client) throws IOException {
-        if (expectsContinue(head)) {
-            client.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            client.getOutputStream().flush();
-        }
-    }
-
-    private static boolean expectsContinue(String head) {
-        return header(head, "expect").equalsIgnoreCase("100-continue");
-    }
-
-    /** The head's Content-Length; -1 when it has none. */
-    private static long contentLength(String head) {
-        String value = header(head, "content-length");
-        return value.isEmpty() ? -1 : Long.parseLong(value);
-    }
-
-    private static String header(String head, String name) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(name + ":")) {
-                return line.substring(line.indexOf(':') + 1).trim();
-            }
-        }
-        return "";
-    }
-
-    /** Copies {@code count} bytes (fewer when the stream ends first). */
-    private static void copy(InputStream in, OutputStream out, long count) throws IOException {
-        byte[] buffer = new byte[8192];
-        for (long left = count; left > 0; ) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                return;
-            }
-            out.write(buffer, 0, n);
-            left -= n;
-        }
-    }
-
-    private static void error(OutputStream out, String status, String code, String message) throws IOException {
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
-                + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\n"
-                + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
-    }
-
-    /** The request head with {@code Connection: close} in place of any Connection header. */
-    private static String closeConnection(String head) {
-        StringBuilder b = new StringBuilder();
-        for (String line : head.split("\r\n")) {
-            if (!line.isEmpty() && !line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
-                b.append(line).append("\r\n");
-            }
-        }
-        return b.append("Connection: close\r\n\r\n").toString();
-    }
-
-    /** Bytes up to and including the blank line that ends an HTTP head; null at end of stream. */
-    private static byte[] readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1
-                    : b == '\r' ? 1 : 0;
-            if (head.size() > 65_536) {
-                throw new IOException("HTTP head over 64 KiB");
-            }
-        }
-        return head.toByteArray();
-    }
-
-    private static void pipe(InputStream in, OutputStream out) {
+    /** Forwards until {@code in} ends; {@code toClient}: paced by {@link #throttle}. */
+    private void pipe(InputStream in, OutputStream out, boolean toClient) {
         byte[] buffer = new byte[65_536];
         try {
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (toClient) {
+                    pace(n);
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
         } catch (IOException e) {
             // one side closed: the other learns it when its own socket closes
+        }
+    }
+
+    /** One shared budget: every connection together gets {@link #bytesPerSecond}. */
+    private void pace(int bytes) {
+        double rate = bytesPerSecond;
+        if (rate <= 0) {
+            return;
+        }
+        long wait;
+        synchronized (this) {
+            long now = System.nanoTime();
+            nextFreeNanos = Math.max(nextFreeNanos, now) + (long) (bytes / rate * 1e9);
+            wait = nextFreeNanos - now;
+        }
+        if (wait > 0) {
+            sleep(wait / 1_000_000);
         }
     }
 

@@ -20,13 +20,13 @@ import java.util.Optional;
  * profiled twice. A profile of another key, an unreadable one, or one older than {@link #MAX_AGE}
  * (the machine's load or software may have changed) is measured again.
  */
-final class ProfileCache {
+final class LocalProfileCache {
     static final Path DIR = Path.of(".dataparallel", "profiles");
     static final Duration MAX_AGE = Duration.ofDays(7);
 
     private final Path dir;
 
-    ProfileCache(Path dir) {
+    LocalProfileCache(Path dir) {
         this.dir = dir;
     }
 
