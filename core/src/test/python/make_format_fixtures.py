@@ -4,6 +4,7 @@ astropy, pyarrow, PIL): the Java readers must return the same dtypes, shapes and
 
     python="$(bench/python/formats-venv.sh)"
     "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats
+    "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats parquet  # one format
 
 The files are committed (a few KB each), so `mvn verify` needs no Python; rerun this script when
 a case is added. Contents are seeded: a rerun writes the same arrays (HDF5 and FITS headers may
@@ -117,39 +118,72 @@ def fits_files(out):
 
 
 def parquet_files(out):
-    vec = rng.standard_normal((N, 4)).astype(np.float32)
-    table = pa.table({
-        "x": pa.array(rng.standard_normal(N).astype(np.float32)),
-        "y": pa.array(rng.standard_normal(N)),
-        "id": pa.array(np.arange(N, dtype=np.int64) * 1000003),
-        "k": pa.array(np.arange(N, dtype=np.int32) - 5),
-        "u8": pa.array((np.arange(N) * 25).astype(np.uint8)),
-        "i16": pa.array((np.arange(N) * -300).astype(np.int16)),
-        "flag": pa.array(np.arange(N) % 3 == 1),
+    # a generator of its own, so that running only this function (see main) writes the same files
+    rng = np.random.default_rng(2024)
+    n = 37  # not a multiple of 8: bit-packed runs end part-way
+    vec = rng.standard_normal((n, 4)).astype(np.float32)
+    lst = rng.standard_normal((n, 3))
+    columns = {
+        "x": pa.array(rng.standard_normal(n).astype(np.float32)),
+        "y": pa.array(rng.standard_normal(n)),
+        "id": pa.array(np.arange(n, dtype=np.int64) * 1000003 - 7),
+        "k": pa.array(np.arange(n, dtype=np.int32) - 5),
+        "i8": pa.array((np.arange(n) * 7 - 100).astype(np.int8)),
+        "u8": pa.array((np.arange(n) * 7).astype(np.uint8)),
+        "i16": pa.array((np.arange(n) * -300).astype(np.int16)),
+        "u16": pa.array((np.arange(n) * 1700).astype(np.uint16)),
+        "u32": pa.array((np.arange(n, dtype=np.uint64) * 116000000).astype(np.uint32)),
+        "u64": pa.array(np.arange(n, dtype=np.uint64) * 500000000000000000),
+        "f16": pa.array(rng.standard_normal(n).astype(np.float16)),
+        "flag": pa.array(np.arange(n) % 3 == 1),
         "vec": pa.FixedSizeListArray.from_arrays(pa.array(vec.ravel()), 4),
-        "lst": pa.array([list(rng.standard_normal(3)) for _ in range(N)]),
-        "label": pa.array(np.arange(N, dtype=np.int64) % 4),
-        "name": pa.array(["obj%d" % i for i in range(N)]),
-        "nullable": pa.array([1.0 if i != 3 else None for i in range(N)]),
-        "ragged": pa.array([[1.0] * (1 + i % 2) for i in range(N)]),
-    })
-    ref = {c: np.asarray(table[c].to_numpy()) for c in ["x", "y", "id", "k", "u8", "i16", "flag", "label"]}
-    ref["vec"] = np.stack(table["vec"].to_pylist()).astype(np.float32)
-    ref["lst"] = np.stack(table["lst"].to_pylist())
+        "lst": pa.array([list(r) for r in lst]),
+        "label": pa.array(np.arange(n, dtype=np.int64) % 4),
+        "name": pa.array(["obj%d" % i for i in range(n)]),
+        "nullable": pa.array([1.0 if i != 3 and i != 20 else None for i in range(n)]),
+        "ragged": pa.array([[1.0] * (1 + i % 2) for i in range(n)]),
+    }
+    # pyarrow writes every column optional unless the schema says not null: "req" is a required one
+    fields = [pa.field(c, a.type) for c, a in columns.items()] + [pa.field("req", pa.int32(), nullable=False)]
+    columns["req"] = pa.array(np.arange(n, dtype=np.int32) * 3)
+    table = pa.table(columns, schema=pa.schema(fields))
+    numbers = [c for c in columns if c not in ("name", "nullable", "ragged")]
+
+    def ref_of(t, names):
+        ref = {}
+        for c in names:
+            col = t[c]
+            if pa.types.is_list(col.type) or pa.types.is_fixed_size_list(col.type):
+                ref[c] = np.stack([np.asarray(v, dtype=col.type.value_type.to_pandas_dtype()) for v in col.to_pylist()])
+            else:
+                ref[c] = np.asarray(col.to_numpy())
+        return ref
+
+    def write(name, t, names, **options):
+        path = os.path.join(out, name + ".parquet")
+        pq.write_table(t, path, **options)
+        # the reference is what pyarrow reads back, as a user's pandas/pyarrow would see the file
+        save_ref(path, ref_of(pq.read_table(path), names))
+
+    # several row groups, dictionary pages (pyarrow's default), data page V1
     for codec in ["snappy", "zstd", "gzip", "none", "lz4"]:
-        path = os.path.join(out, codec + ".parquet")
-        pq.write_table(table, path, compression=codec, row_group_size=4)
-        save_ref(path, ref)
-    path = os.path.join(out, "v2_plain.parquet")
-    pq.write_table(table, path, compression="snappy", data_page_version="2.0", use_dictionary=False,
-                   row_group_size=7, data_page_size=64)
-    save_ref(path, ref)
-    path = os.path.join(out, "byte_stream_split.parquet")
-    pq.write_table(table.select(["x", "y", "vec"]), path, use_dictionary=False, use_byte_stream_split=True)
-    save_ref(path, {k: ref[k] for k in ["x", "y", "vec"]})
-    # read back as a user would, so the reference is what pandas sees
-    back = pq.read_table(os.path.join(out, "snappy.parquet"))
-    assert np.array_equal(back["x"].to_numpy(), ref["x"])
+        write(codec, table, numbers, compression=codec, row_group_size=10)
+    # plain values, data page V2, several pages per column chunk
+    write("v2_plain", table, numbers, compression="zstd", data_page_version="2.0", use_dictionary=False,
+          row_group_size=16, data_page_size=64, write_batch_size=8)
+    write("v2_dictionary", table, numbers, compression="snappy", data_page_version="2.0", row_group_size=20,
+          data_page_size=64, write_batch_size=8)
+    write("v2_uncompressed", table, numbers, compression="none", data_page_version="2.0", use_dictionary=False)
+    floats = ["x", "y", "f16", "vec", "lst"]
+    write("byte_stream_split", table.select(floats), floats, use_dictionary=False, use_byte_stream_split=True,
+          row_group_size=20)
+    ints = ["id", "k", "i8", "u8", "i16", "u16", "u32", "u64", "label", "req"]
+    write("delta", table.select(ints + ["flag"]), ints + ["flag"], use_dictionary=False, data_page_version="2.0",
+          column_encoding={c: "DELTA_BINARY_PACKED" for c in ints} | {"flag": "RLE"}, row_group_size=25)
+    # large deltas and a single row group: bit widths up to 64
+    big = pa.table({"big": pa.array(rng.integers(-2**62, 2**62, size=300, dtype=np.int64)),
+                    "small": pa.array(rng.integers(-3, 3, size=300).astype(np.int32))})
+    write("delta_wide", big, ["big", "small"], use_dictionary=False, column_encoding="DELTA_BINARY_PACKED")
 
 
 def webdataset(out):
@@ -212,7 +246,10 @@ def webdataset(out):
 
 def main():
     out = sys.argv[1]
+    only = sys.argv[2:]  # optional format names (hdf5 fits parquet webdataset): write only those
     for sub, make in [("hdf5", hdf5), ("fits", fits_files), ("parquet", parquet_files), ("webdataset", webdataset)]:
+        if only and sub not in only:
+            continue
         d = os.path.join(out, sub)
         os.makedirs(d, exist_ok=True)
         make(d)

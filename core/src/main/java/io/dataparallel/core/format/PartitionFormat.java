@@ -62,7 +62,8 @@ public enum PartitionFormat {
             case NPZ -> new NpzReader();
             case HDF5 -> new Hdf5Reader();
             // readers of their own branch until merged
-            case FITS, PARQUET, WEBDATASET -> throw new PartitionFormatException(title + " partitions are not read yet");
+            case PARQUET -> new ParquetReader();
+            case FITS, WEBDATASET -> throw new PartitionFormatException(title + " partitions are not read yet");
         };
     }
 
