@@ -185,6 +185,51 @@ def parquet_files(out):
                     "small": pa.array(rng.integers(-3, 3, size=300).astype(np.int32))})
     write("delta_wide", big, ["big", "small"], use_dictionary=False, column_encoding="DELTA_BINARY_PACKED")
 
+    # dictionaries past 8 bits of index, and a chunk that falls back from dictionary to plain pages part-way
+    m = 1000
+    many = pa.table({"d300": pa.array(rng.integers(0, 300, size=m).astype(np.int64)),
+                     "fallback": pa.array(rng.standard_normal(m)),
+                     "d300f": pa.array(rng.integers(0, 300, size=m).astype(np.float32))})
+    write("dictionary_wide", many, ["d300", "fallback", "d300f"], dictionary_pagesize_limit=512, data_page_size=1024,
+          row_group_size=600)
+
+    # lists as pyarrow may write them: required lists of required items, old-style "item" naming, small types
+    req_item = pa.list_(pa.field("item", pa.float32(), nullable=False))
+    lists = pa.table({
+        "req_list": pa.array([list(r) for r in vec], type=req_item),
+        "pairs": pa.FixedSizeListArray.from_arrays(pa.array((np.arange(2 * n) % 256 - 128).astype(np.int8)), 2),
+        "bools": pa.array([[i % 2 == 0, i % 3 == 0] for i in range(n)]),
+        "u16s": pa.array([[i, 2 * i, 3 * i] for i in range(n)], type=pa.list_(pa.uint16())),
+        "with_empty": pa.array([[1.0, 2.0] if i != 5 else [] for i in range(n)]),
+        "null_row": pa.array([[1.0, 2.0] if i != 6 else None for i in range(n)]),
+        "null_element": pa.array([[1.0, None if i == 7 else 2.0] for i in range(n)]),
+    }, schema=pa.schema([pa.field("req_list", req_item, nullable=False), pa.field("pairs", pa.list_(pa.int8(), 2)),
+                         pa.field("bools", pa.list_(pa.bool_())), pa.field("u16s", pa.list_(pa.uint16())),
+                         pa.field("with_empty", pa.list_(pa.float64())), pa.field("null_row", pa.list_(pa.float64())),
+                         pa.field("null_element", pa.list_(pa.float64()))]))
+    good = ["req_list", "pairs", "bools", "u16s"]
+    write("lists", lists, good, row_group_size=15)
+    write("lists_v2_item", lists, good, row_group_size=15, data_page_version="2.0", use_compliant_nested_type=False,
+          use_dictionary=False)
+
+    # what is listed but is not an input
+    import datetime
+    import decimal
+    other = pa.table({
+        "x": pa.array(np.arange(n, dtype=np.float64)),
+        "blob": pa.array([b"\x00\x01"] * n),
+        "day": pa.array([datetime.date(2026, 1, 1 + i % 28) for i in range(n)]),
+        "when": pa.array(np.arange(n).astype("datetime64[ms]")),
+        "price": pa.array([decimal.Decimal("1.25")] * n, type=pa.decimal128(9, 2)),
+        "point": pa.array([{"ra": 1.0, "dec": 2.0}] * n),
+        "tags": pa.array([[("a", 1)]] * n, type=pa.map_(pa.string(), pa.int32())),
+        "grid": pa.array([[[1.0, 2.0], [3.0, 4.0]]] * n),
+        "strings": pa.array([["a", "b"]] * n),
+    })
+    write("unsupported", other, ["x"])
+    empty = pa.table({"x": pa.array([], type=pa.float32()), "vec": pa.array([], type=pa.list_(pa.float32()))})
+    write("empty", empty, ["x"])
+
 
 def webdataset(out):
     def shard(path, members):

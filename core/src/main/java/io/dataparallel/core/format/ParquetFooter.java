@@ -167,6 +167,10 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
             if (m == null) {
                 throw new PartitionFormatException("has a column chunk without metadata (encrypted columns are not read)");
             }
+            if (m.i64(5, 0) == 0) {
+                out.add(new Chunk(m.i32(4, 0), 0, 0, 0)); // an empty row group's chunk: no pages to find
+                continue;
+            }
             long data = m.i64(9, -1);
             long dict = m.i64(11, -1);
             long start = dict > 0 && dict < data ? dict : data;

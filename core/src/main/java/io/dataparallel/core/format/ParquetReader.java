@@ -164,25 +164,25 @@ final class ParquetReader implements FormatReader {
             long first = -1;
             long nullRows = 0;
             long nullElements = 0;
+            boolean nullRow = false;
             for (int i = 0; i < levels.count; i++) {
                 int def = levels.def == null ? c.maxDef() : levels.def[i];
                 if (levels.rep[i] == 0) {
-                    if (row >= 0) {
+                    if (row >= 0 && !nullRow) {
                         first = check(c, row, length, first);
                     }
                     row++;
                     length = 0;
-                    if (c.nullableList() && def < c.listDef() - 1) {
-                        nullRows++;
-                        continue;
-                    }
+                    // a null list is told apart from an empty one, so its message says null rather than ragged
+                    nullRow = c.nullableList() && def < c.listDef() - 1;
+                    nullRows += nullRow ? 1 : 0;
                 }
                 if (def >= c.listDef()) {
                     length++;
                     nullElements += def < c.maxDef() ? 1 : 0;
                 }
             }
-            if (row >= 0) {
+            if (row >= 0 && !nullRow) {
                 first = check(c, row, length, first);
             }
             if (row + 1 != rows) {

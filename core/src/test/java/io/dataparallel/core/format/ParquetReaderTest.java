@@ -45,7 +45,7 @@ class ParquetReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"snappy", "zstd", "gzip", "none", "lz4", "v2_plain", "v2_dictionary", "v2_uncompressed",
-        "byte_stream_split", "delta", "delta_wide"})
+        "byte_stream_split", "delta", "delta_wide", "dictionary_wide", "lists", "lists_v2_item", "unsupported", "empty"})
     void everyColumnEqualsWhatPyarrowReads(String name) throws IOException {
         PartitionFile file = open(name + ".parquet");
         Map<String, NpyArray> ref = Npz.read(resource(name + ".parquet.ref.npz"), null);
@@ -90,6 +90,57 @@ class ParquetReaderTest {
         assertEquals(DType.FLOAT64, open("zstd.parquet").find("nullable").dtype());
         assertTrue(open("zstd.parquet").find("ragged").unsupported().contains("differ in length"));
         assertNull(open("zstd.parquet").find("nope"));
+    }
+
+    @Test
+    void whatIsNotNumbersIsListedWithWhatItIs() throws IOException {
+        PartitionFile file = open("unsupported.parquet");
+        Map<String, String> why = new java.util.LinkedHashMap<>();
+        for (ArrayInfo a : file.arrays()) {
+            why.put(a.name(), a.unsupported());
+        }
+        Map<String, String> want = new java.util.LinkedHashMap<>();
+        want.put("x", null);
+        want.put("blob", "a binary column");
+        want.put("day", "a date column");
+        want.put("when", "a timestamp column");
+        want.put("price", "a decimal column");
+        want.put("point", "a struct column (nested fields)");
+        want.put("tags", "a map column");
+        want.put("grid", "a list of lists");
+        want.put("strings", "a list column of strings");
+        assertEquals(want, why);
+        var e = assertThrows(PartitionFormatException.class, () -> file.read("point"));
+        assertTrue(e.getMessage().startsWith("column 'point' is a struct column (nested fields), not numbers"), e.getMessage());
+    }
+
+    @Test
+    void listsWithNullsOrEmptyRowsAreRefusedByName() throws IOException {
+        PartitionFile file = open("lists.parquet");
+        var e = assertThrows(PartitionFormatException.class, () -> file.read("with_empty"));
+        assertTrue(e.getMessage().contains("column 'with_empty' is a list column whose rows differ in length (row 0 has 2 values, "
+                + "row 5 has 0)"), e.getMessage());
+        e = assertThrows(PartitionFormatException.class, () -> file.read("null_row"));
+        assertTrue(e.getMessage().startsWith("column 'null_row' has 1 null row in its 37"), e.getMessage());
+        e = assertThrows(PartitionFormatException.class, () -> file.read("null_element"));
+        assertTrue(e.getMessage().startsWith("column 'null_element' has 1 null element in its lists"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyFileHasNoRows() throws IOException {
+        PartitionFile file = open("empty.parquet");
+        assertArrayEquals(new long[] {0}, file.read("x").shape());
+        assertArrayEquals(new long[] {0, 0}, file.read("vec").shape());
+    }
+
+    @Test
+    void readsAFileThatIsPartOfALargerBuffer() throws IOException {
+        byte[] whole = Files.readAllBytes(resource("v2_dictionary.parquet"));
+        byte[] padded = new byte[whole.length + 13];
+        System.arraycopy(whole, 0, padded, 5, whole.length);
+        ByteBuffer slice = ByteBuffer.wrap(padded, 5, whole.length);
+        NpyArray got = new ParquetReader().open("p.parquet", slice).read("lst");
+        assertEquals(open("v2_dictionary.parquet").read("lst").data(), got.data());
     }
 
     @Test
