@@ -6,31 +6,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Reads one leaf column's chunks page by page (dictionary pages, data pages V1 and V2) into a
- * {@link Levels} and one output buffer of its physical values, appending chunk after chunk so a
- * partition's row groups come out as one column.
+ * Reads one leaf column's chunks page by page (dictionary pages, data pages V1 and V2): each page's
+ * levels go to a {@link ColumnShape}, its values to one output buffer of physical values, appended
+ * chunk after chunk so a partition's row groups come out as one column.
  */
 final class ColumnChunkReader {
     private static final int DATA_PAGE = 0, INDEX_PAGE = 1, DICTIONARY_PAGE = 2, DATA_PAGE_V2 = 3;
 
-    /** Definition and repetition levels of the chunks read so far; null arrays where the column has none. */
-    static final class Levels {
-        final int[] def;
-        final int[] rep;
-        int count;
-
-        Levels(ParquetColumn col, long total) {
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new PartitionFormatException("column '" + col.name() + "' has " + total + " values; split the partition");
-            }
-            def = col.maxDef() > 0 ? new int[(int) total] : null;
-            rep = col.maxRep() > 0 ? new int[(int) total] : null;
-        }
-    }
-
     private final ByteBuffer file;
     private final ParquetColumn col;
     private final String what;
+    /** One page's levels, reused page after page (a page's worth of memory, not a column's). */
+    private int[] rep = new int[0];
+    private int[] def = new int[0];
 
     ColumnChunkReader(ByteBuffer file, ParquetColumn col) {
         this.file = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -38,8 +26,8 @@ final class ColumnChunkReader {
         this.what = "column '" + col.name() + "'";
     }
 
-    /** Appends the chunk's levels to {@code levels} and its non-null values at {@code out}'s position. */
-    void read(Chunk chunk, Levels levels, ByteBuffer out) {
+    /** Counts the chunk's levels into {@code shape} and puts its non-null values at {@code out}'s position. */
+    void read(Chunk chunk, ColumnShape shape, ByteBuffer out) {
         int base = file.position();
         long end = base + chunk.start() + chunk.size();
         int pos = (int) (base + chunk.start());
@@ -71,90 +59,95 @@ final class ColumnChunkReader {
                     dictionary = ValueDecoder.dictionaryPage(ParquetCodec.decompress(chunk.codec(), body, raw, what), n, col);
                 }
                 case DATA_PAGE -> read += pageV1(header.struct(5), ParquetCodec.decompress(chunk.codec(), body, raw, what),
-                        levels, dictionary, out);
-                case DATA_PAGE_V2 -> read += pageV2(header.struct(8), chunk.codec(), body, raw, levels, dictionary, out);
+                        shape, dictionary, out);
+                case DATA_PAGE_V2 -> read += pageV2(header.struct(8), chunk.codec(), body, raw, shape, dictionary, out);
                 case INDEX_PAGE -> { }
                 default -> throw new PartitionFormatException(what + " has a page of unknown type " + type + " (damaged)");
             }
         }
     }
 
-    private int pageV1(Struct h, ByteBuffer page, Levels levels, ByteBuffer dictionary, ByteBuffer out) {
+    private int pageV1(Struct h, ByteBuffer page, ColumnShape shape, ByteBuffer dictionary, ByteBuffer out) {
         if (h == null) {
             throw new PartitionFormatException(what + " has a data page without its header (damaged)");
         }
-        int n = count(h.i32(1, -1), levels);
+        int n = count(h.i32(1, -1));
         try {
             if (col.maxRep() > 0) {
-                levelsV1(page, h.i32(4, ValueDecoder.RLE), col.maxRep(), levels.rep, levels.count, n);
+                levelsV1(page, h.i32(4, ValueDecoder.RLE), col.maxRep(), rep, n);
             }
             if (col.maxDef() > 0) {
-                levelsV1(page, h.i32(3, ValueDecoder.RLE), col.maxDef(), levels.def, levels.count, n);
+                levelsV1(page, h.i32(3, ValueDecoder.RLE), col.maxDef(), def, n);
             }
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new PartitionFormatException(what + " has a data page cut short in its levels (damaged)");
         }
-        return values(h.i32(2, -1), page, n, levels, dictionary, out);
+        return values(h.i32(2, -1), page, n, shape, dictionary, out);
     }
 
-    private void levelsV1(ByteBuffer page, int encoding, int max, int[] into, int at, int n) {
+    private void levelsV1(ByteBuffer page, int encoding, int max, int[] into, int n) {
         if (encoding != ValueDecoder.RLE) {
             throw new PartitionFormatException(what + " has levels encoded as " + ValueDecoder.name(encoding)
                     + ", which this reader does not decode; rewrite the file with a current writer");
         }
         int len = page.getInt();
         ByteBuffer runs = page.slice(page.position(), len);
-        RleBitPacked.decode(runs, RleBitPacked.bitWidth(max), n, into, at, what + "'s levels");
+        RleBitPacked.decode(runs, RleBitPacked.bitWidth(max), n, into, 0, what + "'s levels");
         page.position(page.position() + len);
     }
 
-    private int pageV2(Struct h, int codec, ByteBuffer body, int raw, Levels levels, ByteBuffer dictionary, ByteBuffer out) {
+    private int pageV2(Struct h, int codec, ByteBuffer body, int raw, ColumnShape shape, ByteBuffer dictionary, ByteBuffer out) {
         if (h == null) {
             throw new PartitionFormatException(what + " has a data page V2 without its header (damaged)");
         }
-        int n = count(h.i32(1, -1), levels);
+        int n = count(h.i32(1, -1));
         int repLen = h.i32(6, 0);
         int defLen = h.i32(5, 0);
         if (repLen < 0 || defLen < 0 || repLen + defLen > body.remaining()) {
             throw new PartitionFormatException(what + " has a data page V2 with levels past its end (damaged)");
         }
         if (col.maxRep() > 0) {
-            RleBitPacked.decode(body.slice(0, repLen), RleBitPacked.bitWidth(col.maxRep()), n, levels.rep, levels.count, what + "'s levels");
+            RleBitPacked.decode(body.slice(0, repLen), RleBitPacked.bitWidth(col.maxRep()), n, rep, 0, what + "'s levels");
         }
         if (col.maxDef() > 0) {
-            RleBitPacked.decode(body.slice(repLen, defLen), RleBitPacked.bitWidth(col.maxDef()), n, levels.def, levels.count,
-                    what + "'s levels");
+            RleBitPacked.decode(body.slice(repLen, defLen), RleBitPacked.bitWidth(col.maxDef()), n, def, 0, what + "'s levels");
         }
         ByteBuffer values = body.slice(repLen + defLen, body.remaining() - repLen - defLen);
         boolean compressed = h.bool(7, true);
         values = compressed ? ParquetCodec.decompress(codec, values, raw - repLen - defLen, what)
                 : values.order(ByteOrder.LITTLE_ENDIAN);
-        return values(h.i32(4, -1), values, n, levels, dictionary, out);
+        return values(h.i32(4, -1), values, n, shape, dictionary, out);
     }
 
-    private int count(int n, Levels levels) {
-        int capacity = levels.def != null ? levels.def.length : levels.rep != null ? levels.rep.length : Integer.MAX_VALUE;
-        if (n < 0 || (long) levels.count + n > capacity) {
-            throw new PartitionFormatException(what + " has a data page of " + n + " values past its chunk's count (damaged)");
+    /** Checks a page's level count and makes room for its levels. */
+    private int count(int n) {
+        if (n < 0) {
+            throw new PartitionFormatException(what + " has a data page of " + n + " values (damaged)");
+        }
+        if (col.maxRep() > 0 && rep.length < n) {
+            rep = new int[n];
+        }
+        if (col.maxDef() > 0 && def.length < n) {
+            def = new int[n];
         }
         return n;
     }
 
     /** Decodes the page's non-null values and counts its levels in; returns the page's levels. */
-    private int values(int encoding, ByteBuffer page, int n, Levels levels, ByteBuffer dictionary, ByteBuffer out) {
+    private int values(int encoding, ByteBuffer page, int n, ColumnShape shape, ByteBuffer dictionary, ByteBuffer out) {
         int present = n;
-        if (levels.def != null) {
+        if (col.maxDef() > 0) {
             present = 0;
             int max = col.maxDef();
-            for (int i = levels.count, e = levels.count + n; i < e; i++) {
-                present += levels.def[i] == max ? 1 : 0;
+            for (int i = 0; i < n; i++) {
+                present += def[i] == max ? 1 : 0;
             }
         }
         if ((long) present * col.width() > out.remaining()) {
             throw new PartitionFormatException(what + " has more values than its chunks' counts (damaged)");
         }
         ValueDecoder.decode(encoding, page, present, col, dictionary, out);
-        levels.count += n;
+        shape.add(col.maxRep() > 0 ? rep : null, col.maxDef() > 0 ? def : null, n);
         return n;
     }
 }

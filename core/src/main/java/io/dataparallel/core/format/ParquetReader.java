@@ -1,6 +1,5 @@
 package io.dataparallel.core.format;
 
-import io.dataparallel.core.format.ColumnChunkReader.Levels;
 import io.dataparallel.core.format.ParquetFooter.Chunk;
 import io.dataparallel.core.format.ParquetFooter.RowGroup;
 import io.dataparallel.core.npz.DType;
@@ -98,41 +97,21 @@ final class ParquetReader implements FormatReader {
         for (RowGroup g : footer.rowGroups()) {
             total += g.chunks().get(c.leaf()).values();
         }
-        Levels levels = new Levels(c, total);
+        ColumnShape shape = new ColumnShape(c);
         ByteBuffer values = Buffers.allocate(total * c.width(), what);
         ColumnChunkReader reader = new ColumnChunkReader(file, c);
         long rows = 0;
         for (RowGroup g : footer.rowGroups()) {
             Chunk chunk = g.chunks().get(c.leaf());
-            reader.read(chunk, levels, values);
+            reader.read(chunk, shape, values);
             rows += g.rows();
         }
         values.flip();
-        long[] shape = c.isList() ? ListShape.of(c, levels, rows) : scalarShape(c, levels, rows);
+        long[] dims = shape.finish(rows);
         ByteBuffer data = c.dtype().bytes() == c.width() ? values : narrow(values, c.dtype(), what);
-        return new NpyArray(c.name(), c.dtype(), shape, data);
+        return new NpyArray(c.name(), c.dtype(), dims, data);
     }
 
-    private static long[] scalarShape(ParquetColumn c, Levels levels, long rows) {
-        if (levels.count != rows) {
-            throw new PartitionFormatException("column '" + c.name() + "' has " + levels.count + " values in " + rows + " rows (damaged)");
-        }
-        if (levels.def != null) {
-            int nulls = 0;
-            for (int i = 0; i < levels.count; i++) {
-                nulls += levels.def[i] < c.maxDef() ? 1 : 0;
-            }
-            if (nulls > 0) {
-                throw nulls(c, nulls + (nulls == 1 ? " null" : " nulls") + " in its " + rows + " rows");
-            }
-        }
-        return new long[] {rows};
-    }
-
-    static PartitionFormatException nulls(ParquetColumn c, String count) {
-        return new PartitionFormatException("column '" + c.name() + "' has " + count + "; a model input cannot be null: "
-                + "fill or drop the nulls before writing the partition (e.g. pandas fillna or dropna)");
-    }
 
     /** INT32 values annotated as 8- or 16-bit integers, to their own width. */
     private static ByteBuffer narrow(ByteBuffer in, DType dtype, String what) {
@@ -151,59 +130,5 @@ final class ParquetReader implements FormatReader {
             throw new PartitionFormatException(what + " has " + dtype.numpyName() + " values in 4-byte integers (damaged)");
         }
         return out;
-    }
-
-    /** The shape of a list column from its levels: every row the same length, no nulls. */
-    static final class ListShape {
-        private ListShape() {
-        }
-
-        static long[] of(ParquetColumn c, Levels levels, long rows) {
-            long row = -1;
-            long length = 0;
-            long first = -1;
-            long nullRows = 0;
-            long nullElements = 0;
-            boolean nullRow = false;
-            for (int i = 0; i < levels.count; i++) {
-                int def = levels.def == null ? c.maxDef() : levels.def[i];
-                if (levels.rep[i] == 0) {
-                    if (row >= 0 && !nullRow) {
-                        first = check(c, row, length, first);
-                    }
-                    row++;
-                    length = 0;
-                    // a null list is told apart from an empty one, so its message says null rather than ragged
-                    nullRow = c.nullableList() && def < c.listDef() - 1;
-                    nullRows += nullRow ? 1 : 0;
-                }
-                if (def >= c.listDef()) {
-                    length++;
-                    nullElements += def < c.maxDef() ? 1 : 0;
-                }
-            }
-            if (row >= 0 && !nullRow) {
-                first = check(c, row, length, first);
-            }
-            if (row + 1 != rows) {
-                throw new PartitionFormatException("column '" + c.name() + "' has " + (row + 1) + " lists in " + rows + " rows (damaged)");
-            }
-            if (nullRows > 0) {
-                throw nulls(c, nullRows + " null " + (nullRows == 1 ? "row" : "rows") + " in its " + rows);
-            }
-            if (nullElements > 0) {
-                throw nulls(c, nullElements + " null " + (nullElements == 1 ? "element" : "elements") + " in its lists");
-            }
-            return new long[] {rows, Math.max(first, 0)};
-        }
-
-        private static long check(ParquetColumn c, long row, long length, long first) {
-            if (first >= 0 && length != first) {
-                throw new PartitionFormatException("column '" + c.name() + "' is a list column whose rows differ in length (row 0 has "
-                        + first + " values, row " + row + " has " + length + "); a model input needs every row of the same length: "
-                        + "pad or cut the lists, or write them as a fixed-size list");
-            }
-            return first >= 0 ? first : length;
-        }
     }
 }

@@ -60,10 +60,24 @@ final class RleBitPacked {
             return;
         }
         long mask = (1L << bitWidth) - 1;
+        int p = at;
+        int i = 0;
+        if (bitWidth <= 8) {
+            // levels and booleans: a group of 8 values is bitWidth whole bytes, one long
+            for (; i + 8 <= n; i += 8) {
+                long g = 0;
+                for (int b = 0; b < bitWidth; b++) {
+                    g |= (long) (in.get(p + b) & 0xff) << (8 * b);
+                }
+                p += bitWidth;
+                for (int j = 0; j < 8; j++) {
+                    out[offset + i + j] = (int) ((g >>> (bitWidth * j)) & mask);
+                }
+            }
+        }
         long acc = 0;
         int bits = 0;
-        int p = at;
-        for (int i = 0; i < n; i++) {
+        for (; i < n; i++) {
             while (bits < bitWidth) {
                 acc |= (long) (in.get(p++) & 0xff) << bits;
                 bits += 8;
