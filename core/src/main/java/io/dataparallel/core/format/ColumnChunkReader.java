@@ -26,7 +26,10 @@ final class ColumnChunkReader {
         this.what = "column '" + col.name() + "'";
     }
 
-    /** Counts the chunk's levels into {@code shape} and puts its non-null values at {@code out}'s position. */
+    /**
+     * Counts the chunk's levels into {@code shape} and puts its non-null values at {@code out}'s position; with
+     * {@code out} null, only the levels are read (the shape of a list column, for listings).
+     */
     void read(Chunk chunk, ColumnShape shape, ByteBuffer out) {
         int base = file.position();
         long end = base + chunk.start() + chunk.size();
@@ -56,7 +59,9 @@ final class ColumnChunkReader {
                     if (n < 0) {
                         throw new PartitionFormatException(what + " has a dictionary page without its header (damaged)");
                     }
-                    dictionary = ValueDecoder.dictionaryPage(ParquetCodec.decompress(chunk.codec(), body, raw, what), n, col);
+                    if (out != null) {
+                        dictionary = ValueDecoder.dictionaryPage(ParquetCodec.decompress(chunk.codec(), body, raw, what), n, col);
+                    }
                 }
                 case DATA_PAGE -> read += pageV1(header.struct(5), ParquetCodec.decompress(chunk.codec(), body, raw, what),
                         shape, dictionary, out);
@@ -112,6 +117,10 @@ final class ColumnChunkReader {
         if (col.maxDef() > 0) {
             RleBitPacked.decode(body.slice(repLen, defLen), RleBitPacked.bitWidth(col.maxDef()), n, def, 0, what + "'s levels");
         }
+        if (out == null) {
+            shape.add(col.maxRep() > 0 ? rep : null, col.maxDef() > 0 ? def : null, n);
+            return n; // only the shape asked: V2's levels are outside the compressed values
+        }
         ByteBuffer values = body.slice(repLen + defLen, body.remaining() - repLen - defLen);
         boolean compressed = h.bool(7, true);
         values = compressed ? ParquetCodec.decompress(codec, values, raw - repLen - defLen, what)
@@ -143,10 +152,12 @@ final class ColumnChunkReader {
                 present += def[i] == max ? 1 : 0;
             }
         }
-        if ((long) present * col.width() > out.remaining()) {
-            throw new PartitionFormatException(what + " has more values than its chunks' counts (damaged)");
+        if (out != null) {
+            if ((long) present * col.width() > out.remaining()) {
+                throw new PartitionFormatException(what + " has more values than its chunks' counts (damaged)");
+            }
+            ValueDecoder.decode(encoding, page, present, col, dictionary, out);
         }
-        ValueDecoder.decode(encoding, page, present, col, dictionary, out);
         shape.add(col.maxRep() > 0 ? rep : null, col.maxDef() > 0 ? def : null, n);
         return n;
     }

@@ -80,10 +80,22 @@ final class ParquetReader implements FormatReader {
         }
         try {
             // a list's length is in its levels only: decode it (plan --check and messages ask, not the worker)
-            return ArrayInfo.of(c.name(), c.dtype(), read(file, footer, c).shape(), where);
+            return ArrayInfo.of(c.name(), c.dtype(), shape(file, footer, c), where);
         } catch (PartitionFormatException e) {
             return ArrayInfo.unsupported(c.name(), where, e.getMessage());
         }
+    }
+
+    /** The shape of column {@code c} from its levels only, checked as {@link #read} checks it. */
+    static long[] shape(ByteBuffer file, ParquetFooter footer, ParquetColumn c) {
+        ColumnShape shape = new ColumnShape(c);
+        ColumnChunkReader reader = new ColumnChunkReader(file, c);
+        long rows = 0;
+        for (RowGroup g : footer.rowGroups()) {
+            reader.read(g.chunks().get(c.leaf()), shape, null);
+            rows += g.rows();
+        }
+        return shape.finish(rows);
     }
 
     /** Decodes column {@code c} of every row group into one array. */
