@@ -118,8 +118,7 @@ final class ColumnChunkReader {
             RleBitPacked.decode(body.slice(repLen, defLen), RleBitPacked.bitWidth(col.maxDef()), n, def, 0, what + "'s levels");
         }
         if (out == null) {
-            shape.add(col.maxRep() > 0 ? rep : null, col.maxDef() > 0 ? def : null, n);
-            return n; // only the shape asked: V2's levels are outside the compressed values
+            return values(h.i32(4, -1), null, n, shape, dictionary, null); // only the shape: V2's levels are outside the compressed values
         }
         ByteBuffer values = body.slice(repLen + defLen, body.remaining() - repLen - defLen);
         boolean compressed = h.bool(7, true);
@@ -148,8 +147,20 @@ final class ColumnChunkReader {
         if (col.maxDef() > 0) {
             present = 0;
             int max = col.maxDef();
+            int over = 0;
             for (int i = 0; i < n; i++) {
                 present += def[i] == max ? 1 : 0;
+                over |= def[i] > max ? 1 : 0;
+            }
+            if (over != 0) {
+                throw new PartitionFormatException(what + " has definition levels past its schema's " + max + " (damaged)");
+            }
+        }
+        if (col.maxRep() > 0) {
+            for (int i = 0; i < n; i++) {
+                if (rep[i] > col.maxRep()) {
+                    throw new PartitionFormatException(what + " has repetition levels past its schema's " + col.maxRep() + " (damaged)");
+                }
             }
         }
         if (out != null) {

@@ -43,9 +43,12 @@ final class DeltaBinaryPacked {
                     throw new PartitionFormatException(what + " has a DELTA_BINARY_PACKED bit width of " + w + " (damaged)");
                 }
                 int take = Math.min(perMini, n - done);
+                if ((long) take * w > 8L * in.remaining()) {
+                    throw new PartitionFormatException(what + " has DELTA_BINARY_PACKED values past its page's end (damaged)");
+                }
                 unpack(in, in.position(), w, take, deltas);
-                // a miniblock is always written whole, even past the last value
-                in.position(in.position() + perMini * w / 8);
+                // a miniblock is written whole, padded past the last value (a writer that cut it short is read too)
+                in.position(in.position() + Math.min(perMini * w / 8, in.remaining()));
                 for (int i = 0; i < take; i++) {
                     value += minDelta + deltas[i];
                     if (int32) {

@@ -44,7 +44,9 @@ final class ParquetCodec {
                 default -> throw new PartitionFormatException(what + " is compressed with " + name(codec)
                         + ", which this reader does not read; write the partition with snappy, zstd, gzip, lz4 or no compression");
             };
-        } catch (MalformedInputException | DataFormatException | IndexOutOfBoundsException e) {
+        } catch (PartitionFormatException e) {
+            throw e;
+        } catch (DataFormatException | RuntimeException e) { // aircompressor's MalformedInputException, IllegalArgumentException …
             throw new PartitionFormatException(what + " has a " + name(codec) + " page that does not decompress (damaged): " + e.getMessage());
         }
         if (n != size) {

@@ -32,7 +32,7 @@ record ParquetColumn(String name, String path, int leaf, int physical, int typeL
             case BOOLEAN -> 1;
             case INT32, FLOAT -> 4;
             case INT64, DOUBLE -> 8;
-            case FIXED_LEN_BYTE_ARRAY -> typeLength;
+            case FIXED_LEN_BYTE_ARRAY -> typeLength > 0 ? typeLength : 1;
             default -> throw new PartitionFormatException("column '" + name + "' is " + unsupported);
         };
     }
@@ -69,7 +69,7 @@ record ParquetColumn(String name, String path, int leaf, int physical, int typeL
     }
 
     private static Object integer(Struct element, Struct logical, int converted, int bits) {
-        if (logical != null && logical.has(10)) {
+        if (logical != null && logical.struct(10) != null) {
             Struct t = logical.struct(10);
             return ints(t.i32(1, bits), t.bool(2, true));
         }

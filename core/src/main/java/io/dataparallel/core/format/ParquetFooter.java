@@ -53,7 +53,7 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
         }
         ByteBuffer footer = b.duplicate().position((int) (base + n - 8 - footerLength)).limit(base + n - 8);
         Struct meta = ThriftCompact.read(footer);
-        List<Struct> schema = meta.list(2);
+        List<Struct> schema = meta.structs(2);
         if (schema.isEmpty()) {
             throw new PartitionFormatException("has a Parquet footer without a schema (damaged)");
         }
@@ -65,7 +65,7 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
             columns.add(field(schema, next, leaves));
         }
         List<RowGroup> groups = new ArrayList<>();
-        for (Struct g : meta.<Struct>list(4)) {
+        for (Struct g : meta.structs(4)) {
             groups.add(rowGroup(g, leaves[0], n));
         }
         return new ParquetFooter(meta.i64(3, 0), List.copyOf(columns), List.copyOf(groups));
@@ -75,6 +75,9 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
     private static ParquetColumn field(List<Struct> schema, int[] next, int[] leaves) {
         Struct f = element(schema, next[0]++);
         String name = f.string(4);
+        if (name == null) {
+            throw new PartitionFormatException("has a Parquet schema field without a name (damaged)");
+        }
         int firstLeaf = leaves[0];
         if (!f.has(5) || f.i32(5, 0) == 0) {
             leaves[0]++;
@@ -85,6 +88,9 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
         }
         List<List<Struct>> paths = new ArrayList<>();
         collect(schema, next, new ArrayList<>(List.of(f)), paths, f.i32(5, 0));
+        if (paths.isEmpty()) {
+            throw new PartitionFormatException("has a Parquet schema group '" + name + "' without fields (damaged)");
+        }
         leaves[0] += paths.size();
         Struct logical = f.struct(10);
         boolean list = f.i32(6, -1) == 3 || (logical != null && logical.has(3));
@@ -151,7 +157,7 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
     }
 
     private static RowGroup rowGroup(Struct g, int leaves, long fileSize) {
-        List<Struct> chunks = g.list(1);
+        List<Struct> chunks = g.structs(1);
         if (chunks.size() != leaves) {
             throw new PartitionFormatException("has a Parquet row group of " + chunks.size() + " column chunks for "
                     + leaves + " columns (damaged)");
@@ -166,6 +172,9 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
             Struct m = c.struct(3);
             if (m == null) {
                 throw new PartitionFormatException("has a column chunk without metadata (encrypted columns are not read)");
+            }
+            if (m.i64(5, 0) < 0) {
+                throw new PartitionFormatException("has a column chunk of " + m.i64(5, 0) + " values (damaged)");
             }
             if (m.i64(5, 0) == 0) {
                 out.add(new Chunk(m.i32(4, 0), 0, 0, 0)); // an empty row group's chunk: no pages to find

@@ -31,14 +31,14 @@ import java.util.stream.Collectors;
 final class ParquetReader implements FormatReader {
     @Override
     public PartitionFile open(String key, ByteBuffer file) {
-        ParquetFooter footer = ParquetFooter.parse(file);
+        ParquetFooter footer = guarded(() -> ParquetFooter.parse(file));
         return new PartitionFile() {
             private List<ArrayInfo> infos;
 
             @Override
             public List<ArrayInfo> arrays() {
                 if (infos == null) {
-                    infos = footer.columns().stream().map(c -> info(file, footer, c)).toList();
+                    infos = guarded(() -> footer.columns().stream().map(c -> info(file, footer, c)).toList());
                 }
                 return infos;
             }
@@ -46,7 +46,7 @@ final class ParquetReader implements FormatReader {
             @Override
             public ArrayInfo find(String name) {
                 ParquetColumn c = column(footer, name);
-                return c == null ? null : infos != null ? PartitionFile.super.find(name) : info(file, footer, c);
+                return c == null ? null : infos != null ? PartitionFile.super.find(name) : guarded(() -> info(file, footer, c));
             }
 
             @Override
@@ -56,9 +56,23 @@ final class ParquetReader implements FormatReader {
                     throw new PartitionFormatException("has no column '" + name + "' (its columns: "
                             + footer.columns().stream().map(ParquetColumn::name).collect(Collectors.joining(", ")) + ")");
                 }
-                return ParquetReader.read(file, footer, c);
+                return guarded(() -> ParquetReader.read(file, footer, c));
             }
         };
+    }
+
+    /**
+     * Runs {@code step}, turning what a damaged file may still cause past the checks (a length that overflows, a
+     * codec's own exception) into a {@link PartitionFormatException}, so no stack trace reaches a user.
+     */
+    private static <T> T guarded(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (PartitionFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PartitionFormatException("cannot be read as Parquet (damaged?): " + e, e);
+        }
     }
 
     private static ParquetColumn column(ParquetFooter footer, String name) {
@@ -115,11 +129,18 @@ final class ParquetReader implements FormatReader {
         long rows = 0;
         for (RowGroup g : footer.rowGroups()) {
             Chunk chunk = g.chunks().get(c.leaf());
+            if (!c.isList() && chunk.values() != g.rows()) {
+                throw new PartitionFormatException(what + " has " + chunk.values() + " values in a row group of " + g.rows() + " rows (damaged)");
+            }
             reader.read(chunk, shape, values);
             rows += g.rows();
         }
         values.flip();
         long[] dims = shape.finish(rows);
+        if (values.remaining() != NpyArray.elementCount(dims) * c.width()) {
+            throw new PartitionFormatException(what + " has " + values.remaining() / c.width() + " values where its levels say "
+                    + NpyArray.elementCount(dims) + " (damaged)");
+        }
         ByteBuffer data = c.dtype().bytes() == c.width() ? values : narrow(values, c.dtype(), what);
         return new NpyArray(c.name(), c.dtype(), dims, data);
     }

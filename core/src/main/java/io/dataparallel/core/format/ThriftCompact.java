@@ -65,10 +65,21 @@ final class ThriftCompact {
             return v instanceof Struct s ? s : null;
         }
 
-        @SuppressWarnings("unchecked")
-        <T> List<T> list(int id) {
+        /** The list of structs at {@code id}, empty when absent. */
+        List<Struct> structs(int id) {
             Object v = fields.get(id);
-            return v instanceof List<?> l ? (List<T>) l : List.of();
+            if (!(v instanceof List<?> l)) {
+                return List.of();
+            }
+            List<Struct> out = new ArrayList<>(l.size());
+            for (Object o : l) {
+                if (!(o instanceof Struct s)) {
+                    throw new PartitionFormatException("has a Parquet footer with a " + o.getClass().getSimpleName()
+                            + " where a struct belongs (damaged)");
+                }
+                out.add(s);
+            }
+            return out;
         }
     }
 
