@@ -227,6 +227,15 @@ def parquet_files(out):
         "strings": pa.array([["a", "b"]] * n),
     })
     write("unsupported", other, ["x"])
+    # as pandas writes a DataFrame (its index becomes a column); the reference is what pandas reads back
+    import pandas as pd
+    df = pd.DataFrame({"flux": rng.standard_normal(n).astype(np.float32), "objid": np.arange(n, dtype=np.int64) + 10**12,
+                       "good": np.arange(n) % 2 == 0, "band": ["g", "r", "i"] * (n // 3) + ["z"] * (n % 3)},
+                      index=pd.Index(np.arange(n) * 2, name="row"))
+    path = os.path.join(out, "pandas.parquet")
+    df.to_parquet(path, engine="pyarrow", compression="snappy")
+    back = pd.read_parquet(path).reset_index()
+    save_ref(path, {c: back[c].to_numpy() for c in ["row", "flux", "objid", "good"]})
     empty = pa.table({"x": pa.array([], type=pa.float32()), "vec": pa.array([], type=pa.list_(pa.float32()))})
     write("empty", empty, ["x"])
 

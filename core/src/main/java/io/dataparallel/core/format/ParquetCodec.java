@@ -30,17 +30,26 @@ final class ParquetCodec {
         if (codec == UNCOMPRESSED) {
             return in.slice().order(ByteOrder.LITTLE_ENDIAN);
         }
-        byte[] src = new byte[in.remaining()];
-        in.duplicate().get(src);
+        byte[] src;
+        int at;
+        int len = in.remaining();
+        if (in.hasArray()) { // the file's own bytes, not a copy
+            src = in.array();
+            at = in.arrayOffset() + in.position();
+        } else {
+            src = new byte[len];
+            in.duplicate().get(src);
+            at = 0;
+        }
         byte[] dst = new byte[size];
         int n;
         try {
             n = switch (codec) {
-                case SNAPPY -> run(new SnappyDecompressor(), src, 0, src.length, dst, 0);
-                case ZSTD -> run(new ZstdDecompressor(), src, 0, src.length, dst, 0);
-                case LZ4_RAW -> run(new Lz4Decompressor(), src, 0, src.length, dst, 0);
-                case LZ4 -> hadoopLz4(src, dst);
-                case GZIP -> inflate(src, dst);
+                case SNAPPY -> run(new SnappyDecompressor(), src, at, len, dst, 0);
+                case ZSTD -> run(new ZstdDecompressor(), src, at, len, dst, 0);
+                case LZ4_RAW -> run(new Lz4Decompressor(), src, at, len, dst, 0);
+                case LZ4 -> hadoopLz4(src, at, len, dst);
+                case GZIP -> inflate(src, at, len, dst);
                 default -> throw new PartitionFormatException(what + " is compressed with " + name(codec)
                         + ", which this reader does not read; write the partition with snappy, zstd, gzip, lz4 or no compression");
             };
@@ -60,18 +69,18 @@ final class ParquetCodec {
     }
 
     /** Hadoop's LZ4 framing (older writers' LZ4): blocks of [raw size, compressed size] big-endian, then LZ4 data. */
-    private static int hadoopLz4(byte[] src, byte[] dst) {
-        ByteBuffer b = ByteBuffer.wrap(src);
+    private static int hadoopLz4(byte[] src, int at, int len, byte[] dst) {
+        ByteBuffer b = ByteBuffer.wrap(src, at, len);
         int out = 0;
         try {
             while (b.remaining() >= 8) {
                 int raw = b.getInt();
-                int len = b.getInt();
-                if (raw < 0 || len < 0 || len > b.remaining() || out + raw > dst.length) {
+                int block = b.getInt();
+                if (raw < 0 || block < 0 || block > b.remaining() || out + raw > dst.length) {
                     throw new MalformedInputException(b.position());
                 }
-                out += run(new Lz4Decompressor(), src, b.position(), len, dst, out);
-                b.position(b.position() + len);
+                out += run(new Lz4Decompressor(), src, b.position(), block, dst, out);
+                b.position(b.position() + block);
             }
             if (b.hasRemaining()) {
                 throw new MalformedInputException(b.position());
@@ -79,16 +88,17 @@ final class ParquetCodec {
             return out;
         } catch (MalformedInputException e) {
             // some writers put plain LZ4 blocks under this codec
-            return run(new Lz4Decompressor(), src, 0, src.length, dst, 0);
+            return run(new Lz4Decompressor(), src, at, len, dst, 0);
         }
     }
 
     /** A gzip member (RFC 1952, as Parquet's GZIP pages are) or, from older writers, a zlib stream. */
-    private static int inflate(byte[] src, byte[] dst) throws DataFormatException {
-        int at = src.length > 10 && (src[0] & 0xff) == 0x1f && (src[1] & 0xff) == 0x8b ? gzipHeader(src) : 0;
-        Inflater inf = new Inflater(at > 0);
+    private static int inflate(byte[] src, int from, int len, byte[] dst) throws DataFormatException {
+        boolean gzip = len > 10 && (src[from] & 0xff) == 0x1f && (src[from + 1] & 0xff) == 0x8b;
+        int header = gzip ? gzipHeader(src, from) : 0;
+        Inflater inf = new Inflater(gzip);
         try {
-            inf.setInput(src, at, src.length - at);
+            inf.setInput(src, from + header, len - header);
             int n = 0;
             while (n < dst.length && !inf.finished()) {
                 int k = inf.inflate(dst, n, dst.length - n);
@@ -103,25 +113,34 @@ final class ParquetCodec {
         }
     }
 
-    /** The length of a gzip member's header (RFC 1952 section 2.3). */
-    private static int gzipHeader(byte[] b) throws DataFormatException {
-        if (b[2] != 8) {
-            throw new DataFormatException("gzip method " + b[2] + " is not deflate");
+    /** The index after the zero that ends the string at {@code p}. */
+    private static int afterZero(byte[] b, int p) {
+        int i = p;
+        while (b[i] != 0) {
+            i++;
         }
-        int flags = b[3] & 0xff;
-        int p = 10;
+        return i + 1;
+    }
+
+    /** The length of a gzip member's header (RFC 1952 section 2.3). */
+    private static int gzipHeader(byte[] b, int from) throws DataFormatException {
+        if (b[from + 2] != 8) {
+            throw new DataFormatException("gzip method " + b[from + 2] + " is not deflate");
+        }
+        int flags = b[from + 3] & 0xff;
+        int p = from + 10;
         if ((flags & 4) != 0) {
             p += 2 + ((b[p] & 0xff) | (b[p + 1] & 0xff) << 8);
         }
         if ((flags & 8) != 0) {
-            while (b[p++] != 0) { }
+            p = afterZero(b, p);
         }
         if ((flags & 16) != 0) {
-            while (b[p++] != 0) { }
+            p = afterZero(b, p);
         }
         if ((flags & 2) != 0) {
             p += 2;
         }
-        return p;
+        return p - from;
     }
 }
