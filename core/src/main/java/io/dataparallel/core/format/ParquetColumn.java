@@ -41,67 +41,74 @@ record ParquetColumn(String name, String path, int leaf, int physical, int typeL
         return maxRep > 0;
     }
 
-    /**
-     * The dtype a leaf of {@code physical} type with the schema element {@code element}'s annotations decodes to,
-     * or a text saying what it is instead ("a string column"), returned as a String.
-     */
-    static Object typeOf(int physical, int typeLength, Struct element) {
+    /** What a leaf's values are: a dtype, or what they are instead ({@code a string column}). */
+    record Kind(DType dtype, String unsupported) {
+        static Kind of(DType dtype) {
+            return new Kind(dtype, null);
+        }
+
+        static Kind not(String what) {
+            return new Kind(null, what);
+        }
+    }
+
+    /** What a leaf of {@code physical} type with the schema element {@code element}'s annotations decodes to. */
+    static Kind kindOf(int physical, int typeLength, Struct element) {
         Struct logical = element.struct(10);
         int converted = element.i32(6, -1);
         boolean decimal = converted == 5 || (logical != null && logical.has(5));
         if (decimal) {
-            return "a decimal column";
+            return Kind.not("a decimal column");
         }
         return switch (physical) {
-            case BOOLEAN -> DType.BOOL;
+            case BOOLEAN -> Kind.of(DType.BOOL);
             case INT32 -> integer(element, logical, converted, 32);
             case INT64 -> integer(element, logical, converted, 64);
-            case FLOAT -> DType.FLOAT32;
-            case DOUBLE -> DType.FLOAT64;
-            case INT96 -> "an INT96 timestamp column";
+            case FLOAT -> Kind.of(DType.FLOAT32);
+            case DOUBLE -> Kind.of(DType.FLOAT64);
+            case INT96 -> Kind.not("an INT96 timestamp column");
             case BYTE_ARRAY -> converted == 0 || converted == 4 || converted == 19
-                    || (logical != null && (logical.has(1) || logical.has(4) || logical.has(12))) ? "a string column" : "a binary column";
-            case FIXED_LEN_BYTE_ARRAY -> logical != null && logical.has(15) && typeLength == 2 ? DType.FLOAT16
-                    : logical != null && logical.has(14) ? "a UUID column"
-                    : "a fixed-length binary column of " + typeLength + " bytes";
-            default -> "a column of unknown physical type " + physical;
+                    || (logical != null && (logical.has(1) || logical.has(4) || logical.has(12)))
+                    ? Kind.not("a string column") : Kind.not("a binary column");
+            case FIXED_LEN_BYTE_ARRAY -> logical != null && logical.has(15) && typeLength == 2 ? Kind.of(DType.FLOAT16)
+                    : logical != null && logical.has(14) ? Kind.not("a UUID column")
+                    : Kind.not("a fixed-length binary column of " + typeLength + " bytes");
+            default -> Kind.not("a column of unknown physical type " + physical);
         };
     }
 
-    private static Object integer(Struct element, Struct logical, int converted, int bits) {
+    private static Kind integer(Struct element, Struct logical, int converted, int bits) {
         if (logical != null && logical.struct(10) != null) {
             Struct t = logical.struct(10);
             return ints(t.i32(1, bits), t.bool(2, true));
         }
-        if (logical != null && (logical.has(6) || converted == 6)) {
-            return "a date column";
+        if ((logical != null && logical.has(6)) || converted == 6) {
+            return Kind.not("a date column");
         }
         if ((logical != null && logical.has(8)) || converted == 9 || converted == 10) {
-            return "a timestamp column";
+            return Kind.not("a timestamp column");
         }
         if ((logical != null && logical.has(7)) || converted == 7 || converted == 8) {
-            return "a time-of-day column";
+            return Kind.not("a time-of-day column");
         }
         return switch (converted) {
-            case 11 -> DType.UINT8;
-            case 12 -> DType.UINT16;
-            case 13 -> DType.UINT32;
-            case 14 -> DType.UINT64;
-            case 15 -> DType.INT8;
-            case 16 -> DType.INT16;
-            case -1, 17, 18 -> bits == 32 ? DType.INT32 : DType.INT64;
-            case 6 -> "a date column";
-            default -> bits == 32 ? DType.INT32 : DType.INT64;
+            case 11 -> Kind.of(DType.UINT8);
+            case 12 -> Kind.of(DType.UINT16);
+            case 13 -> Kind.of(DType.UINT32);
+            case 14 -> Kind.of(DType.UINT64);
+            case 15 -> Kind.of(DType.INT8);
+            case 16 -> Kind.of(DType.INT16);
+            default -> Kind.of(bits == 32 ? DType.INT32 : DType.INT64);
         };
     }
 
-    private static Object ints(int bits, boolean signed) {
+    private static Kind ints(int bits, boolean signed) {
         return switch (bits) {
-            case 8 -> signed ? DType.INT8 : DType.UINT8;
-            case 16 -> signed ? DType.INT16 : DType.UINT16;
-            case 32 -> signed ? DType.INT32 : DType.UINT32;
-            case 64 -> signed ? DType.INT64 : DType.UINT64;
-            default -> "an integer column of " + bits + " bits";
+            case 8 -> Kind.of(signed ? DType.INT8 : DType.UINT8);
+            case 16 -> Kind.of(signed ? DType.INT16 : DType.UINT16);
+            case 32 -> Kind.of(signed ? DType.INT32 : DType.UINT32);
+            case 64 -> Kind.of(signed ? DType.INT64 : DType.UINT64);
+            default -> Kind.not("an integer column of " + bits + " bits");
         };
     }
 }

@@ -1,7 +1,6 @@
 package io.dataparallel.core.format;
 
 import io.dataparallel.core.format.ThriftCompact.Struct;
-import io.dataparallel.core.npz.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -144,11 +143,11 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
                                       int listDef, boolean nullableList, String listOf) {
         int physical = element.i32(1, -1);
         int length = element.i32(2, 0);
-        Object type = ParquetColumn.typeOf(physical, length, element);
-        if (type instanceof DType d) {
-            return new ParquetColumn(name, path, leaf, physical, length, maxDef, maxRep, listDef, nullableList, d, null);
+        ParquetColumn.Kind kind = ParquetColumn.kindOf(physical, length, element);
+        if (kind.dtype() != null) {
+            return new ParquetColumn(name, path, leaf, physical, length, maxDef, maxRep, listDef, nullableList, kind.dtype(), null);
         }
-        String why = listOf == null ? (String) type : listOf + ((String) type).replaceFirst("^an? ", "").replace(" column", "s");
+        String why = listOf == null ? kind.unsupported() : listOf + kind.unsupported().replaceFirst("^an? ", "").replace(" column", "s");
         return new ParquetColumn(name, path, leaf, physical, length, maxDef, maxRep, listDef, nullableList, null, why);
     }
 
