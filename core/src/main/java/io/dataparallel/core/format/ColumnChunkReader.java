@@ -19,6 +19,8 @@ final class ColumnChunkReader {
     /** One page's levels, reused page after page (a page's worth of memory, not a column's). */
     private int[] rep = new int[0];
     private int[] def = new int[0];
+    /** Levels the chunk has yet to give: no page may claim more (a damaged count would size the arrays). */
+    private long left;
 
     ColumnChunkReader(ByteBuffer file, ParquetColumn col) {
         this.file = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -37,6 +39,7 @@ final class ColumnChunkReader {
         ByteBuffer dictionary = null;
         long read = 0;
         while (read < chunk.values()) {
+            left = chunk.values() - read;
             if (pos >= end) {
                 throw new PartitionFormatException(what + " has pages of " + read + " values where its chunk says "
                         + chunk.values() + " (damaged)");
@@ -129,8 +132,8 @@ final class ColumnChunkReader {
 
     /** Checks a page's level count and makes room for its levels. */
     private int count(int n) {
-        if (n < 0) {
-            throw new PartitionFormatException(what + " has a data page of " + n + " values (damaged)");
+        if (n < 0 || n > left) {
+            throw new PartitionFormatException(what + " has a data page of " + n + " values where its chunk has " + left + " left (damaged)");
         }
         if (col.maxRep() > 0 && rep.length < n) {
             rep = new int[n];

@@ -27,6 +27,9 @@ final class ParquetCodec {
 
     /** Decompresses one page's {@code in} to exactly {@code size} bytes, little-endian. */
     static ByteBuffer decompress(int codec, ByteBuffer in, int size, String what) {
+        if (size < 0) {
+            throw new PartitionFormatException(what + " has a page of " + size + " bytes decompressed (damaged)");
+        }
         if (codec == UNCOMPRESSED) {
             return in.slice().order(ByteOrder.LITTLE_ENDIAN);
         }

@@ -53,6 +53,10 @@ final class ValueDecoder {
 
     /** Decodes a PLAIN dictionary page of {@code n} values into a buffer of {@code width} bytes a value. */
     static ByteBuffer dictionaryPage(ByteBuffer in, int n, ParquetColumn col) {
+        if (col.physical() != ParquetColumn.BOOLEAN && (long) n * col.width() > in.remaining()) {
+            throw new PartitionFormatException("column '" + col.name() + "' has a dictionary page of " + in.remaining()
+                    + " bytes for " + n + " values (damaged)");
+        }
         ByteBuffer d = ByteBuffer.allocate(Math.multiplyExact(n, col.width())).order(ByteOrder.LITTLE_ENDIAN);
         try {
             plain(in, n, col, d);
