@@ -236,8 +236,95 @@ def parquet_files(out):
     df.to_parquet(path, engine="pyarrow", compression="snappy")
     back = pd.read_parquet(path).reset_index()
     save_ref(path, {c: back[c].to_numpy() for c in ["row", "flux", "objid", "good"]})
+    path = os.path.join(out, "legacy_lists.parquet")
+    save_ref(path, legacy_lists(path))
     empty = pa.table({"x": pa.array([], type=pa.float32()), "vec": pa.array([], type=pa.list_(pa.float32()))})
     write("empty", empty, ["x"])
+
+
+def legacy_lists(path):
+    """Writes, by hand, the two-level lists older writers (parquet-avro, Spark's legacy format) use and pyarrow
+    cannot write: `optional group vals (LIST) { repeated int32 array; }` and a bare `repeated float reps`, beside a
+    required int64; one row group, uncompressed PLAIN data pages V1. Returns the arrays pyarrow reads back."""
+    import struct as st
+
+    def varint(v):
+        out = bytearray()
+        while True:
+            b, v = v & 0x7f, v >> 7
+            out.append(b | (0x80 if v else 0))
+            if not v:
+                return bytes(out)
+
+    def zigzag(v):
+        return (v << 1) ^ (v >> 63)
+
+    types = {"i32": 5, "i64": 6, "bin": 8, "list": 9, "struct": 12}
+
+    def value(kind, v):
+        if kind in ("i32", "i64"):
+            return varint(zigzag(v))
+        if kind == "bin":
+            b = v.encode() if isinstance(v, str) else v
+            return varint(len(b)) + b
+        if kind == "struct":
+            return struct_(v)
+        elem, items = v
+        head = bytes([(len(items) << 4) | types[elem]]) if len(items) < 15 else bytes([0xf0 | types[elem]]) + varint(len(items))
+        return head + b"".join(value(elem, i) for i in items)
+
+    def struct_(fields):  # [(id, kind, value)] in id order: the Thrift compact protocol
+        out, last = bytearray(), 0
+        for fid, kind, v in fields:
+            out.append(((fid - last) << 4) | types[kind])
+            out += value(kind, v)
+            last = fid
+        return bytes(out) + b"\x00"
+
+    def levels(vals):  # one RLE run per level (bit width <= 8), with V1's 4-byte length
+        runs = b"".join(varint(2) + bytes([v]) for v in vals)
+        return st.pack("<i", len(runs)) + runs
+
+    rows = 5
+    vals = np.arange(rows * 3, dtype=np.int32).reshape(rows, 3) * 7 - 20
+    reps = (np.arange(rows * 2, dtype=np.float32).reshape(rows, 2) / 4)
+    req = np.arange(rows, dtype=np.int64) * -(10 ** 12)
+    rep3 = [0 if i % 3 == 0 else 1 for i in range(rows * 3)]
+    rep2 = [0 if i % 2 == 0 else 1 for i in range(rows * 2)]
+    # (path, physical type, value count, page body)
+    columns = [
+        (["vals", "array"], 1, rows * 3, levels(rep3) + levels([2] * (rows * 3)) + vals.tobytes()),
+        (["reps"], 4, rows * 2, levels(rep2) + levels([1] * (rows * 2)) + reps.tobytes()),
+        (["req"], 2, rows, req.tobytes()),
+    ]
+    data, chunks = bytearray(b"PAR1"), []
+    for path_in_schema, physical, count, body in columns:
+        header = struct_([(1, "i32", 0), (2, "i32", len(body)), (3, "i32", len(body)),
+                          (5, "struct", [(1, "i32", count), (2, "i32", 0), (3, "i32", 3), (4, "i32", 3)])])
+        offset = len(data)
+        data += header + body
+        size = len(header) + len(body)
+        meta = [(1, "i32", physical), (2, "list", ("i32", [0, 3])), (3, "list", ("bin", path_in_schema)), (4, "i32", 0),
+                (5, "i64", count), (6, "i64", size), (7, "i64", size), (9, "i64", offset)]
+        chunks.append([(2, "i64", offset), (3, "struct", meta)])
+    schema = [
+        [(4, "bin", "schema"), (5, "i32", 3)],
+        [(3, "i32", 1), (4, "bin", "vals"), (5, "i32", 1), (6, "i32", 3)],
+        [(1, "i32", 1), (3, "i32", 2), (4, "bin", "array")],
+        [(1, "i32", 4), (3, "i32", 2), (4, "bin", "reps")],
+        [(1, "i32", 2), (3, "i32", 0), (4, "bin", "req")],
+    ]
+    group = [(1, "list", ("struct", chunks)), (2, "i64", len(data) - 4), (3, "i64", rows)]
+    footer = struct_([(1, "i32", 1), (2, "list", ("struct", schema)), (3, "i64", rows), (4, "list", ("struct", [group]))])
+    data += footer + st.pack("<i", len(footer)) + b"PAR1"
+    with open(path, "wb") as f:
+        f.write(data)
+    back = pq.read_table(path)
+    got = {"vals": np.stack([np.asarray(v, dtype=np.int32) for v in back["vals"].to_pylist()]),
+           "reps": np.stack([np.asarray(v, dtype=np.float32) for v in back["reps"].to_pylist()]),
+           "req": back["req"].to_numpy()}
+    assert all(np.array_equal(got[k], want) for k, want in [("vals", vals), ("reps", reps), ("req", req)]), got
+    return got
 
 
 def webdataset(out):

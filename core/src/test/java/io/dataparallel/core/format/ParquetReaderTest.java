@@ -45,7 +45,7 @@ class ParquetReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"snappy", "zstd", "gzip", "none", "lz4", "v2_plain", "v2_dictionary", "v2_uncompressed",
-        "byte_stream_split", "delta", "delta_wide", "dictionary_wide", "lists", "lists_v2_item", "unsupported", "empty", "pandas"})
+        "byte_stream_split", "delta", "delta_wide", "dictionary_wide", "lists", "lists_v2_item", "unsupported", "empty", "pandas", "legacy_lists"})
     void everyColumnEqualsWhatPyarrowReads(String name) throws IOException {
         PartitionFile file = open(name + ".parquet");
         Map<String, NpyArray> ref = Npz.read(resource(name + ".parquet.ref.npz"), null);
