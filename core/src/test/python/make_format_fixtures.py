@@ -70,6 +70,7 @@ def hdf5(out):
 
 
 def fits_files(out):
+    rng = np.random.default_rng(2401)  # its own stream: adding a case here changes no other format's data
     flux = rng.standard_normal((N, 3, 4, 4)).astype(np.float32)
     counts = rng.integers(0, 30000, size=(N, 5)).astype(np.int16)
     u16 = np.arange(N * 3, dtype=np.uint16).reshape(N, 3) * 2000
@@ -92,12 +93,50 @@ def fits_files(out):
     table = fits.BinTableHDU.from_columns(cols, name="CATALOG")
     path = os.path.join(out, "basic.fits")
     fits.HDUList([primary, img, scaled, unsigned, table]).writeto(path, overwrite=True)
-    with open(path, "rb") as f, gzip.open(path + ".gz", "wb", mtime=0) as g:
+    with open(path, "rb") as f, gzip.GzipFile(path + ".gz", "wb", mtime=0) as g:
         g.write(f.read())
+    with open(path + ".gz", "rb") as f:
+        gz = bytearray(f.read())
+    gz[len(gz) // 2] ^= 0xFF  # a damaged deflate stream (or CRC) in the middle
+    with open(os.path.join(out, "corrupt.fits.gz"), "wb") as f:
+        f.write(gz)
+    with open(path, "rb") as f:
+        whole = f.read()
+    with open(os.path.join(out, "truncated.fits"), "wb") as f:
+        f.write(whole[: len(whole) - 4000])  # ends inside the last HDU
     with fits.open(path) as h:
         ref = {"FLUX": h["FLUX"].data, "SCALED": h["SCALED"].data, "U16": h["U16"].data}
         for c in ["id", "mag", "ra", "flag", "small", "b"]:
             ref[c] = np.asarray(h["CATALOG"].data[c])
+        save_ref(path, ref)
+    more = fits.HDUList([fits.PrimaryHDU(rng.integers(0, 255, size=(N, 2), dtype=np.uint8))])  # no EXTNAME: PRIMARY
+    i8 = fits.ImageHDU(rng.integers(-128, 127, size=(N, 3), dtype=np.int8), name="I8")  # BZERO=-128
+    u32 = fits.ImageHDU(rng.integers(0, 2**32 - 1, size=(N, 2), dtype=np.uint32), name="U32")
+    s32 = fits.ImageHDU(rng.integers(-10**6, 10**6, size=(N, 2)).astype(np.int32), name="S32")
+    s32.header["BSCALE"] = 0.001
+    s32.header["BZERO"] = -3.0
+    blank = fits.ImageHDU(np.where(np.arange(N * 2).reshape(N, 2) % 5 == 0, -1, np.arange(N * 2).reshape(N, 2)).astype(np.int16),
+                          name="BLANKED")
+    blank.header["BLANK"] = -1
+    f64 = fits.ImageHDU(rng.standard_normal((N, 2, 3)))  # no EXTNAME: named by its index
+    fscaled = fits.ImageHDU(rng.standard_normal((N, 2)).astype(np.float32), name="F32SCALED")
+    fscaled.header["BSCALE"] = 2.5
+    fscaled.header["BZERO"] = 1.0
+    tcols = fits.ColDefs([
+        fits.Column(name="scaled", format="E", bscale=0.5, bzero=5, array=np.arange(N) * 0.5 + 5),
+        fits.Column(name="offset", format="I", bzero=100, array=np.arange(N, dtype=np.int16) + 100),
+        fits.Column(name="u16", format="I", bzero=32768, array=np.arange(N, dtype=np.uint16) * 6000),
+        fits.Column(name="grid", format="6E", dim="(3,2)", array=rng.standard_normal((N, 2, 3)).astype(np.float32)),
+        fits.Column(name="bits", format="4X", array=rng.integers(0, 2, size=(N, 4)).astype(bool)),
+        fits.Column(name="cplx", format="C", array=np.zeros(N, dtype=np.complex64)),
+    ])
+    path = os.path.join(out, "conventions.fits")
+    fits.HDUList(more + [i8, u32, s32, blank, f64, fscaled, fits.BinTableHDU.from_columns(tcols, name="T2")]).writeto(path, overwrite=True)
+    with fits.open(path) as h:
+        ref = {"PRIMARY": h[0].data, "I8": h["I8"].data, "U32": h["U32"].data, "S32": h["S32"].data,
+               "BLANKED": h["BLANKED"].data, "HDU5": h[5].data, "F32SCALED": h["F32SCALED"].data}
+        for c in ["scaled", "offset", "u16", "grid", "bits"]:
+            ref[c] = np.asarray(h["T2"].data[c])
         save_ref(path, ref)
     # a primary image is named by the file's first HDU: EXTNAME on the primary header too
     prim = fits.PrimaryHDU(flux)
@@ -110,11 +149,14 @@ def fits_files(out):
         fits.PrimaryHDU(),
         fits.CompImageHDU(ints, name="RICE", compression_type="RICE_1"),
         fits.CompImageHDU(flux, name="GZIP", compression_type="GZIP_1", quantize_level=0.0),
+        fits.CompImageHDU(ints.astype(np.int16), name="GZIP2", compression_type="GZIP_2"),
+        fits.CompImageHDU(flux, name="QUANTIZED", compression_type="RICE_1"),  # lossy float: dithered, quantized
+        fits.CompImageHDU(u16, name="RICEU16", compression_type="RICE_1"),  # BZERO=32768 kept beside the tiles
     ])
     path = os.path.join(out, "tiled.fits")
     tiled.writeto(path, overwrite=True)
     with fits.open(path) as h:
-        save_ref(path, {"RICE": h["RICE"].data, "GZIP": h["GZIP"].data})
+        save_ref(path, {k: h[k].data for k in ["RICE", "GZIP", "GZIP2", "QUANTIZED", "RICEU16"]})
 
 
 def parquet_files(out):
@@ -328,8 +370,10 @@ def legacy_lists(path):
 
 
 def webdataset(out):
-    def shard(path, members):
-        with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
+    rng = np.random.default_rng(2402)  # its own stream: adding a case here changes no other format's data
+
+    def shard(path, members, fmt=tarfile.GNU_FORMAT):
+        with tarfile.open(path, "w", format=fmt) as t:
             for name, data in members:
                 info = tarfile.TarInfo(name)
                 info.size = len(data)
@@ -383,11 +427,36 @@ def webdataset(out):
     shard(os.path.join(out, "mixed_sizes.tar"), sizes)
     missing = [(k + ".png", png(Image.new("RGB", (8, 6)))) for k in ks] + [(k + ".cls", b"1") for k in ks[:-1]]
     shard(os.path.join(out, "missing_member.tar"), missing)
+    with open(path, "rb") as f:
+        whole = f.read()
+    with open(os.path.join(out, "truncated.tar"), "wb") as f:
+        f.write(whole[: len(whole) // 2 + 100])  # ends inside a member
+    shard(os.path.join(out, "bad_cls.tar"), [(k + ".cls", b"x" if i == 2 else b"3") for i, k in enumerate(ks)])
+
+    # long member paths: GNU ././@LongLink names and pax 'path' records; keys with folders and dots in the
+    # folder, extensions with dots and capitals, as webdataset splits them (key: up to the basename's first dot)
+    folder = "train.v2/" + "d" * 120 + "/"
+    long_members = []
+    for i in range(4):
+        k = folder + "s%d" % i
+        long_members += [(k + ".seg.NPY", npy(np.full((2, 2), i, dtype=np.int16))), (k + ".cls", b" %d\n" % (7 - i))]
+    for fmt, name in [(tarfile.GNU_FORMAT, "long_gnu.tar"), (tarfile.PAX_FORMAT, "long_pax.tar")]:
+        shard(os.path.join(out, name), long_members, fmt)
+        save_ref(os.path.join(out, name), {"seg.npy": np.stack([np.full((2, 2), i, dtype=np.int16) for i in range(4)]),
+                                           "cls": np.array([7, 6, 5, 4], dtype=np.int64)})
+    gray = []
+    for k in ks[:3]:
+        b = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, size=(8, 8), dtype=np.uint8), "L").save(b, format="JPEG", quality=95)
+        gray.append((k + ".jpeg", b.getvalue()))
+    shard(os.path.join(out, "gray_jpeg.tar"), gray)
+    save_ref(os.path.join(out, "gray_jpeg.tar"), {"jpeg": np.stack(
+        [np.asarray(Image.open(io.BytesIO(d)).convert("RGB")).transpose(2, 0, 1) for _, d in gray])})
 
 
 def main():
     out = sys.argv[1]
-    only = sys.argv[2:]  # optional format names (hdf5 fits parquet webdataset): write only those
+    only = set(sys.argv[2:])  # e.g. `fits webdataset`: rewrite only these; all when none named
     for sub, make in [("hdf5", hdf5), ("fits", fits_files), ("parquet", parquet_files), ("webdataset", webdataset)]:
         if only and sub not in only:
             continue

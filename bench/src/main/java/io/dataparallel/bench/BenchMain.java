@@ -9,7 +9,7 @@ import java.util.Set;
  * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
  * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
  * bench/results.json (smoke: bench/target/smoke/). Parts can be left out while working on
- * one: --skip-worker, --skip-cnn (and so the sweeps), --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute,
+ * one: --skip-worker, --skip-cnn (and so the sweeps), --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute, --skip-onnx,
  * --skip-local, --skip-planner, --skip-operator, --skip-debian (Python references on PyTorch 2.7.1 only); --compute-only runs only the paired compute comparison with Python (issue 13,
  * minutes). A run that leaves parts out writes to bench/target/partial/, so bench/results.md
  * always holds a whole run.
@@ -32,6 +32,9 @@ public final class BenchMain {
         long t0 = System.nanoTime();
         if (!flags.contains("--skip-compute")) {
             ComputeBench.run(results, smoke, Files.createDirectories(work.resolve("compute")), repo, flags);
+        }
+        if (!flags.contains("--skip-onnx")) {
+            OnnxBench.run(results, smoke, Files.createDirectories(work.resolve("onnx")), repo);
         }
         if (!computeOnly && !flags.contains("--skip-worker")) {
             WorkerBench.run(results, smoke, work.resolve("worker"), repo, flags);

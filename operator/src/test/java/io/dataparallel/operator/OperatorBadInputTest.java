@@ -143,7 +143,7 @@ class OperatorBadInputTest {
                 s.data(), 2, s.s3(), null, null), "spec.model.uri", "does not exist");
         assertTrue(missing.getStatus().failedPartitions() == null || missing.getStatus().failedPartitions().isEmpty());
         failsNaming(s -> with(s, new ModelSpec("s3://models/broken.pt", s.model().inputs(), null), s.data(), 2, s.s3(), null, null),
-                "spec.model.uri", "not a TorchScript model");
+                "spec.model.uri", "neither a TorchScript archive nor an ONNX model");
     }
 
     @Test

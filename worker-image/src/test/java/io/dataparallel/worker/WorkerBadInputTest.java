@@ -53,7 +53,8 @@ class WorkerBadInputTest {
         s3 = S3Fixture.withExample(tmp.resolve("store"), 0);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
         s3.createBucket("bad");
-        s3.put("s3://bad/not-torchscript.pt", "these bytes are not a zip archive".getBytes());
+        s3.put("s3://bad/not-torchscript.pt", zipOf("hello.txt", "a zip, as TorchScript is, holding no model"));
+        s3.put("s3://bad/not-a-model.pt", "these bytes are neither a zip archive nor a protobuf".getBytes());
     }
 
     @AfterAll
@@ -195,6 +196,28 @@ class WorkerBadInputTest {
     void modelThatIsNotTorchScript() {
         run(Map.of("p.npz", good(2)), s -> withModel(s, "s3://bad/not-torchscript.pt", s.model().inputs(), null))
                 .failsWith("spec.model.uri", "not a TorchScript model", "torch.jit");
+    }
+
+    @Test
+    void modelOfNoKnownFormatIsFoundByThePlanner() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> run(Map.of("p.npz", good(2)), s -> withModel(s, "s3://bad/not-a-model.pt", s.model().inputs(), null)));
+        assertEquals("spec.model.uri", e.field());
+        assertTrue(e.getMessage().contains("neither a TorchScript archive nor an ONNX model"), e.getMessage());
+        assertTrue(e.getMessage().contains("torch.onnx.export"), e.getMessage());
+    }
+
+    /** A zip archive of one text entry. */
+    static byte[] zipOf(String entry, String text) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+            zip.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.dataparallel.core.format;
 
 import io.dataparallel.core.npz.DType;
-import io.dataparallel.core.npz.NpyArray;
-import java.nio.ByteBuffer;
 
 /**
  * What a partition says about one of its arrays before decoding it.
@@ -29,7 +27,11 @@ public record ArrayInfo(String name, DType dtype, long[] shape, String where, St
 
     /** Shape as numpy prints it. */
     public String shapeText() {
-        return new NpyArray("", DType.UINT8, shape, ByteBuffer.allocate(0).limit(0)).shapeText();
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(shape[i]);
+        }
+        return b.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
     /** One line for {@code plan --check} and messages: {@code flux float32 (100, 32, 32) at HDU 1}. */

@@ -27,7 +27,14 @@ final class Buffers {
         return out.flip();
     }
 
-    /** Puts {@code in} (in its own order) into {@code out} (little-endian) element by element width; bulk where it can. */
+    /** Elements swapped per bulk step: big enough to amortize the calls, small enough to stay in cache. */
+    private static final int CHUNK = 1 << 14;
+
+    /**
+     * Puts {@code in} (in its own order) into {@code out} (little-endian) element by element width; bulk where it can.
+     * A swap goes through a primitive array per chunk: the JDK's bulk get of a swapped buffer and bulk put
+     * of a native one are intrinsics, where a buffer-to-buffer put of different orders goes element by element.
+     */
     static void copy(ByteBuffer in, ByteBuffer out, int width) {
         if (width == 1 || in.order() == ByteOrder.LITTLE_ENDIAN) {
             out.put(in.duplicate());
@@ -37,9 +44,36 @@ final class Buffers {
         int pos = out.position();
         ByteBuffer o = out.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (width) {
-            case 2 -> o.asShortBuffer().put(in.asShortBuffer());
-            case 4 -> o.asIntBuffer().put(in.asIntBuffer());
-            case 8 -> o.asLongBuffer().put(in.asLongBuffer());
+            case 2 -> {
+                var src = in.asShortBuffer();
+                var dst = o.asShortBuffer();
+                short[] chunk = new short[Math.min(CHUNK, n)];
+                for (int i = 0; i < n; i += chunk.length) {
+                    int k = Math.min(chunk.length, n - i);
+                    src.get(i, chunk, 0, k);
+                    dst.put(i, chunk, 0, k);
+                }
+            }
+            case 4 -> {
+                var src = in.asIntBuffer();
+                var dst = o.asIntBuffer();
+                int[] chunk = new int[Math.min(CHUNK, n)];
+                for (int i = 0; i < n; i += chunk.length) {
+                    int k = Math.min(chunk.length, n - i);
+                    src.get(i, chunk, 0, k);
+                    dst.put(i, chunk, 0, k);
+                }
+            }
+            case 8 -> {
+                var src = in.asLongBuffer();
+                var dst = o.asLongBuffer();
+                long[] chunk = new long[Math.min(CHUNK, n)];
+                for (int i = 0; i < n; i += chunk.length) {
+                    int k = Math.min(chunk.length, n - i);
+                    src.get(i, chunk, 0, k);
+                    dst.put(i, chunk, 0, k);
+                }
+            }
             default -> throw new PartitionFormatException("elements of " + width + " bytes are not numbers this reader knows");
         }
         out.position(pos + n * width);

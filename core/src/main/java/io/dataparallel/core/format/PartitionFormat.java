@@ -61,9 +61,9 @@ public enum PartitionFormat {
         return switch (this) {
             case NPZ -> new NpzReader();
             case HDF5 -> new Hdf5Reader();
-            // readers of their own branch until merged
+            case FITS -> new FitsReader();
+            case WEBDATASET -> new WebDatasetReader();
             case PARQUET -> new ParquetReader();
-            case FITS, WEBDATASET -> throw new PartitionFormatException(title + " partitions are not read yet");
         };
     }
 

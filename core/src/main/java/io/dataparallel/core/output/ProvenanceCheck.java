@@ -8,6 +8,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.plan.Provenance;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -108,8 +109,17 @@ public final class ProvenanceCheck {
     }
 
     /** The model's ETag as predictions record it; plans built by hand have none. */
+    /**
+     * The model as a prediction records it: its ETag, and for a model that is not TorchScript its format too
+     * ({@code ONNX:etag}), so a model whose format changed is a changed model (a TorchScript model keeps the bare
+     * ETag predictions recorded before formats were).
+     */
     private static String modelTag(ModelObject model) {
-        return model == null ? "unknown" : model.etag();
+        if (model == null) {
+            return "unknown";
+        }
+        return model.format() == null || model.format().equals(ModelFormat.TORCHSCRIPT.title()) ? model.etag()
+                : model.format() + ":" + model.etag();
     }
 
     /** Input and output names as one short digest: names may be long or non-ASCII, which metadata values cannot hold. */

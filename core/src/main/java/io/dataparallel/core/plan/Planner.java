@@ -7,6 +7,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.util.ArrayList;
@@ -150,14 +151,15 @@ public final class Planner {
     }
 
     /**
-     * The model object's identity, from one HEAD: the plan records which model its predictions
-     * come from, and a missing model is found here rather than by every worker.
+     * The model object's identity, from one HEAD, and its format, from its first bytes: the plan records which model
+     * its predictions come from, and a missing model or one of no known format is found here rather than by every worker.
      */
     private ModelObject model(InferenceJobSpec spec) {
         S3Uri uri = S3Uri.parse(MODEL_FIELD, spec.model().uri());
         StoredObject model = store.head(uri, MODEL_FIELD).orElseThrow(() ->
                 BadInputException.missing(MODEL_FIELD, uri));
-        return new ModelObject(model.etag(), model.size());
+        ModelFormat format = ModelFormat.of(store.head(uri, ModelFormat.HEAD_BYTES, MODEL_FIELD), uri.toString());
+        return new ModelObject(model.etag(), model.size(), format.title());
     }
 
     /** How many partitions the plan has, and how many of them were done earlier: {@code 8 partitions: 4 done earlier (skipped), 4 to run}. */

@@ -68,6 +68,19 @@ class ProvenanceCheckTest {
         assertEquals("spec.model.uri", model.field());
         assertTrue(model.getMessage().contains("etag aaaa1111 -> ffff0000"), model.getMessage());
 
+        // the same ETag in another format (a store that reuses ETags, or an ETag collision): a changed model all the same
+        String etag = OutputClaimTest.MODEL.etag();
+        Plan asOnnx = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT), new ModelObject(etag, 100, "ONNX"));
+        BadInputException format = refused(asOnnx, P, meta);
+        assertEquals("spec.model.uri", format.field());
+        assertTrue(format.getMessage().contains("ONNX:" + etag), format.getMessage());
+        Map<String, String> onnxMeta = ProvenanceCheck.metadata(asOnnx, P, COMPUTED);
+        assertEquals(42, ProvenanceCheck.requireDone(prediction(onnxMeta), asOnnx, P, LAYOUT).samples());
+        Plan asTorchScript = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT), new ModelObject(etag, 100, "TorchScript"));
+        assertEquals(42, ProvenanceCheck.requireDone(prediction(meta), asTorchScript, P, LAYOUT).samples(),
+                "a TorchScript model keeps the tag predictions recorded before formats were");
+        assertEquals("spec.model.uri", refused(asTorchScript, P, onnxMeta).field());
+
         Plan renamed = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT)
                 .withModel(new ModelSpec("s3://m/model.pt", List.of("images"), List.of("other"))), OutputClaimTest.MODEL);
         assertEquals("spec.model", refused(renamed, P, meta).field());

@@ -51,7 +51,7 @@ class PlannerTest {
         planner = new Planner(s3.store(), 10_000);
         s3.createBucket("data");
         s3.createBucket("models");
-        s3.put("s3://models/model.pt", "model bytes".getBytes());
+        s3.put("s3://models/model.pt", modelBytes("model bytes"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> puts = new ArrayList<>();
         for (int i = 0; i < MANY; i++) {
@@ -92,7 +92,8 @@ class PlannerTest {
         }
         assertEquals(16, plan.worldSize());
         assertEquals(Plan.ETAG_CHARS, plan.etags().get(0).length());
-        assertEquals(11, plan.model().size());
+        assertEquals(15, plan.model().size()); // the zip magic and "model bytes"
+        assertEquals("TorchScript", plan.model().format());
     }
 
     @Test
@@ -105,13 +106,13 @@ class PlannerTest {
     @Test
     void aChangedModelChangesThePlanHash() {
         Plan before = planner.plan(JOB, spec("s3://data/eleven/", null, 1));
-        s3.put("s3://models/model.pt", "retrained model".getBytes());
+        s3.put("s3://models/model.pt", modelBytes("retrained model"));
         try {
             Plan after = planner.plan(JOB, spec("s3://data/eleven/", null, 1));
             assertNotEquals(before.model(), after.model());
             assertNotEquals(PlanCodec.hash(before), PlanCodec.hash(after));
         } finally {
-            s3.put("s3://models/model.pt", "model bytes".getBytes());
+            s3.put("s3://models/model.pt", modelBytes("model bytes"));
         }
     }
 
@@ -199,5 +200,17 @@ class PlannerTest {
                     () -> new Planner(wrong, 10).plan(JOB, spec("s3://data/eleven/", null, null)));
             assertEquals("spec.s3.credentialsSecret", e.field());
         }
+    }
+
+    /** Bytes the planner takes for a TorchScript model: a zip's first bytes, then {@code text}. */
+    static byte[] modelBytes(String text) {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = new byte[4 + body.length];
+        bytes[0] = 'P';
+        bytes[1] = 'K';
+        bytes[2] = 3;
+        bytes[3] = 4;
+        System.arraycopy(body, 0, bytes, 4, body.length);
+        return bytes;
     }
 }

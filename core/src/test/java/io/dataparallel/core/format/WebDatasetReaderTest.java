@@ -1,0 +1,117 @@
+package io.dataparallel.core.format;
+
+import static io.dataparallel.core.format.FormatFixtures.assertMatchesReference;
+import static io.dataparallel.core.format.FormatFixtures.load;
+import static io.dataparallel.core.format.FormatFixtures.open;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dataparallel.core.npz.DType;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WebDatasetReaderTest {
+    @Test
+    void pngClsAndNpyEqualPilsAndNumpys() {
+        // RGB, gray, RGBA and palette PNGs, written with keys out of order
+        assertMatchesReference("webdataset/shard.tar");
+    }
+
+    @Test
+    void jpegsEqualPils() {
+        assertMatchesReference("webdataset/jpeg.tar");
+        assertMatchesReference("webdataset/gray_jpeg.tar");
+    }
+
+    @Test
+    void longPathsOfGnuAndPaxArchivesGroupAsWebdatasetDoes() {
+        // folders with dots, names past 100 bytes, extensions with dots and capitals ('seg.NPY' is 'seg.npy')
+        assertMatchesReference("webdataset/long_gnu.tar");
+        assertMatchesReference("webdataset/long_pax.tar");
+        assertEquals(List.of("seg.npy", "cls"), open("webdataset/long_pax.tar").arrays().stream().map(ArrayInfo::name).toList());
+    }
+
+    @Test
+    void arraysListsEachExtensionAndJsonIsNotAnInput() {
+        PartitionFile f = open("webdataset/shard.tar");
+        assertEquals(List.of("png", "cls", "npy", "json"), f.arrays().stream().map(ArrayInfo::name).toList());
+        assertEquals("png uint8 (10, 3, 6, 8) at members <key>.png of 10 samples", f.find("png").describe());
+        assertEquals(DType.INT64, f.find("cls").dtype());
+        assertEquals("(10, 3)", f.find("npy").shapeText());
+        assertFalse(f.find("json").readable());
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> f.read("json"));
+        assertEquals("'json' members (members <key>.json of 10 samples) are JSON metadata, not an input; they cannot be an input",
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingExtensionSaysWhatTheSamplesHave() {
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> open("webdataset/shard.tar").read("txt"));
+        assertEquals("has no member extension 'txt'; its samples have: png, cls, npy, json", e.getMessage());
+    }
+
+    @Test
+    void aSampleMissingAMemberIsNamed() {
+        PartitionFile f = open("webdataset/missing_member.tar");
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> f.read("cls"));
+        assertEquals("sample 'sample009' has no member 'sample009.cls', which other samples have (e.g. 'sample000.cls'): "
+                + "every sample needs each member used as an input", e.getMessage());
+        assertEquals("missing from sample 'sample009' (9 of 10 samples have it)", f.find("cls").unsupported());
+        assertEquals(10, f.read("png").shape()[0]);
+    }
+
+    @Test
+    void imagesOfTwoSizesNameTheFirstThatDiffers() {
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> open("webdataset/mixed_sizes.tar").read("png"));
+        assertEquals("member 'sample003.png' is 8x7 (width x height) but the first image, 'sample000.png', is 8x6 (width x height): "
+                + "every image of a partition must have one size (resize them when writing the shard)", e.getMessage());
+    }
+
+    @Test
+    void aClsThatIsNotAnIntegerIsNamed() {
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> open("webdataset/bad_cls.tar").read("cls"));
+        assertEquals("member 'sample002.cls' holds 'x', not an integer class: a .cls member is one integer as text", e.getMessage());
+    }
+
+    @Test
+    void aTruncatedShardSaysWhereItEnds() {
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> open("webdataset/truncated.tar"));
+        assertTrue(e.getMessage().startsWith("is truncated: member '"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("but the file ends at byte 25700"), e.getMessage());
+        ByteBuffer whole = load("webdataset/shard.tar");
+        ByteBuffer midHeader = whole.duplicate().limit(512 + 512 + 100).slice(); // one member (one block), then 100 header bytes
+        PartitionFormatException h = assertThrows(PartitionFormatException.class, () -> new WebDatasetReader().open("s.tar", midHeader));
+        assertEquals("is truncated: it ends 100 bytes into a 512-byte tar header at byte 1024", h.getMessage());
+    }
+
+    @Test
+    void aDamagedHeaderIsCaughtByItsChecksum() {
+        ByteBuffer tar = load("webdataset/shard.tar");
+        tar.put(10, (byte) (tar.get(10) ^ 1));
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> new WebDatasetReader().open("s.tar", tar));
+        assertTrue(e.getMessage().startsWith("has a damaged tar header at byte 0 (checksum "), e.getMessage());
+    }
+
+    @Test
+    void aDamagedImageIsNamed() {
+        ByteBuffer tar = load("webdataset/shard.tar");
+        PartitionFile f = new WebDatasetReader().open("s.tar", tar);
+        List<TarIndex.Member> members = TarIndex.members(tar);
+        TarIndex.Member png = members.stream().filter(m -> m.path().equals("sample005.png")).findFirst().orElseThrow();
+        for (int i = 40; i < png.size(); i++) {
+            tar.put(png.offset() + i, (byte) 0);
+        }
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> f.read("png"));
+        assertTrue(e.getMessage().startsWith("member 'sample005.png' cannot be decoded as an image"), e.getMessage());
+    }
+
+    @Test
+    void wrongMagicIsReportedBeforeReading() {
+        ByteBuffer h5 = load("hdf5/basic.h5");
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> PartitionFormat.WEBDATASET.checkMagic("s.tar", h5));
+        assertEquals("is not a WebDataset file (it starts as a HDF5 file; rename it to .h5)", e.getMessage());
+    }
+}
