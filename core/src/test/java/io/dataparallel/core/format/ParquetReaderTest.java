@@ -81,7 +81,7 @@ class ParquetReaderTest {
         ArrayInfo vec = open("zstd.parquet").find("vec");
         assertEquals(DType.FLOAT32, vec.dtype());
         assertArrayEquals(new long[] {37, 4}, vec.shape());
-        assertEquals("column vec.list.element", vec.where());
+        assertEquals("vec float32 (37, 4) at column vec.list.element", vec.describe());
         // nullable has nulls but is still listed as numbers: only reading it as an input fails
         assertEquals(DType.FLOAT64, open("zstd.parquet").find("nullable").dtype());
         assertTrue(open("zstd.parquet").find("ragged").unsupported().contains("differ in length"));
