@@ -4,6 +4,7 @@ astropy, pyarrow, PIL): the Java readers must return the same dtypes, shapes and
 
     python="$(bench/python/formats-venv.sh)"
     "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats
+    "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats parquet  # one format
 
 The files are committed (a few KB each), so `mvn verify` needs no Python; rerun this script when
 a case is added. Contents are seeded: a rerun writes the same arrays (HDF5 and FITS headers may
@@ -159,39 +160,213 @@ def fits_files(out):
 
 
 def parquet_files(out):
-    vec = rng.standard_normal((N, 4)).astype(np.float32)
-    table = pa.table({
-        "x": pa.array(rng.standard_normal(N).astype(np.float32)),
-        "y": pa.array(rng.standard_normal(N)),
-        "id": pa.array(np.arange(N, dtype=np.int64) * 1000003),
-        "k": pa.array(np.arange(N, dtype=np.int32) - 5),
-        "u8": pa.array((np.arange(N) * 25).astype(np.uint8)),
-        "i16": pa.array((np.arange(N) * -300).astype(np.int16)),
-        "flag": pa.array(np.arange(N) % 3 == 1),
+    # a generator of its own, so that running only this function (see main) writes the same files
+    rng = np.random.default_rng(2024)
+    n = 37  # not a multiple of 8: bit-packed runs end part-way
+    vec = rng.standard_normal((n, 4)).astype(np.float32)
+    lst = rng.standard_normal((n, 3))
+    columns = {
+        "x": pa.array(rng.standard_normal(n).astype(np.float32)),
+        "y": pa.array(rng.standard_normal(n)),
+        "id": pa.array(np.arange(n, dtype=np.int64) * 1000003 - 7),
+        "k": pa.array(np.arange(n, dtype=np.int32) - 5),
+        "i8": pa.array((np.arange(n) * 7 - 100).astype(np.int8)),
+        "u8": pa.array((np.arange(n) * 7).astype(np.uint8)),
+        "i16": pa.array((np.arange(n) * -300).astype(np.int16)),
+        "u16": pa.array((np.arange(n) * 1700).astype(np.uint16)),
+        "u32": pa.array((np.arange(n, dtype=np.uint64) * 116000000).astype(np.uint32)),
+        "u64": pa.array(np.arange(n, dtype=np.uint64) * 500000000000000000),
+        "f16": pa.array(rng.standard_normal(n).astype(np.float16)),
+        "flag": pa.array(np.arange(n) % 3 == 1),
         "vec": pa.FixedSizeListArray.from_arrays(pa.array(vec.ravel()), 4),
-        "lst": pa.array([list(rng.standard_normal(3)) for _ in range(N)]),
-        "label": pa.array(np.arange(N, dtype=np.int64) % 4),
-        "name": pa.array(["obj%d" % i for i in range(N)]),
-        "nullable": pa.array([1.0 if i != 3 else None for i in range(N)]),
-        "ragged": pa.array([[1.0] * (1 + i % 2) for i in range(N)]),
-    })
-    ref = {c: np.asarray(table[c].to_numpy()) for c in ["x", "y", "id", "k", "u8", "i16", "flag", "label"]}
-    ref["vec"] = np.stack(table["vec"].to_pylist()).astype(np.float32)
-    ref["lst"] = np.stack(table["lst"].to_pylist())
+        "lst": pa.array([list(r) for r in lst]),
+        "label": pa.array(np.arange(n, dtype=np.int64) % 4),
+        "name": pa.array(["obj%d" % i for i in range(n)]),
+        "nullable": pa.array([1.0 if i != 3 and i != 20 else None for i in range(n)]),
+        "ragged": pa.array([[1.0] * (1 + i % 2) for i in range(n)]),
+    }
+    # pyarrow writes every column optional unless the schema says not null: "req" is a required one
+    fields = [pa.field(c, a.type) for c, a in columns.items()] + [pa.field("req", pa.int32(), nullable=False)]
+    columns["req"] = pa.array(np.arange(n, dtype=np.int32) * 3)
+    table = pa.table(columns, schema=pa.schema(fields))
+    numbers = [c for c in columns if c not in ("name", "nullable", "ragged")]
+
+    def ref_of(t, names):
+        ref = {}
+        for c in names:
+            col = t[c]
+            if pa.types.is_list(col.type) or pa.types.is_fixed_size_list(col.type):
+                ref[c] = np.stack([np.asarray(v, dtype=col.type.value_type.to_pandas_dtype()) for v in col.to_pylist()])
+            else:
+                ref[c] = np.asarray(col.to_numpy())
+        return ref
+
+    def write(name, t, names, **options):
+        path = os.path.join(out, name + ".parquet")
+        pq.write_table(t, path, **options)
+        # the reference is what pyarrow reads back, as a user's pandas/pyarrow would see the file
+        save_ref(path, ref_of(pq.read_table(path), names))
+
+    # several row groups, dictionary pages (pyarrow's default), data page V1
     for codec in ["snappy", "zstd", "gzip", "none", "lz4"]:
-        path = os.path.join(out, codec + ".parquet")
-        pq.write_table(table, path, compression=codec, row_group_size=4)
-        save_ref(path, ref)
-    path = os.path.join(out, "v2_plain.parquet")
-    pq.write_table(table, path, compression="snappy", data_page_version="2.0", use_dictionary=False,
-                   row_group_size=7, data_page_size=64)
-    save_ref(path, ref)
-    path = os.path.join(out, "byte_stream_split.parquet")
-    pq.write_table(table.select(["x", "y", "vec"]), path, use_dictionary=False, use_byte_stream_split=True)
-    save_ref(path, {k: ref[k] for k in ["x", "y", "vec"]})
-    # read back as a user would, so the reference is what pandas sees
-    back = pq.read_table(os.path.join(out, "snappy.parquet"))
-    assert np.array_equal(back["x"].to_numpy(), ref["x"])
+        write(codec, table, numbers, compression=codec, row_group_size=10)
+    # plain values, data page V2, several pages per column chunk
+    write("v2_plain", table, numbers, compression="zstd", data_page_version="2.0", use_dictionary=False,
+          row_group_size=16, data_page_size=64, write_batch_size=8)
+    write("v2_dictionary", table, numbers, compression="snappy", data_page_version="2.0", row_group_size=20,
+          data_page_size=64, write_batch_size=8)
+    write("v2_uncompressed", table, numbers, compression="none", data_page_version="2.0", use_dictionary=False)
+    floats = ["x", "y", "f16", "vec", "lst"]
+    write("byte_stream_split", table.select(floats), floats, use_dictionary=False, use_byte_stream_split=True,
+          row_group_size=20)
+    ints = ["id", "k", "i8", "u8", "i16", "u16", "u32", "u64", "label", "req"]
+    write("delta", table.select(ints + ["flag"]), ints + ["flag"], use_dictionary=False, data_page_version="2.0",
+          column_encoding={c: "DELTA_BINARY_PACKED" for c in ints} | {"flag": "RLE"}, row_group_size=25)
+    # large deltas and a single row group: bit widths up to 64
+    big = pa.table({"big": pa.array(rng.integers(-2**62, 2**62, size=300, dtype=np.int64)),
+                    "small": pa.array(rng.integers(-3, 3, size=300).astype(np.int32))})
+    write("delta_wide", big, ["big", "small"], use_dictionary=False, column_encoding="DELTA_BINARY_PACKED")
+
+    # dictionaries past 8 bits of index, and a chunk that falls back from dictionary to plain pages part-way
+    m = 1000
+    many = pa.table({"d300": pa.array(rng.integers(0, 300, size=m).astype(np.int64)),
+                     "fallback": pa.array(rng.standard_normal(m)),
+                     "d300f": pa.array(rng.integers(0, 300, size=m).astype(np.float32))})
+    write("dictionary_wide", many, ["d300", "fallback", "d300f"], dictionary_pagesize_limit=512, data_page_size=1024,
+          row_group_size=600)
+
+    # lists as pyarrow may write them: required lists of required items, old-style "item" naming, small types
+    req_item = pa.list_(pa.field("item", pa.float32(), nullable=False))
+    lists = pa.table({
+        "req_list": pa.array([list(r) for r in vec], type=req_item),
+        "pairs": pa.FixedSizeListArray.from_arrays(pa.array((np.arange(2 * n) % 256 - 128).astype(np.int8)), 2),
+        "bools": pa.array([[i % 2 == 0, i % 3 == 0] for i in range(n)]),
+        "u16s": pa.array([[i, 2 * i, 3 * i] for i in range(n)], type=pa.list_(pa.uint16())),
+        "with_empty": pa.array([[1.0, 2.0] if i != 5 else [] for i in range(n)]),
+        "null_row": pa.array([[1.0, 2.0] if i != 6 else None for i in range(n)]),
+        "null_element": pa.array([[1.0, None if i == 7 else 2.0] for i in range(n)]),
+    }, schema=pa.schema([pa.field("req_list", req_item, nullable=False), pa.field("pairs", pa.list_(pa.int8(), 2)),
+                         pa.field("bools", pa.list_(pa.bool_())), pa.field("u16s", pa.list_(pa.uint16())),
+                         pa.field("with_empty", pa.list_(pa.float64())), pa.field("null_row", pa.list_(pa.float64())),
+                         pa.field("null_element", pa.list_(pa.float64()))]))
+    good = ["req_list", "pairs", "bools", "u16s"]
+    write("lists", lists, good, row_group_size=15)
+    write("lists_v2_item", lists, good, row_group_size=15, data_page_version="2.0", use_compliant_nested_type=False,
+          use_dictionary=False)
+
+    # what is listed but is not an input
+    import datetime
+    import decimal
+    other = pa.table({
+        "x": pa.array(np.arange(n, dtype=np.float64)),
+        "blob": pa.array([b"\x00\x01"] * n),
+        "day": pa.array([datetime.date(2026, 1, 1 + i % 28) for i in range(n)]),
+        "when": pa.array(np.arange(n).astype("datetime64[ms]")),
+        "price": pa.array([decimal.Decimal("1.25")] * n, type=pa.decimal128(9, 2)),
+        "point": pa.array([{"ra": 1.0, "dec": 2.0}] * n),
+        "tags": pa.array([[("a", 1)]] * n, type=pa.map_(pa.string(), pa.int32())),
+        "grid": pa.array([[[1.0, 2.0], [3.0, 4.0]]] * n),
+        "strings": pa.array([["a", "b"]] * n),
+    })
+    write("unsupported", other, ["x"])
+    # as pandas writes a DataFrame (its index becomes a column); the reference is what pandas reads back
+    import pandas as pd
+    df = pd.DataFrame({"flux": rng.standard_normal(n).astype(np.float32), "objid": np.arange(n, dtype=np.int64) + 10**12,
+                       "good": np.arange(n) % 2 == 0, "band": ["g", "r", "i"] * (n // 3) + ["z"] * (n % 3)},
+                      index=pd.Index(np.arange(n) * 2, name="row"))
+    path = os.path.join(out, "pandas.parquet")
+    df.to_parquet(path, engine="pyarrow", compression="snappy")
+    back = pd.read_parquet(path).reset_index()
+    save_ref(path, {c: back[c].to_numpy() for c in ["row", "flux", "objid", "good"]})
+    path = os.path.join(out, "legacy_lists.parquet")
+    save_ref(path, legacy_lists(path))
+    empty = pa.table({"x": pa.array([], type=pa.float32()), "vec": pa.array([], type=pa.list_(pa.float32()))})
+    write("empty", empty, ["x"])
+
+
+def legacy_lists(path):
+    """Writes, by hand, the two-level lists older writers (parquet-avro, Spark's legacy format) use and pyarrow
+    cannot write: `optional group vals (LIST) { repeated int32 array; }` and a bare `repeated float reps`, beside a
+    required int64; one row group, uncompressed PLAIN data pages V1. Returns the arrays pyarrow reads back."""
+    import struct as st
+
+    def varint(v):
+        out = bytearray()
+        while True:
+            b, v = v & 0x7f, v >> 7
+            out.append(b | (0x80 if v else 0))
+            if not v:
+                return bytes(out)
+
+    def zigzag(v):
+        return (v << 1) ^ (v >> 63)
+
+    types = {"i32": 5, "i64": 6, "bin": 8, "list": 9, "struct": 12}
+
+    def value(kind, v):
+        if kind in ("i32", "i64"):
+            return varint(zigzag(v))
+        if kind == "bin":
+            b = v.encode() if isinstance(v, str) else v
+            return varint(len(b)) + b
+        if kind == "struct":
+            return struct_(v)
+        elem, items = v
+        head = bytes([(len(items) << 4) | types[elem]]) if len(items) < 15 else bytes([0xf0 | types[elem]]) + varint(len(items))
+        return head + b"".join(value(elem, i) for i in items)
+
+    def struct_(fields):  # [(id, kind, value)] in id order: the Thrift compact protocol
+        out, last = bytearray(), 0
+        for fid, kind, v in fields:
+            out.append(((fid - last) << 4) | types[kind])
+            out += value(kind, v)
+            last = fid
+        return bytes(out) + b"\x00"
+
+    def levels(vals):  # one RLE run per level (bit width <= 8), with V1's 4-byte length
+        runs = b"".join(varint(2) + bytes([v]) for v in vals)
+        return st.pack("<i", len(runs)) + runs
+
+    rows = 5
+    vals = np.arange(rows * 3, dtype=np.int32).reshape(rows, 3) * 7 - 20
+    reps = (np.arange(rows * 2, dtype=np.float32).reshape(rows, 2) / 4)
+    req = np.arange(rows, dtype=np.int64) * -(10 ** 12)
+    rep3 = [0 if i % 3 == 0 else 1 for i in range(rows * 3)]
+    rep2 = [0 if i % 2 == 0 else 1 for i in range(rows * 2)]
+    # (path, physical type, value count, page body)
+    columns = [
+        (["vals", "array"], 1, rows * 3, levels(rep3) + levels([2] * (rows * 3)) + vals.tobytes()),
+        (["reps"], 4, rows * 2, levels(rep2) + levels([1] * (rows * 2)) + reps.tobytes()),
+        (["req"], 2, rows, req.tobytes()),
+    ]
+    data, chunks = bytearray(b"PAR1"), []
+    for path_in_schema, physical, count, body in columns:
+        header = struct_([(1, "i32", 0), (2, "i32", len(body)), (3, "i32", len(body)),
+                          (5, "struct", [(1, "i32", count), (2, "i32", 0), (3, "i32", 3), (4, "i32", 3)])])
+        offset = len(data)
+        data += header + body
+        size = len(header) + len(body)
+        meta = [(1, "i32", physical), (2, "list", ("i32", [0, 3])), (3, "list", ("bin", path_in_schema)), (4, "i32", 0),
+                (5, "i64", count), (6, "i64", size), (7, "i64", size), (9, "i64", offset)]
+        chunks.append([(2, "i64", offset), (3, "struct", meta)])
+    schema = [
+        [(4, "bin", "schema"), (5, "i32", 3)],
+        [(3, "i32", 1), (4, "bin", "vals"), (5, "i32", 1), (6, "i32", 3)],
+        [(1, "i32", 1), (3, "i32", 2), (4, "bin", "array")],
+        [(1, "i32", 4), (3, "i32", 2), (4, "bin", "reps")],
+        [(1, "i32", 2), (3, "i32", 0), (4, "bin", "req")],
+    ]
+    group = [(1, "list", ("struct", chunks)), (2, "i64", len(data) - 4), (3, "i64", rows)]
+    footer = struct_([(1, "i32", 1), (2, "list", ("struct", schema)), (3, "i64", rows), (4, "list", ("struct", [group]))])
+    data += footer + st.pack("<i", len(footer)) + b"PAR1"
+    with open(path, "wb") as f:
+        f.write(data)
+    back = pq.read_table(path)
+    got = {"vals": np.stack([np.asarray(v, dtype=np.int32) for v in back["vals"].to_pylist()]),
+           "reps": np.stack([np.asarray(v, dtype=np.float32) for v in back["reps"].to_pylist()]),
+           "req": back["req"].to_numpy()}
+    assert all(np.array_equal(got[k], want) for k, want in [("vals", vals), ("reps", reps), ("req", req)]), got
+    return got
 
 
 def webdataset(out):

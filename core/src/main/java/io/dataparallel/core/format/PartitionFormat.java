@@ -63,8 +63,7 @@ public enum PartitionFormat {
             case HDF5 -> new Hdf5Reader();
             case FITS -> new FitsReader();
             case WEBDATASET -> new WebDatasetReader();
-            // a reader of its own branch until merged
-            case PARQUET -> throw new PartitionFormatException(title + " partitions are not read yet");
+            case PARQUET -> new ParquetReader();
         };
     }
 
