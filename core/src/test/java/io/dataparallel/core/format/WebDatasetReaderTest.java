@@ -147,6 +147,49 @@ class WebDatasetReaderTest {
     }
 
     @Test
+    void manyImagesDecodeOnSeveralCoresInSampleOrder() throws Exception {
+        List<Entry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            entries.add(new Entry(String.format("s%03d.png", i), png(i, 5, 4)));
+        }
+        NpyArray images = new WebDatasetReader().open("s.tar", tar(entries)).read("png");
+        assertArrayEquals(new long[] {70, 3, 4, 5}, images.shape());
+        for (int i = 0; i < 70; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 4; y++) {
+                    for (int x = 0; x < 5; x++) {
+                        int at = ((i * 3 + c) * 4 + y) * 5 + x;
+                        assertEquals(pixel(i, c, x, y), images.data().get(at) & 0xff, "image " + i + " channel " + c);
+                    }
+                }
+            }
+        }
+        // two odd sizes, in the first and the last run of samples: the first is named, however the work was split
+        entries.set(20, new Entry("s020.png", png(20, 6, 4)));
+        entries.set(65, new Entry("s065.png", png(65, 7, 4)));
+        PartitionFormatException e = assertThrows(PartitionFormatException.class,
+                () -> new WebDatasetReader().open("s.tar", tar(entries)).read("png"));
+        assertTrue(e.getMessage().startsWith("member 's020.png' is 6x4 (width x height) but the first image, 's000.png', is 5x4"),
+                e.getMessage());
+    }
+
+    private static int pixel(int image, int channel, int x, int y) {
+        return (image * 7 + channel * 50 + x * 13 + y * 31) & 0xff;
+    }
+
+    private static byte[] png(int image, int width, int height) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, pixel(image, 0, x, y) << 16 | pixel(image, 1, x, y) << 8 | pixel(image, 2, x, y));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    @Test
     void wrongMagicIsReportedBeforeReading() {
         ByteBuffer h5 = load("hdf5/basic.h5");
         PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> PartitionFormat.WEBDATASET.checkMagic("s.tar", h5));
