@@ -4,11 +4,11 @@ astropy, pyarrow, PIL): the Java readers must return the same dtypes, shapes and
 
     python="$(bench/python/formats-venv.sh)"
     "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats
-    "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats parquet  # one format
+    "$python" core/src/test/python/make_format_fixtures.py core/src/test/resources/formats fits webdataset  # only these
 
 The files are committed (a few KB each), so `mvn verify` needs no Python; rerun this script when
 a case is added. Contents are seeded: a rerun writes the same arrays (HDF5 and FITS headers may
-carry the library's version).
+carry the library's version, FITS gzip tiles the time they were written).
 """
 import gzip
 import io

@@ -48,6 +48,9 @@ final class FitsImages {
                     "random-groups data, not an image: convert it to an image or a binary table");
         }
         DType raw = bitpixType(h.getIntValue("BITPIX"));
+        if (raw == null) {
+            return FitsArray.unsupported(name, where, "BITPIX " + h.getIntValue("BITPIX") + " is not a FITS pixel type: the header is damaged");
+        }
         long[] shape = shape(h, "NAXIS");
         FitsScaling scaling = scaling(h, raw);
         ArrayInfo info = ArrayInfo.of(name, scaling.decoded(), shape, where);

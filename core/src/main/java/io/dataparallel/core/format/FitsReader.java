@@ -81,7 +81,9 @@ final class FitsReader implements FormatReader {
 
     private static ByteBuffer gunzip(ByteBuffer file) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteBufferInputStream(file.duplicate()), 1 << 16)) {
-            return ByteBuffer.wrap(in.readAllBytes());
+            byte[] fits = in.readAllBytes();
+            // direct, as a downloaded partition is: the arrays that are slices of it (8-bit images) stay direct
+            return Buffers.allocate(fits.length, "the gunzipped file").put(fits).flip();
         } catch (IOException e) {
             throw new PartitionFormatException("is not a readable gzip stream (" + e.getMessage()
                     + "): the .fits.gz file is damaged or truncated", e);

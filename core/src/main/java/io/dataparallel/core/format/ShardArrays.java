@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * A shard's samples (sorted by key), each extension's members decoded and stacked along a first
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * [N, …] (every sample one dtype and shape).
  */
 final class ShardArrays {
+    /** Fewer images than this a core are decoded on one: a task costs more than a few small images. */
+    private static final int MIN_IMAGES_PER_RUN = 16;
     private final ByteBuffer tar;
     private final List<String> keys;
     private final List<Map<String, Member>> samples;
@@ -97,10 +100,23 @@ final class ShardArrays {
         int n = samples.size();
         ShardImages.Size first = ShardImages.size(data(0, ext), path(0, ext));
         int plane = Math.multiplyExact(first.width(), first.height());
-        ByteBuffer out = Buffers.allocate(3L * plane * n, "images '" + ext + "'");
-        try (ShardImages.Decoder decoder = new ShardImages.Decoder()) {
-            for (int i = 0; i < n; i++) {
-                decoder.decodeInto(data(i, ext), path(i, ext), out, Math.multiplyExact(3 * i, plane), first, path(0, ext));
+        ByteBuffer out = Buffers.allocate(3L * plane * n, "images '" + ext + "'"); // refuses past 2 GiB: 3 * i * plane fits an int
+        // contiguous runs of samples on the cores there are, each with its own reader; each run stops at its
+        // first bad image, so the earliest run's error is the partition's first, as a sequential decode would say
+        int runs = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n / MIN_IMAGES_PER_RUN));
+        PartitionFormatException[] errors = new PartitionFormatException[runs];
+        IntStream.range(0, runs).parallel().forEach(r -> {
+            try (ShardImages.Decoder decoder = new ShardImages.Decoder()) {
+                for (int i = (int) ((long) r * n / runs); i < (int) ((long) (r + 1) * n / runs); i++) {
+                    decoder.decodeInto(data(i, ext), path(i, ext), out, 3 * i * plane, first, path(0, ext));
+                }
+            } catch (PartitionFormatException e) {
+                errors[r] = e;
+            }
+        });
+        for (PartitionFormatException e : errors) {
+            if (e != null) {
+                throw e;
             }
         }
         return new NpyArray(name, DType.UINT8, new long[] {n, 3, first.height(), first.width()}, out);

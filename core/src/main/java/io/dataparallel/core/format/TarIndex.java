@@ -85,14 +85,20 @@ final class TarIndex {
         return true;
     }
 
-    /** The header's checksum: the sum of its bytes with the checksum field read as spaces. */
+    /**
+     * The header's checksum: the sum of its bytes with the checksum field read as spaces; of signed
+     * bytes too, as some old tar programs summed them (Python's tarfile accepts both).
+     */
     private static void checkSum(ByteBuffer tar, int at) {
         long stored = octal(tar, at + 148, 8, at, "checksum");
         long sum = 0;
+        long signed = 0;
         for (int i = 0; i < BLOCK; i++) {
-            sum += i >= 148 && i < 156 ? ' ' : tar.get(tar.position() + at + i) & 0xff;
+            byte b = i >= 148 && i < 156 ? (byte) ' ' : tar.get(tar.position() + at + i);
+            sum += b & 0xff;
+            signed += b;
         }
-        if (sum != stored) {
+        if (sum != stored && signed != stored) {
             throw new PartitionFormatException("has a damaged tar header at byte " + at + " (checksum " + stored
                     + ", the header sums to " + sum + ")");
         }

@@ -76,6 +76,26 @@ class FitsReaderTest {
     }
 
     @Test
+    void aNameTakenByAnEarlierHduGetsTheHduIndex() throws Exception {
+        nom.tam.fits.Fits fits = new nom.tam.fits.Fits();
+        fits.addHDU(nom.tam.fits.Fits.makeHDU(new float[][] {{1, 2}, {3, 4}}));
+        for (int v = 1; v <= 2; v++) {
+            nom.tam.fits.BasicHDU<?> sci = nom.tam.fits.Fits.makeHDU(new short[][] {{(short) v}, {(short) (v + 1)}});
+            sci.getHeader().addValue("EXTNAME", "SCI", "");
+            fits.addHDU(sci);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        fits.write(new java.io.DataOutputStream(bytes));
+        PartitionFile f = new FitsReader().open("dup.fits", ByteBuffer.wrap(bytes.toByteArray()));
+        assertEquals(java.util.List.of("PRIMARY", "SCI", "HDU2"), f.arrays().stream().map(ArrayInfo::name).toList());
+        assertEquals("HDU 2 (EXTNAME=SCI), image", f.find("HDU2").where());
+        assertEquals(DType.INT16, f.read("HDU2").dtype());
+        assertEquals(2.0, f.read("HDU2").toDoubles()[0]);
+        assertEquals(1.0, f.read("SCI").toDoubles()[0]);
+        assertEquals(3.0, f.read("PRIMARY").toDoubles()[2]);
+    }
+
+    @Test
     void aMissingNameSaysWhatTheFileHas() {
         PartitionFile f = open("fits/basic.fits");
         PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> f.read("FLUXES"));

@@ -3,12 +3,17 @@ package io.dataparallel.core.format;
 import static io.dataparallel.core.format.FormatFixtures.assertMatchesReference;
 import static io.dataparallel.core.format.FormatFixtures.load;
 import static io.dataparallel.core.format.FormatFixtures.open;
+import static io.dataparallel.core.format.TarFixtures.npy;
+import static io.dataparallel.core.format.TarFixtures.tar;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dataparallel.core.format.TarFixtures.Entry;
 import io.dataparallel.core.npz.DType;
+import io.dataparallel.core.npz.NpyArray;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -106,6 +111,82 @@ class WebDatasetReaderTest {
         }
         PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> f.read("png"));
         assertTrue(e.getMessage().startsWith("member 'sample005.png' cannot be decoded as an image"), e.getMessage());
+    }
+
+    @Test
+    void npyArraysOfTwoShapesNameTheFirstThatDiffers() {
+        ByteBuffer tar = tar(List.of(
+                new Entry("a.npy", npy(NpyArray.ofFloats("x", new long[] {2}, new float[] {1, 2}))),
+                new Entry("b.npy", npy(NpyArray.ofFloats("x", new long[] {2}, new float[] {3, 4}))),
+                new Entry("c.npy", npy(NpyArray.ofFloats("x", new long[] {3}, new float[] {5, 6, 7})))));
+        PartitionFile f = new WebDatasetReader().open("s.tar", tar);
+        assertEquals("npy float32 (3, 2) at members <key>.npy of 3 samples", f.find("npy").describe());
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> f.read("npy"));
+        assertEquals("member 'c.npy' holds float32 (3,) but the first, 'a.npy', holds float32 (2,): "
+                + "every sample's array must have one dtype and shape", e.getMessage());
+    }
+
+    @Test
+    void aUstarArchiveGroupsAndSortsAsWebdataset() {
+        ByteBuffer tar = tar(List.of(Entry.text("b.cls", "2"), Entry.text("a.cls", "1"), Entry.text("README", "no extension"),
+                Entry.text("__meta__.json", "{}"), Entry.text("dir/.hidden", "x"), Entry.text("a.txt", "t"), Entry.text("b.txt", "u")));
+        PartitionFile f = new WebDatasetReader().open("s.tar", tar);
+        assertEquals(List.of("cls", "txt"), f.arrays().stream().map(ArrayInfo::name).toList());
+        NpyArray cls = f.read("CLS");
+        assertEquals(DType.INT64, cls.dtype());
+        assertArrayEquals(new double[] {1, 2}, cls.toDoubles());
+        assertFalse(f.find("txt").readable());
+    }
+
+    @Test
+    void twoMembersOfOneSampleAndExtensionAreRefused() {
+        ByteBuffer tar = tar(List.of(Entry.text("a.cls", "1"), Entry.text("a.CLS", "2")));
+        PartitionFormatException e = assertThrows(PartitionFormatException.class, () -> new WebDatasetReader().open("s.tar", tar));
+        assertEquals("has two members for sample 'a' and extension 'cls' ('a.cls' and 'a.CLS'): each sample has one member per extension",
+                e.getMessage());
+    }
+
+    @Test
+    void manyImagesDecodeOnSeveralCoresInSampleOrder() throws Exception {
+        List<Entry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            entries.add(new Entry(String.format("s%03d.png", i), png(i, 5, 4)));
+        }
+        NpyArray images = new WebDatasetReader().open("s.tar", tar(entries)).read("png");
+        assertArrayEquals(new long[] {70, 3, 4, 5}, images.shape());
+        for (int i = 0; i < 70; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 4; y++) {
+                    for (int x = 0; x < 5; x++) {
+                        int at = ((i * 3 + c) * 4 + y) * 5 + x;
+                        assertEquals(pixel(i, c, x, y), images.data().get(at) & 0xff, "image " + i + " channel " + c);
+                    }
+                }
+            }
+        }
+        // two odd sizes, in the first and the last run of samples: the first is named, however the work was split
+        entries.set(20, new Entry("s020.png", png(20, 6, 4)));
+        entries.set(65, new Entry("s065.png", png(65, 7, 4)));
+        PartitionFormatException e = assertThrows(PartitionFormatException.class,
+                () -> new WebDatasetReader().open("s.tar", tar(entries)).read("png"));
+        assertTrue(e.getMessage().startsWith("member 's020.png' is 6x4 (width x height) but the first image, 's000.png', is 5x4"),
+                e.getMessage());
+    }
+
+    private static int pixel(int image, int channel, int x, int y) {
+        return (image * 7 + channel * 50 + x * 13 + y * 31) & 0xff;
+    }
+
+    private static byte[] png(int image, int width, int height) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, pixel(image, 0, x, y) << 16 | pixel(image, 1, x, y) << 8 | pixel(image, 2, x, y));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", out);
+        return out.toByteArray();
     }
 
     @Test
