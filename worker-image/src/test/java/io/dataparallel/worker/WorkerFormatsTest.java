@@ -40,6 +40,8 @@ class WorkerFormatsTest {
         s3.put("s3://data/mixed/part-0.npz", REF.resolve("astro-small.npz"));
         s3.put("s3://data/mixed/part-0.fits.gz", REF.resolve("astro-small.fits.gz"));
         s3.put("s3://data/mixed/notes.txt", "not a partition".getBytes());
+        s3.put("s3://data/parquet/toy.parquet", REF.resolve("toy-small.parquet"));
+        s3.put("s3://models/toy/classifier.onnx", S3Fixture.repoRoot().resolve("examples/models/toy-classifier.onnx"));
         expected = Npz.read(Files.readAllBytes(REF.resolve("astro-small.predictions.npz")));
     }
 
@@ -68,6 +70,34 @@ class WorkerFormatsTest {
         // FITS names are matched regardless of case, as astropy does: the npz's 'images' is the FITS file's IMAGES
         Summary summary = runAndCompare("mixed", List.of("images", "magnitudes"), "redshift", List.of("part-0.fits.gz", "part-0.npz"));
         assertEquals(2, summary.partitions());
+    }
+
+    @Test
+    void parquetColumnsWithAFixedSizeListIntoAnOnnxClassifier() {
+        String out = "s3://results/formats-parquet/";
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/toy/classifier.onnx", List.of("features"),
+                List.of("logits", "embedding"), "s3://data/parquet/", "label", out, 1, 7));
+        assertEquals(List.of(0), harness.runWorkers(plan));
+        assertEquals(0, harness.runSummarizer(plan));
+        Map<String, NpyArray> reference = Npz.read(readBytes(REF.resolve("toy-small.predictions.npz")));
+        Map<String, NpyArray> ours = Npz.read(s3.require(out + "predictions/toy.parquet.npz"));
+        for (String name : List.of("logits", "embedding")) {
+            double[] a = reference.get(name).toDoubles();
+            double[] b = ours.get(name).toDoubles();
+            assertEquals(a.length, b.length);
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(Math.abs(a[i] - b[i]) <= 1e-4, name + " " + i);
+            }
+        }
+        assertEquals(0.8, harness.summary(plan).quality().accuracy(), 1e-12, "the int64 label column");
+    }
+
+    private static byte[] readBytes(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Summary runAndCompare(String prefix, List<String> inputs, String labels, List<String> keys) {
