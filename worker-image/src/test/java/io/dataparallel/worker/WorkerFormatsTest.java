@@ -56,6 +56,23 @@ class WorkerFormatsTest {
     }
 
     @Test
+    void keptArraysAreCopiedIntoThePredictionUnderTheirLastPathSegment() {
+        String out = "s3://results/formats-keep/";
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, List.of("images", "phot/magnitudes"),
+                S3Fixture.EXAMPLE_OUTPUTS, "s3://data/h5/", null, out, 1, 16).withData(
+                new io.dataparallel.api.spec.DataSpec("s3://data/h5/", null, null, List.of("redshift", "/phot/magnitudes"))));
+        assertEquals(List.of(0), harness.runWorkers(plan));
+        Map<String, NpyArray> ours = Npz.read(s3.require(out + "predictions/part-0.h5.npz"));
+        assertEquals(List.of("redshift_pred", "redshift", "magnitudes"), List.copyOf(ours.keySet()));
+        Map<String, NpyArray> input = Npz.read(readBytes(REF.resolve("astro-small.npz")));
+        for (String name : List.of("redshift", "magnitudes")) {
+            assertEquals(input.get(name).dtype(), ours.get(name).dtype());
+            assertEquals(List.of(input.get(name).shape()[0]), List.of(ours.get(name).shape()[0]));
+            assertEquals(input.get(name).data(), ours.get(name).data(), name + " copied unchanged");
+        }
+    }
+
+    @Test
     void fitsImageHduAndTableColumns() {
         runAndCompare("fits", List.of("IMAGES", "MAGNITUDES"), "REDSHIFT", List.of("part-0.fits.gz"));
     }
