@@ -4,6 +4,7 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.RunRecord;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
@@ -129,8 +130,11 @@ final class LocalRun {
             if (summary.samplesPerSecond() > 0) {
                 out.println(throughput(summary));
             }
+            if (summary.partitionsResumed() > 0) {
+                out.println(record(summary));
+            }
             if (sized != null) {
-                LocalSizing.printOutcome(sized, plan, summary.seconds(), local, out);
+                LocalSizing.printOutcome(sized, plan, summary.thisRun().seconds(), local, out);
             }
             printWhere(local, layout, summary, out);
             if (!summary.failedWorkers().isEmpty()) {
@@ -160,6 +164,28 @@ final class LocalRun {
         return String.format(Locale.ROOT, "throughput:  %.0f samples/s end to end, %.0f samples/s computing, %s MB/s of input"
                         + " computing (%d samples in %.1f s)", s.samplesPerSecond(), s.computeSamplesPerSecond(),
                 String.format(Locale.ROOT, mbPerSecond < 10 ? "%.1f" : "%.0f", mbPerSecond), s.samples(), s.seconds());
+    }
+
+    /**
+     * What this run computed beside what earlier runs did, and where each run's rank results are in
+     * {@code combined_data.json}: a rerun with another number of workers keeps the earlier ranks as they were.
+     */
+    static String record(Summary s) {
+        RunRecord now = s.thisRun();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "this run:    %d samples computed now in %d partitions, %d done"
+                + " earlier", s.computedSamples(), now.partitionsComputed(), s.resumedSamples()));
+        if (!s.earlierRuns().isEmpty()) {
+            int runs = s.earlierRuns().size();
+            b.append(String.format(Locale.ROOT, "%nearlier:     %d run%s;", runs, runs == 1 ? "" : "s"));
+            for (RunRecord r : s.earlierRuns()) {
+                b.append(String.format(Locale.ROOT, " %d samples on %d workers (plan %s)", r.computedSamples(), r.workers(),
+                        r.planHash()));
+            }
+            b.append(String.format(Locale.ROOT, "%n             combined_data.json keeps their rank results, each under its own run's"
+                    + " plan_hash, rank and world_size%s", s.workers() == 0 ? ""
+                    : String.format(Locale.ROOT, ", beside this run's (plan %s, %d workers)", s.planHash(), s.workers())));
+        }
+        return b.toString();
     }
 
     private static void printObject(String label, LocalStore local, S3Uri uri, PrintStream out) {

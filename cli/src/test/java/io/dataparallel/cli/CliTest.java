@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,8 @@ class CliTest {
         JsonNode firstSummary = summary(results);
         double computeRate = firstSummary.get("compute_samples_per_second").asDouble();
         assertTrue(computeRate > 0, firstSummary.toString());
+        JsonNode firstRanks = new ObjectMapper().readTree(Files.readAllBytes(results.resolve("combined_data.json")));
+        assertTrue(firstRanks.size() > 0, firstRanks.toString());
 
         // a rerun with everything done starts no worker and keeps the first run's figures
         Result again = cli("run", manifest.toString(), "--store", store.toString());
@@ -95,13 +98,24 @@ class CliTest {
         assertTrue(again.out().contains("job default/small: 3 partitions: 3 done earlier (skipped), 0 to run ("), again.out());
         assertTrue(again.out().contains("MB): no worker needs to run"), again.out());
         assertTrue(again.out().contains("progress: 3/3"), again.out());
-        assertTrue(again.out().contains("samplesPerSecond: 0\n"), "nothing recomputed on a rerun:\n" + again.out());
+        assertTrue(again.out().contains("message: all 3 partitions done earlier; nothing to compute"), again.out());
+        assertTrue(again.out().contains("this run:    0 samples computed now in 0 partitions, 60 done earlier"), again.out());
         JsonNode all = summary(results);
         assertEquals(3, all.get("partitions_resumed").asInt(), all.toString());
         assertEquals(60, all.get("resumed_samples").asLong(), all.toString());
         assertEquals(0, all.get("computed_samples").asLong(), all.toString());
+        // the job's record is the first run's: its figures, its rank results, its cost
+        for (String figure : List.of("samples_per_second", "seconds", "cpu_seconds", "throughput_bps", "mean_seconds_per_batch")) {
+            assertEquals(firstSummary.get(figure).asDouble(), all.get(figure).asDouble(), 1e-9, figure + " kept:\n" + all);
+        }
+        assertTrue(all.get("samples_per_second").asDouble() > 0, all.toString());
+        assertEquals(firstSummary.get("cost").get("pod_seconds").asDouble(), all.get("cost").get("pod_seconds").asDouble(), 1e-9);
+        assertEquals(0, all.get("this_run").get("computed_samples").asLong(), all.toString());
+        assertEquals(1, all.get("earlier_runs").size(), "the first run, as it recorded itself: " + all);
         // the same compute figures, now read back from the predictions' metadata (rounded to 0.1 ms there)
-        assertEquals(computeRate, all.get("combined_compute_samples_per_second").asDouble(), computeRate * 0.05, all.toString());
+        assertEquals(computeRate, all.get("compute_samples_per_second").asDouble(), computeRate * 0.05, all.toString());
+        assertEquals(firstRanks, new ObjectMapper().readTree(Files.readAllBytes(results.resolve("combined_data.json"))),
+                "CAI's list keeps the first run's rank results, never an empty list");
 
         // one prediction lost: only its partition runs, on one worker; the other two keep their figures
         Files.delete(results.resolve("predictions/partition-00001.npz"));
@@ -114,8 +128,25 @@ class CliTest {
         assertEquals(2, mixed.get("partitions_resumed").asInt(), mixed.toString());
         assertEquals(20, mixed.get("computed_samples").asLong(), mixed.toString());
         assertEquals(40, mixed.get("resumed_samples").asLong(), mixed.toString());
-        assertTrue(mixed.get("combined_compute_samples_per_second").asDouble() > 0, mixed.toString());
         assertTrue(mixed.get("compute_samples_per_second").asDouble() > 0, mixed.toString());
+        assertEquals(1, mixed.get("earlier_runs").size(), "the first run still; the rerun that computed nothing left no record: " + mixed);
+        assertEquals(20, mixed.get("this_run").get("computed_samples").asLong(), mixed.toString());
+        assertEquals(firstSummary.get("seconds").asDouble() + mixed.get("this_run").get("seconds").asDouble(),
+                mixed.get("seconds").asDouble(), 1e-6, "the job's wall time: both runs'");
+        JsonNode ranks = new ObjectMapper().readTree(Files.readAllBytes(results.resolve("combined_data.json")));
+        int keptEarlier = 0;
+        for (JsonNode r : ranks) {
+            String partitions = r.get("partitions").toString();
+            if (r.get("plan_hash").asText().equals(mixed.get("plan_hash").asText())) {
+                assertTrue(partitions.contains("partition-00001.npz"), "this run's rank computed the lost partition: " + r);
+            } else {
+                assertTrue(partitions.contains("partition-00000.npz") || partitions.contains("partition-00002.npz"), r.toString());
+                keptEarlier++;
+            }
+        }
+        assertTrue(keptEarlier >= 1 && ranks.size() == keptEarlier + 1, "the first run's ranks behind partitions 0 and 2, and"
+                + " this run's one: " + ranks);
+        assertTrue(partly.out().contains("earlier:     1 run;"), partly.out());
         String report = Files.readString(results.resolve("report.html"));
         assertTrue(report.contains("of them done earlier (skipped)"), "the report says what was done earlier");
         assertEquals(2, report.split("<td>done earlier \\(skipped\\), computed ", -1).length - 1,
@@ -158,7 +189,8 @@ class CliTest {
         Path spread = write("prov-spread.yaml", job("prov", spec.replace("batchSize: 16", "batchSize: 4").replace("workers: 2", "workers: 3")));
         Result resumed = cli("run", spread.toString(), "--store", store.toString());
         assertEquals(0, resumed.code(), resumed.out());
-        assertTrue(resumed.out().contains("samplesPerSecond: 0\n"), "nothing recomputed:\n" + resumed.out());
+        assertTrue(resumed.out().contains("all 3 partitions done earlier; nothing to compute"), "nothing recomputed:\n" + resumed.out());
+        assertFalse(resumed.out().contains("samplesPerSecond: 0\n"), "the restarted run's figures kept:\n" + resumed.out());
 
         Path renamed = write("prov-renamed.yaml", job("prov", spec.replace("[redshift_pred]", "[z]")));
         assertBad(cli("run", renamed.toString(), "--store", store.toString()),

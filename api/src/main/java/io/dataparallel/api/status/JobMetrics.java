@@ -3,6 +3,7 @@ package io.dataparallel.api.status;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dataparallel.api.result.Cost;
 import io.dataparallel.api.result.Quality;
+import io.dataparallel.api.result.RunRecord;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.result.WorkerTiming;
 import io.soabase.recordbuilder.core.RecordBuilder;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * {@code status.metrics}: the job's {@link Summary} figures under the resource's camelCase
- * names (summary.json keeps snake_case, CAI's convention). Absent figures are not yet known.
+ * names (summary.json keeps snake_case, CAI's convention). Absent figures are not yet known. They
+ * describe the whole job, every run whose predictions it counts; {@code thisRun} is the latest run's part.
  *
  * @param samples                 samples with a prediction
  * @param samplesPerSecond        end to end
@@ -25,14 +27,19 @@ import java.util.List;
  * @param slowestWorker           the longest-running worker
  * @param fastestWorker           the shortest-running worker
  * @param quality                 when labels are set
- * @param cost                    what the job used and, where the node pool has prices, what it cost
+ * @param cost                    what the job's runs used and, where the node pool has prices, what they cost
+ * @param resumedSamples          of {@code samples}, those done by earlier runs (or earlier attempts)
+ * @param runs                    the runs whose work or cost the figures count, this one included where it computed or
+ *                                billed anything
+ * @param thisRun                 what this run computed and cost
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RecordBuilder
 public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSamplesPerSecond, Double throughputBps,
                          Double meanSecondsPerBatch, Double seconds, Double downloadSeconds, Double modelLoadSeconds,
                          Double cpuSeconds, Double gpuSeconds, Worker slowestWorker, Worker fastestWorker,
-                         QualityMetrics quality, CostMetrics cost) implements JobMetricsBuilder.With {
+                         QualityMetrics quality, CostMetrics cost, Long resumedSamples, Integer runs, RunMetrics thisRun)
+        implements JobMetricsBuilder.With {
 
     /** No figure known yet; the {@code with…} methods set them, so a new figure touches only this file and its users. */
     public static final JobMetrics NONE = JobMetricsBuilder.builder().build();
@@ -46,6 +53,21 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
     public record Worker(int rank, double seconds, double samplesPerSecond) {
         static Worker of(WorkerTiming t) {
             return t == null ? null : new Worker(t.rank(), round(t.seconds()), round(t.samplesPerSecond()));
+        }
+    }
+
+    /**
+     * {@link RunRecord} under camelCase names: one run's part of the job.
+     *
+     * @param computedSamples    samples this run computed
+     * @param partitionsComputed partitions this run computed
+     * @param seconds            its workers' wall time
+     * @param cost               what it used and, where the node pool has prices, what it cost
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RunMetrics(long computedSamples, int partitionsComputed, double seconds, CostMetrics cost) {
+        static RunMetrics of(RunRecord r) {
+            return r == null ? null : new RunMetrics(r.computedSamples(), r.partitionsComputed(), round(r.seconds()), CostMetrics.of(r.cost()));
         }
     }
 
@@ -94,7 +116,8 @@ public record JobMetrics(Long samples, Double samplesPerSecond, Double computeSa
                 Double.isFinite(s.throughputBps()) ? (double) Math.round(s.throughputBps()) : null,
                 finite(s.meanSecondsPerBatch()), rounded(s.seconds()), rounded(s.downloadSeconds()),
                 rounded(s.modelLoadSeconds()), rounded(s.cpuSeconds()), rounded(s.gpuSeconds()), Worker.of(s.slowestWorker()),
-                Worker.of(s.fastestWorker()), QualityMetrics.of(s.quality()), CostMetrics.of(s.cost()));
+                Worker.of(s.fastestWorker()), QualityMetrics.of(s.quality()), CostMetrics.of(s.cost()), s.resumedSamples(),
+                s.earlierRuns().size() + (s.thisRun() != null && s.thisRun().didAnything() ? 1 : 0), RunMetrics.of(s.thisRun()));
     }
 
     private static double round(double v) {

@@ -107,11 +107,18 @@ public final class ProvenanceCheck {
         return PredictionFigures.resumed(p.key(), samples, p.size(), meta.get(OutputLayout.META_FIGURES));
     }
 
+    /**
+     * What {@code plan}'s predictions are computed with, as one line: the model as predictions record it and the digest of
+     * the names. Two runs with the same line computed the same job's predictions.
+     */
+    public static String line(Plan plan) {
+        return modelTag(plan.model()) + " " + ioDigest(plan.provenance());
+    }
+
     private static String describe(ModelObject model) {
         return model == null ? "unknown" : "etag " + model.etag() + ", " + model.size() + " bytes";
     }
 
-    /** The model's ETag as predictions record it; plans built by hand have none. */
     /**
      * The model as a prediction records it: its ETag, and for a model that is not TorchScript its format too
      * ({@code ONNX:etag}), so a model whose format changed is a changed model (a TorchScript model keeps the bare

@@ -42,7 +42,8 @@ import java.util.function.Function;
  * failed worker too (it exited BAD_INPUT, so the Job failed its index): those partitions are
  * listed with their own reasons, once, and its other partitions count as done. Partitions an
  * earlier run computed (the plan's resumed ones) count as done with that run's figures, read
- * from their predictions' metadata.
+ * from their predictions' metadata, and the earlier runs' rank results and records stay in the
+ * job's files ({@link JobRecord}): a rerun adds to the job's record, never replaces it.
  */
 public final class Summarizer {
     private static final int READERS = 8;
@@ -119,12 +120,16 @@ public final class Summarizer {
         List<Map<String, NpyArray>> qualityData = plan.spec().data().labels() == null ? List.of()
                 : List.copyOf(parallel(donePartitions, key -> readQuality(layout, key)).values());
         Quality quality = qualityData.isEmpty() ? null : QualityData.aggregate(qualityData);
+        // read before this run's files replace them: what the earlier runs behind the resumed partitions left
+        JobRecord record = JobRecord.read(store, layout, plan, planHash, resumed);
         Summary summary = Summaries.of(plan, planHash, results, resumed, samples, donePartitions.size(),
-                failedWorkers, failedPartitions, workersTimedOut, quality);
+                failedWorkers, failedPartitions, workersTimedOut, quality, record);
+        List<RankResult> combined = new ArrayList<>(record.earlierRanks());
+        combined.addAll(results);
         // the verdict the operator and the CLI give once this summary exists, so the page agrees with them
         ReportData report = new ReportData(summary, Verdict.of(summary, plan.spec()), results, resumed,
                 QualityChartData.of(qualityData), jobStartedMs, System.currentTimeMillis());
-        store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
+        store.putJson(layout.combined(), Json.writePretty(combined), OutputLayout.FIELD);
         store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
         store.put(layout.report(), Report.html(report).getBytes(StandardCharsets.UTF_8),
                 "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD);

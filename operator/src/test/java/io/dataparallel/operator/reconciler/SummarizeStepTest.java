@@ -48,8 +48,8 @@ class SummarizeStepTest extends StepTest {
         JobRun first = summarizing(job);
         new SummarizeStep().run(first);
         finish(job, "Complete");
-        Summary summary = new Summary("astro/ok", "h", 72, 6, 6, 0, 2, List.of(), List.of(), false, 36, 40, 72, 0, 40, 2.0, 3.0, 0,
-                1e6, 0.1, 0.5, 0.5, null, null, null, null, null);
+        Summary summary = new Summary("astro/ok", "h", 72, 6, 6, 0, 2, List.of(), List.of(), false, 36, 40, 72, 0, 2.0, 3.0, 0,
+                1e6, 0.1, 0.5, 0.5, null, null, null, null, null, null, List.of());
         h.s3.store().putJson(OutputLayout.of("s3://out/ok/").summary(), Json.writePretty(summary), "t");
         JobRun run = h.run(job, first.status.get());
         new SummarizeStep().run(run);
