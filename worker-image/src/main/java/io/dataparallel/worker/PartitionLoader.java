@@ -18,6 +18,7 @@ import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,14 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.ToIntFunction;
 
 /**
  * Gets one partition ready, on the prefetch thread while the previous one computes:
- * skip it when {@link #scan} found its prediction (resume), else read it into one direct buffer, check
- * it is the object that was planned and decode the arrays the model needs with its format's reader
- * ({@link PartitionFormat}, told by the key's extension and checked by the first bytes; an uncompressed
- * {@code .npz}'s arrays stay slices of that buffer: libtorch reads them where the download put them).
+ * skip it when {@link #scan} found its prediction (resume), else read it, check it is the object that
+ * was planned and decode the arrays the model needs with its format's reader ({@link PartitionFormat},
+ * told by the key's extension and checked by the first bytes). An {@code .npz} is read into one direct
+ * buffer: its uncompressed arrays stay slices of it, libtorch reads them where the download put them.
+ * The other formats decode (copy) their arrays out of the file's bytes, so those bytes go to a file
+ * in {@code TMPDIR} that is mapped, not held: under a memory limit the kernel reclaims them, and a
+ * partition needs the memory of its decoded arrays, not that plus its file.
  */
 final class PartitionLoader {
     private final ObjectStore store;
@@ -48,9 +51,13 @@ final class PartitionLoader {
     /** Each partition whose prediction {@link #scan} found, as resumed with its recorded figures: those are skipped. */
     private final Map<String, PartitionResult> done = new HashMap<>();
 
-    PartitionLoader(ObjectStore store, OutputLayout layout, Plan plan, S3RequestTimer requests) {
+    /** Where the partitions of formats other than npz are downloaded to be mapped; null keeps them in memory. */
+    private final Path spillDir;
+
+    PartitionLoader(ObjectStore store, OutputLayout layout, Plan plan, S3RequestTimer requests, Path spillDir) {
         InferenceJobSpec spec = plan.spec();
         this.store = store;
+        this.spillDir = spillDir;
         this.requests = requests;
         this.layout = layout;
         this.data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
@@ -77,8 +84,10 @@ final class PartitionLoader {
         long t0 = System.nanoTime();
         PartitionFormat format = PartitionFormat.ofKey(p.key()).orElseThrow(() -> new BadInputException(p.key(),
                 "is not a partition of a format the worker reads: partitions end in " + String.join(", ", PartitionFormat.allExtensions())));
-        ToIntFunction<ByteBuffer> alignAt = format == PartitionFormat.NPZ ? Npz::firstArrayData : head -> -1;
-        ObjectStore.Fetched fetched = requests.time(() -> store.getDirect(data.resolve(p.key()), "spec.data.uri", alignAt));
+        S3Uri uri = data.resolve(p.key());
+        ObjectStore.Fetched fetched = requests.time(() -> format == PartitionFormat.NPZ || spillDir == null
+                ? store.getDirect(uri, "spec.data.uri", format == PartitionFormat.NPZ ? Npz::firstArrayData : head -> -1)
+                : store.getMapped(uri, spillDir, "spec.data.uri"));
         long t1 = System.nanoTime();
         if (!Planner.fingerprint(fetched.etag()).equals(p.etag())) {
             throw new BadInputException(p.key(), "changed under spec.data.uri since the job was planned (ETag "

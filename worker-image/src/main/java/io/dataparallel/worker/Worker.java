@@ -77,7 +77,7 @@ public final class Worker {
         LOG.info("rank {}/{}: {} partitions, {} threads, device {}", rank, plan.worldSize(), mine.size(), threads,
                 plan.spec().deviceOrDefault());
         ExecutorService prefetch = Executors.newSingleThreadExecutor(DaemonThreads.named("prefetch-" + rank));
-        PartitionLoader loader = new PartitionLoader(store, layout, plan, requests);
+        PartitionLoader loader = new PartitionLoader(store, layout, plan, requests, tempDir);
         try (PartitionWriter writer = new PartitionWriter(plan, rank, store, layout, reporter, requests)) {
             try {
                 // the finished partitions are checked, and the first one to compute downloads, while the model loads

@@ -2,7 +2,6 @@ package io.dataparallel.core.s3;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.spec.S3Uri;
-import io.dataparallel.core.npz.AlignedBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -171,62 +169,18 @@ public final class ObjectStore implements AutoCloseable {
      * one would need a copy.
      */
     public Fetched getDirect(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
-        // the SDK retries a request until it hands over the body; a body that breaks off after that is ours to retry
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return getDirectOnce(uri, field, alignAt);
-            } catch (BodyBrokeOff e) {
-                if (attempt >= S3Clients.MAX_ATTEMPTS) {
-                    throw new StoreUnavailableException("reading GET " + uri + " (" + field + ") broke off " + attempt
-                            + " times: " + e.getMessage(), e);
-                }
-                sleep(Math.min(5_000, 200L << attempt));
-            }
-        }
+        return WholeObjects.retried(uri, field, () -> call("GET", field, uri, () -> WholeObjects.direct(s3, uri, field, alignAt)));
     }
 
-    /** A body that ended before its Content-Length: the connection broke, the request may be tried again. */
-    private static final class BodyBrokeOff extends RuntimeException {
-        BodyBrokeOff(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting to read again", e);
-        }
-    }
-
-    private Fetched getDirectOnce(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
-        return call("GET", field, uri, () -> {
-            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.bucket()).key(uri.key()))) {
-                long length = in.response().contentLength();
-                if (length > Integer.MAX_VALUE - AlignedBuffer.ALIGNMENT) {
-                    throw new BadInputException(field, uri + " is " + length + " bytes: split partitions below 2 GiB");
-                }
-                byte[] chunk = new byte[1 << 20];
-                int first = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length));
-                int at = alignAt.applyAsInt(ByteBuffer.wrap(chunk, 0, first).slice());
-                ByteBuffer data = AlignedBuffer.allocate((int) length, at);
-                data.put(chunk, 0, first);
-                int n;
-                while (data.hasRemaining() && (n = in.read(chunk, 0, Math.min(chunk.length, data.remaining()))) > 0) {
-                    data.put(chunk, 0, n);
-                }
-                if (data.hasRemaining()) {
-                    throw new BodyBrokeOff("the store ended it after " + data.position() + " of " + length + " bytes", null);
-                }
-                return new Fetched(data.flip(), StoredObject.unquote(in.response().eTag()));
-            } catch (NoSuchKeyException e) {
-                throw BadInputException.missing(field, uri);
-            } catch (IOException e) {
-                throw new BodyBrokeOff(e.getMessage(), e);
-            }
-        });
+    /**
+     * Reads the whole object into a file under {@code dir}, then maps it. For a partition whose arrays are decoded
+     * (copied) out of its bytes (compressed or big-endian formats), the raw bytes then sit in the page cache, which
+     * the kernel reclaims under a memory limit, rather than in memory the process holds beside the decoded arrays.
+     * The file is removed as soon as it is mapped (the mapping keeps it readable until it is collected), so
+     * nothing is left in {@code dir}.
+     */
+    public Fetched getMapped(S3Uri uri, Path dir, String field) {
+        return WholeObjects.retried(uri, field, () -> call("GET", field, uri, () -> WholeObjects.mapped(s3, uri, dir, field)));
     }
 
     /**

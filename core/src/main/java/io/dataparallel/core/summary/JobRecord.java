@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * belongs to the run that recomputed it. A run counts where it computed with this plan's model and
  * names; one of another model under the same output was another job's.
  *
- * @param earlierRanks rank results of earlier runs still behind the job's predictions, oldest first
+ * @param earlierRanks rank results of earlier runs still behind the job's predictions, by run (oldest first), then rank
  * @param earlierRuns  the earlier runs' records, oldest first
  */
 record JobRecord(List<RankResult> earlierRanks, List<RunRecord> earlierRuns) {
@@ -103,8 +103,7 @@ record JobRecord(List<RankResult> earlierRanks, List<RunRecord> earlierRuns) {
         return before.stream()
                 .filter(r -> !planHash.equals(r.planHash())) // this plan's own results are read from ranks/ again
                 .filter(r -> r.partitions().stream().anyMatch(p -> computedThere.contains(p.key() + "@" + p.computeStartedMs())))
-                .sorted(Comparator.comparingLong(RankResult::startedMs))
-                .toList();
+                .toList(); // in the order the earlier file had them: by run, then by rank
     }
 
     private static List<RankResult> readList(ObjectStore store, OutputLayout layout) {

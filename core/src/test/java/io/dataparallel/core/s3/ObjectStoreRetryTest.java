@@ -46,4 +46,31 @@ class ObjectStoreRetryTest {
             assertEquals(S3Clients.MAX_ATTEMPTS, failures.injected().get());
         }
     }
+
+    @Test
+    void aMappedReadGetsTheWholeBodyThroughBrokenOnesAndLeavesNoFile() throws Exception {
+        try (S3Fixture s3 = new S3Fixture(tmp); S3FaultProxy proxy = new S3FaultProxy(URI.create(s3.spec().endpoint()))) {
+            byte[] body = new byte[3 << 20];
+            new java.util.Random(5).nextBytes(body);
+            s3.createBucket("data");
+            s3.put("s3://data/p.h5", body);
+            S3FaultProxy.Rule reset = proxy.add("GET", "/data/p.h5", S3FaultProxy.Fault.RESET_MID_BODY, 1);
+            S3FaultProxy.Rule truncated = proxy.add("GET", "/data/p.h5", S3FaultProxy.Fault.TRUNCATED, 1);
+            S3Spec viaProxy = new S3Spec(proxy.endpoint().toString(), "us-east-1", true, null);
+            Path spill = java.nio.file.Files.createDirectories(tmp.resolve("spill"));
+            try (ObjectStore store = new ObjectStore(S3Clients.create(viaProxy, s3.env()))) {
+                ObjectStore.Fetched fetched = store.getMapped(new S3Uri("data", "p.h5"), spill, "spec.data.uri");
+                byte[] read = new byte[fetched.data().remaining()];
+                fetched.data().duplicate().get(read);
+                assertArrayEquals(body, read);
+                assertTrue(fetched.data().isDirect(), "mapped, not copied onto the heap");
+                assertEquals(0, java.nio.file.Files.list(spill).count(), "the file is removed once mapped");
+                assertThrows(io.dataparallel.api.BadInputException.class,
+                        () -> store.getMapped(new S3Uri("data", "missing.h5"), spill, "spec.data.uri"));
+                assertEquals(0, java.nio.file.Files.list(spill).count());
+            }
+            assertEquals(1, reset.injected().get());
+            assertEquals(1, truncated.injected().get());
+        }
+    }
 }
