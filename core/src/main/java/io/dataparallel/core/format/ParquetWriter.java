@@ -105,14 +105,16 @@ public final class ParquetWriter {
             List<Chunk> chunks = new ArrayList<>();
             for (Column c : columns) {
                 long offset = out.size();
-                byte[] page = page(c, r0, r1);
+                byte[] levels = levels(c, r1 - r0);
+                int size = Math.toIntExact(levels.length + valueBytes(c, r1 - r0));
                 byte[] header = new ThriftCompactWriter().beginStruct(0)
-                        .i32(1, DATA_PAGE).i32(2, page.length).i32(3, page.length)
+                        .i32(1, DATA_PAGE).i32(2, size).i32(3, size)
                         .beginStruct(5).i32(1, Math.toIntExact(c.levels(r1 - r0))).i32(2, PLAIN).i32(3, RLE).i32(4, RLE).endStruct()
                         .endStruct().toBytes();
                 out.writeBytes(header);
-                out.writeBytes(page);
-                chunks.add(new Chunk(offset, header.length + page.length, c.levels(r1 - r0)));
+                out.writeBytes(levels);
+                writeValues(out, c, r0 * c.perRow(), r1 * c.perRow()); // straight from the array: one copy of the values
+                chunks.add(new Chunk(offset, header.length + size, c.levels(r1 - r0)));
             }
             groups.add(chunks);
             groupSizes.add(r1 - r0);
@@ -143,50 +145,81 @@ public final class ParquetWriter {
         return columns;
     }
 
-    /** The page of rows {@code [r0, r1)}: repetition and definition levels of a list column, then the values. */
-    private static byte[] page(Column c, long r0, long r1) {
-        ByteArrayOutputStream page = new ByteArrayOutputStream();
-        long rows = r1 - r0;
-        if (c.list()) {
-            long k = c.perRow();
-            // repetition 0 starts a row; definition 1 is a value, 0 an empty list (the list and element are required)
-            lengthPrefixed(page, k <= 1 ? rle(0, c.levels(rows)) : bitPacked(rows * k, i -> i % k == 0 ? 0 : 1));
-            lengthPrefixed(page, rle(k == 0 ? 0 : 1, c.levels(rows)));
+    /** The levels that open a page of {@code rows} rows: repetition then definition levels of a list column, none for a scalar. */
+    private static byte[] levels(Column c, long rows) {
+        if (!c.list()) {
+            return new byte[0];
         }
-        page.writeBytes(values(c, r0 * c.perRow(), r1 * c.perRow()));
-        return page.toByteArray();
+        ByteArrayOutputStream levels = new ByteArrayOutputStream();
+        long k = c.perRow();
+        // repetition 0 starts a row; definition 1 is a value, 0 an empty list (the list and element are required)
+        lengthPrefixed(levels, repetitionLevels(rows, k, c.levels(rows)));
+        lengthPrefixed(levels, rle(k == 0 ? 0 : 1, c.levels(rows)));
+        return levels.toByteArray();
+    }
+
+    /** Bytes of the PLAIN values of {@code rows} rows. */
+    private static long valueBytes(Column c, long rows) {
+        long n = rows * c.perRow();
+        return c.stored().physical() == ParquetColumn.BOOLEAN ? (n + 7) / 8 : n * c.stored().width();
     }
 
     /** PLAIN values of elements {@code [e0, e1)}: little-endian numbers, booleans bit-packed, small integers widened. */
-    private static byte[] values(Column c, long e0, long e1) {
+    private static void writeValues(ByteArrayOutputStream out, Column c, long e0, long e1) {
         NpyArray a = c.array();
         int n = Math.toIntExact(e1 - e0);
         int from = Math.toIntExact(e0 * a.dtype().bytes());
-        ByteBuffer src = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer src = a.data().slice().order(ByteOrder.LITTLE_ENDIAN); // indexes from the array's first byte
         if (a.dtype() == DType.BOOL) {
-            return bits(n, i -> src.get(from + (int) i) != 0 ? 1 : 0);
+            out.writeBytes(bits(n, i -> src.get(from + (int) i) != 0 ? 1 : 0));
+        } else if (c.stored().width() == a.dtype().bytes()) {
+            int len = n * a.dtype().bytes();
+            if (src.hasArray()) {
+                out.write(src.array(), src.arrayOffset() + from, len);
+            } else {
+                byte[] copy = new byte[len];
+                src.get(from, copy);
+                out.writeBytes(copy);
+            }
+        } else {
+            ByteBuffer wide = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                wide.putInt(switch (a.dtype()) {
+                    case INT8 -> src.get(from + i);
+                    case UINT8 -> src.get(from + i) & 0xff;
+                    case INT16 -> src.getShort(from + 2 * i);
+                    case UINT16 -> src.getShort(from + 2 * i) & 0xffff;
+                    default -> throw new IllegalStateException(a.dtype() + " is stored at its own width");
+                });
+            }
+            out.writeBytes(wide.array());
         }
-        if (c.stored().width() == a.dtype().bytes()) {
-            byte[] out = new byte[n * a.dtype().bytes()];
-            src.get(from, out);
-            return out;
-        }
-        ByteBuffer out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            out.putInt(switch (a.dtype()) {
-                case INT8 -> src.get(from + i);
-                case UINT8 -> src.get(from + i) & 0xff;
-                case INT16 -> src.getShort(from + 2 * i);
-                case UINT16 -> src.getShort(from + 2 * i) & 0xffff;
-                default -> throw new IllegalStateException(a.dtype() + " is stored at its own width");
-            });
-        }
-        return out.array();
     }
 
     private static void lengthPrefixed(ByteArrayOutputStream out, byte[] levels) {
         out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length).array());
         out.writeBytes(levels);
+    }
+
+    /**
+     * Repetition levels of {@code rows} lists of {@code k} values: 0 then {@code k - 1} ones per row, as one bit-packed
+     * run (a bit per value), or where rows are long as two RLE runs per row (a few bytes per row), whichever is smaller.
+     */
+    private static byte[] repetitionLevels(long rows, long k, long levels) {
+        if (k <= 1) {
+            return rle(0, levels);
+        }
+        byte[] start = rle(0, 1);
+        byte[] rest = rle(1, k - 1);
+        if ((start.length + rest.length) * 8L >= k) {
+            return bitPacked(rows * k, i -> i % k == 0 ? 0 : 1);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.toIntExact(rows * (start.length + rest.length)));
+        for (long r = 0; r < rows; r++) {
+            out.writeBytes(start);
+            out.writeBytes(rest);
+        }
+        return out.toByteArray();
     }
 
     /** One RLE run of {@code count} levels of {@code value} (0 or 1, bit width 1). */

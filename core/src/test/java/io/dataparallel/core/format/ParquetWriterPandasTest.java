@@ -38,7 +38,8 @@ class ParquetWriterPandasTest {
         for (DType d : DType.values()) {
             String t = d.numpyName();
             write("dtype-" + t, List.of(ParquetWriterTest.array("scalar", d, 13), ParquetWriterTest.array("vector", d, 13, 3),
-                    ParquetWriterTest.array("image", d, 13, 2, 3), ParquetWriterTest.array("single", d, 13, 1)));
+                    ParquetWriterTest.array("image", d, 13, 2, 3), ParquetWriterTest.array("single", d, 13, 1),
+                    ParquetWriterTest.array("long", d, 13, 100)));
         }
         write("prediction", List.of(ParquetWriterTest.array("logits", DType.FLOAT32, 37, 10),
                 ParquetWriterTest.array("embedding", DType.FLOAT16, 37, 4, 4), ParquetWriterTest.array("id", DType.INT64, 37),

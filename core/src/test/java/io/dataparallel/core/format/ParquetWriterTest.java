@@ -65,7 +65,7 @@ class ParquetWriterTest {
     @EnumSource(DType.class)
     void everyDtypeAsAScalarAndAsListColumns(DType dtype) {
         List<NpyArray> arrays = List.of(array("scalar", dtype, 11), array("vector", dtype, 11, 3),
-                array("image", dtype, 11, 2, 4), array("single", dtype, 11, 1));
+                array("image", dtype, 11, 2, 4), array("single", dtype, 11, 1), array("long", dtype, 11, 100));
         assertSame(arrays, readBack(ParquetWriter.toBytes(arrays)));
     }
 
@@ -100,6 +100,20 @@ class ParquetWriterTest {
         Map<String, NpyArray> got = readBack(ParquetWriter.toBytes(empty));
         assertArrayEquals(new long[] {4, 0}, got.get("nothing").shape());
         assertEquals(empty.get(0).data(), got.get("x").data());
+    }
+
+    @Test
+    void arraysOverPartOfABufferOrADirectOneWriteTheirOwnValues() {
+        NpyArray a = array("a", DType.FLOAT32, 6, 2);
+        ByteBuffer bigger = ByteBuffer.allocate(100);
+        bigger.position(40);
+        ByteBuffer inside = bigger.slice().put(a.data().duplicate()).flip(); // an array offset of 40, as a member of a read .npz has
+        ByteBuffer direct = ByteBuffer.allocateDirect(48).put(a.data().duplicate()).flip();
+        List<NpyArray> arrays = List.of(new NpyArray("inside", DType.FLOAT32, a.shape(), inside),
+                new NpyArray("direct", DType.FLOAT32, a.shape(), direct));
+        Map<String, NpyArray> got = readBack(ParquetWriter.toBytes(arrays));
+        assertEquals(a.data(), got.get("inside").data());
+        assertEquals(a.data(), got.get("direct").data());
     }
 
     @Test
