@@ -111,7 +111,7 @@ public final class Cli {
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
             Plan planned = LocalSizing.plan(manifest, sizing, threads, local, LocalRun.runDir(manifest), out).plan();
             // what `run` would skip: the predictions an earlier run of this job wrote, checked as `run` checks them
-            OutputLayout layout = OutputLayout.of(planned.spec().output().uri());
+            OutputLayout layout = OutputLayout.of(planned.spec().output());
             Plan plan = ownedBy(local, layout, manifest) ? ResumeScan.resume(local.store(), layout, planned) : planned;
             out.printf("job %s: %s, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),
                     Planner.partitionsText(plan), plan.totalBytes() / 1e6, plan.worldSize(), PlanCodec.hash(plan),

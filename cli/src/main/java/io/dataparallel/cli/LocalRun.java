@@ -63,7 +63,7 @@ final class LocalRun {
             if (options.exampleData()) {
                 ExampleData.seed(local, spec, null, null, options.exampleFormat(), out);
             }
-            OutputLayout layout = OutputLayout.of(spec.output().uri());
+            OutputLayout layout = OutputLayout.of(spec.output());
             S3Uri output = layout.root();
             local.ensureBucket(output);
             LocalSizing.SizedPlan sizedPlan = LocalSizing.plan(manifest, options.sizing(), options.threads(), local, runDir(manifest), out);

@@ -244,7 +244,7 @@ final class LocalSizing {
      */
     static void printOutcome(Sized sized, Plan plan, double actualSeconds, LocalStore local, PrintStream out) {
         SizingOption c = sized.choice();
-        OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+        OutputLayout layout = OutputLayout.of(plan.spec().output());
         List<PodUsage> pods = new ArrayList<>();
         for (int r = 0; r < plan.worldSize(); r++) {
             Optional<byte[]> result = local.store().getIfExists(layout.rankResult(r), OutputLayout.FIELD);

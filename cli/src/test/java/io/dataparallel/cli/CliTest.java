@@ -153,6 +153,34 @@ class CliTest {
                 "the resumed partitions' rows show when and how fast they were computed");
     }
 
+    @Test
+    void aParquetOutputIsWrittenAndResumedAndAnotherFormatHasOtherPredictions() throws Exception {
+        Path parquet = write("parquet.yaml", job("parquet", SPEC.formatted("parquet")
+                .replace("results/parquet/}", "results/parquet/, format: parquet}")));
+        Result first = cli("run", parquet.toString(), "--store", store.toString());
+        assertEquals(0, first.code(), first.out());
+        assertTrue(first.out().contains("progress: 3/3"), first.out());
+        Path results = store.toAbsolutePath().resolve("cosmicai-data/results/parquet");
+        for (int i = 0; i < 3; i++) {
+            byte[] file = Files.readAllBytes(results.resolve("predictions/partition-0000" + i + ".npz.parquet"));
+            assertEquals("PAR1", new String(file, 0, 4, StandardCharsets.US_ASCII));
+            assertFalse(Files.exists(results.resolve("predictions/partition-0000" + i + ".npz")));
+            assertTrue(Files.exists(results.resolve("quality/partition-0000" + i + ".npz")), "quality data stays .npz");
+        }
+        Result again = cli("run", parquet.toString(), "--store", store.toString());
+        assertEquals(0, again.code(), again.out());
+        assertTrue(again.out().contains("job default/parquet: 3 partitions: 3 done earlier (skipped), 0 to run ("), again.out());
+
+        // the same job as .npz: the Parquet predictions are not its own, so every partition runs again beside them
+        Path npz = write("parquet-as-npz.yaml", job("parquet", SPEC.formatted("parquet")));
+        Result asNpz = cli("run", npz.toString(), "--store", store.toString());
+        assertEquals(0, asNpz.code(), asNpz.out());
+        assertFalse(asNpz.out().contains("done earlier (skipped)"), asNpz.out());
+        assertEquals(60, summary(results).get("computed_samples").asLong());
+        assertTrue(Files.exists(results.resolve("predictions/partition-00000.npz")));
+        assertTrue(Files.exists(results.resolve("predictions/partition-00000.npz.parquet")));
+    }
+
     static JsonNode summary(Path results) {
         try {
             return new ObjectMapper().readTree(results.resolve("summary.json").toFile());

@@ -40,7 +40,7 @@ public final class ModelCheck {
             throw new BadInputException("spec.data.uri", "has no partition to check the model with");
         }
         Partition first = plan.partition(0);
-        LoadedPartition loaded = new PartitionLoader(store, OutputLayout.of(spec.output().uri()), plan, new S3RequestTimer(), null).load(first);
+        LoadedPartition loaded = new PartitionLoader(store, OutputLayout.of(spec.output()), plan, new S3RequestTimer(), null).load(first);
         long batch = Math.min(loaded.rows(), spec.batchSizeOrDefault());
         say.accept("check: the first batch of " + first.key() + ": " + batch + " of its " + loaded.rows() + " samples");
         List<NpyArray> inputs = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.Predictions;
 import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.s3.ObjectStore;
 import java.util.List;
@@ -100,13 +101,13 @@ final class PartitionWriter implements AutoCloseable {
             byte[] bytes = Npz.toBytes(c.quality());
             requests.time(() -> store.put(layout.quality(p.key()), bytes, "application/octet-stream", Map.of(), false, OutputLayout.FIELD));
         }
-        byte[] prediction = Npz.toBytes(withKept(c));
+        byte[] prediction = Predictions.toBytes(layout.format(), withKept(c));
         // the prediction carries its figures as of its PUT, so that a run resuming past it keeps them; the PUT itself is
         // timed after, into what this rank reports: the one difference between the two is that PUT's duration
         PartitionResult asOfPut = result(c, u0);
         Map<String, String> meta = ProvenanceCheck.metadata(plan, p, asOfPut);
-        boolean created = requests.time(() -> store.put(layout.prediction(p.key()), prediction, "application/octet-stream",
-                meta, true, OutputLayout.FIELD));
+        boolean created = requests.time(() -> store.put(layout.prediction(p.key()), prediction,
+                Predictions.contentType(layout.format()), meta, true, OutputLayout.FIELD));
         if (!created) {
             LOG.info("rank {}: prediction of {} was written meanwhile by another attempt; keeping it", rank, p.key());
         }

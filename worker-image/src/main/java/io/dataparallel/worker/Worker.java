@@ -61,7 +61,7 @@ public final class Worker {
         this.threads = threads;
         this.overlap = overlap;
         this.startedMs = startedMs;
-        this.layout = OutputLayout.of(plan.spec().output().uri()); // bound once; the reporter and the loader share it
+        this.layout = OutputLayout.of(plan.spec().output()); // bound once; the reporter and the loader share it
         this.reporter = new RankReporter(store, layout, plan, rank, startedMs, requests);
     }
 

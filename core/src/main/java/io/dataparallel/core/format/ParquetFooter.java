@@ -4,7 +4,9 @@ import io.dataparallel.core.format.ThriftCompact.Struct;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Parquet file's footer ({@code FileMetaData}) as this reader uses it: the top-level fields
@@ -13,8 +15,9 @@ import java.util.List;
  * @param rows      rows in the file, all row groups together
  * @param columns   the top-level fields in schema order
  * @param rowGroups the row groups in file order
+ * @param keyValues the file's key-value metadata (a key without a value maps to "")
  */
-record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowGroups) {
+record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowGroups, Map<String, String> keyValues) {
     private static final int MAGIC = 0x31524150; // "PAR1" read little-endian
     private static final int ENCRYPTED = 0x45524150; // "PARE"
 
@@ -67,7 +70,14 @@ record ParquetFooter(long rows, List<ParquetColumn> columns, List<RowGroup> rowG
         for (Struct g : meta.structs(4)) {
             groups.add(rowGroup(g, leaves[0], n));
         }
-        return new ParquetFooter(meta.i64(3, 0), List.copyOf(columns), List.copyOf(groups));
+        Map<String, String> keyValues = new HashMap<>();
+        for (Struct kv : meta.structs(5)) {
+            String value = kv.string(2);
+            if (kv.string(1) != null) {
+                keyValues.put(kv.string(1), value == null ? "" : value);
+            }
+        }
+        return new ParquetFooter(meta.i64(3, 0), List.copyOf(columns), List.copyOf(groups), Map.copyOf(keyValues));
     }
 
     /** Reads the subtree of the top-level field at {@code next[0]}, advancing past it. */

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Apache Parquet: an input name is a top-level column. Scalar columns become {@code [N]}; list
  * columns (fixed-size lists, and lists whose rows all have the same length) become {@code [N, k]};
- * the row groups of a partition are concatenated. Numbers only: BOOLEAN, INT32 and INT64 (with
+ * the row groups of a partition are concatenated; a list column whose row shape the file records
+ * ({@link ParquetWriter#SHAPE_KEY}, as a dataparallel prediction does) becomes {@code [N, d1, d2 …]}. Numbers only: BOOLEAN, INT32 and INT64 (with
  * their 8-, 16-, 32- and 64-bit signed and unsigned annotations), FLOAT, DOUBLE and FLOAT16;
  * strings, binaries, dates, timestamps, decimals and nested structs are listed but are not inputs.
  *
@@ -94,7 +95,7 @@ final class ParquetReader implements FormatReader {
         }
         try {
             // a list's length is in its levels only: decode it (plan --check and messages ask, not the worker)
-            return ArrayInfo.of(c.name(), c.dtype(), shape(file, footer, c), where);
+            return ArrayInfo.of(c.name(), c.dtype(), rowShape(footer, c, shape(file, footer, c)), where);
         } catch (PartitionFormatException e) {
             return ArrayInfo.unsupported(c.name(), where, e.getMessage());
         }
@@ -136,7 +137,7 @@ final class ParquetReader implements FormatReader {
             rows += g.rows();
         }
         values.flip();
-        long[] dims = shape.finish(rows);
+        long[] dims = rowShape(footer, c, shape.finish(rows));
         if (values.remaining() != NpyArray.elementCount(dims) * c.width()) {
             throw new PartitionFormatException(what + " has " + values.remaining() / c.width() + " values where its levels say "
                     + NpyArray.elementCount(dims) + " (damaged)");
@@ -145,6 +146,26 @@ final class ParquetReader implements FormatReader {
         return new NpyArray(c.name(), c.dtype(), dims, data);
     }
 
+
+    /**
+     * {@code [rows, k]} as {@code [rows, d1, d2 …]} where the file records the column's row shape and its values
+     * number {@code k}; anything else (no record, one that does not fit) leaves the list's own shape.
+     */
+    static long[] rowShape(ParquetFooter footer, ParquetColumn c, long[] dims) {
+        String text = footer.keyValues().get(ParquetWriter.SHAPE_KEY + c.name());
+        if (text == null || dims.length != 2 || !text.matches("\\[\\d{1,18}(,\\d{1,18})*]")) {
+            return dims;
+        }
+        String[] parts = text.substring(1, text.length() - 1).split(",");
+        long[] out = new long[parts.length + 1];
+        out[0] = dims[0];
+        long n = 1;
+        for (int i = 0; i < parts.length; i++) {
+            out[i + 1] = Long.parseLong(parts[i]);
+            n = Math.multiplyExact(n, out[i + 1]);
+        }
+        return n == dims[1] || dims[0] == 0 ? out : dims; // no rows: no levels to tell k, the record is all there is
+    }
 
     /** INT32 values annotated as 8- or 16-bit integers, to their own width. */
     private static ByteBuffer narrow(ByteBuffer in, DType dtype, String what) {

@@ -45,7 +45,7 @@ public final class ResumeScan {
     public static Map<Integer, PartitionResult> doneEarlier(ObjectStore store, OutputLayout layout, Plan plan) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < plan.partitionCount(); i++) {
-            index.put(OutputLayout.npzName(plan.keys().get(i)), i); // predictions are named so
+            index.put(layout.predictionName(plan.keys().get(i)), i); // predictions are named so
         }
         S3Uri predictions = layout.root().resolve(OutputLayout.PREDICTIONS);
         String prefix = predictions.key();

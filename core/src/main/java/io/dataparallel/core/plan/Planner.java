@@ -70,14 +70,20 @@ public final class Planner {
             }
         }
         partitions.sort(Comparator.comparing(StoredObject::key));
+        OutputLayout layout = OutputLayout.of(spec.output());
         Map<String, String> outputs = new HashMap<>();
         for (StoredObject o : partitions) {
             String key = o.key().substring(data.key().length());
-            String other = outputs.put(OutputLayout.npzName(key), key);
-            if (other != null) {
-                throw new BadInputException("spec.data.uri", "the partitions '" + other + "' and '" + key + "' would both write "
-                        + OutputLayout.PREDICTIONS + OutputLayout.npzName(key) + " (a partition of another format than .npz writes"
-                        + " <key>.npz): rename one of them or move it out of " + data);
+            // .npz names (every prediction's as npz, the quality data's in either format) can collide; <key>.parquet cannot
+            List<String> names = spec.data().labels() == null ? List.of(OutputLayout.PREDICTIONS + layout.predictionName(key))
+                    : List.of(OutputLayout.PREDICTIONS + layout.predictionName(key), OutputLayout.QUALITY + OutputLayout.npzName(key));
+            for (String name : names) {
+                String other = outputs.put(name, key);
+                if (other != null) {
+                    throw new BadInputException("spec.data.uri", "the partitions '" + other + "' and '" + key + "' would both write "
+                            + name + " (a partition of another format than .npz writes <key>.npz): rename one of them or move it"
+                            + " out of " + data);
+                }
             }
         }
         if (partitions.isEmpty()) {

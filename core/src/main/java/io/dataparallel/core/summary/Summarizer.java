@@ -66,7 +66,7 @@ public final class Summarizer {
      * verdict and the report's banner say so).
      */
     public Summary summarize(Plan plan, Long jobStartedMs, boolean workersTimedOut) {
-        OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+        OutputLayout layout = OutputLayout.of(plan.spec().output());
         String planHash = PlanCodec.hash(plan);
         List<RankResult> results = new ArrayList<>();
         List<Integer> failedWorkers = new ArrayList<>();

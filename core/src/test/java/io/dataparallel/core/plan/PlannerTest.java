@@ -13,6 +13,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.OutputFormat;
 import io.dataparallel.api.spec.OutputSpec;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.core.s3.ObjectStore;
@@ -108,6 +109,12 @@ class PlannerTest {
         BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/clash/", null, null)));
         assertEquals("spec.data.uri", e.field());
         assertTrue(e.getMessage().contains("'p.fits' and 'p.fits.npz' would both write predictions/p.fits.npz"), e.getMessage());
+        // as Parquet the predictions are p.fits.parquet and p.fits.npz.parquet; their quality data would still share one .npz
+        InferenceJobSpec parquet = spec("s3://data/clash/", null, null).withOutput(new OutputSpec("s3://out/x/", OutputFormat.parquet));
+        assertEquals(List.of("p.fits", "p.fits.npz"), planner.plan(JOB, parquet).keys());
+        BadInputException labelled = assertThrows(BadInputException.class,
+                () -> planner.plan(JOB, parquet.withData(new DataSpec("s3://data/clash/", null, "y"))));
+        assertTrue(labelled.getMessage().contains("'p.fits' and 'p.fits.npz' would both write quality/p.fits.npz"), labelled.getMessage());
     }
 
     @Test

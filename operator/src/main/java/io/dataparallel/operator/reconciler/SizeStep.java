@@ -187,6 +187,6 @@ final class SizeStep implements Step {
 
     /** Where the profiling pod writes its profile: under the job's output prefix. */
     static S3Uri profileFile(InferenceJobSpec spec) {
-        return OutputLayout.of(spec.output().uri()).root().resolve(Profile.FILE);
+        return OutputLayout.of(spec.output()).root().resolve(Profile.FILE);
     }
 }

@@ -66,7 +66,7 @@ public final class TrainingRun {
                     WorkerLaunch.THREADS, "1", WorkerLaunch.TMPDIR, temp.toString()));
             try (ObjectStore store = new ObjectStore(S3Clients.create(spec.s3OrDefault(), env))) {
                 Plan plan = new Planner(store, 1).plan(new JobRef("warmup", "warmup", ""), spec);
-                OutputClaim.claim(store, OutputLayout.of(spec.output().uri()), plan, false);
+                OutputClaim.claim(store, OutputLayout.of(spec.output()), plan, false);
                 Path planFile = temp.resolve("warmup-plan.json.gz");
                 PlanCodec.write(plan, planFile);
                 env.put(WorkerLaunch.PLAN, planFile.toString());
