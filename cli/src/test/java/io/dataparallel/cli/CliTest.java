@@ -181,6 +181,39 @@ class CliTest {
         assertTrue(Files.exists(results.resolve("predictions/partition-00000.npz.parquet")));
     }
 
+    @Test
+    void theExampleInHdf5WithAnOnnxModelRunsAndMatchesTheNpzExample() throws Exception {
+        String spec = SPEC.formatted("h5").replace("astro/redshift.pt", "astro/redshift.onnx").replace("small/", "small-h5/");
+        Path m = write("h5.yaml", job("h5", spec));
+        Result example = cli("example", m.toString(), "--store", store.toString(), "--partitions", "3", "--samples", "20",
+                "--format", "hdf5");
+        assertEquals(0, example.code(), example.out());
+        Path data = store.resolve("cosmicai-data/small-h5");
+        for (int i = 0; i < 3; i++) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(data.resolve("partition-0000" + i + ".h5")), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, head, "an HDF5 file");
+        }
+        assertTrue(Files.exists(store.resolve("models/astro/redshift.onnx")), "the example's ONNX twin for an .onnx key");
+        Result run = cli("run", m.toString(), "--store", store.toString());
+        assertEquals(0, run.code(), run.out());
+        assertTrue(run.out().contains("progress: 3/3") && run.out().contains("samples: 60"), run.out());
+        Path predictions = store.resolve("cosmicai-data/results/h5/predictions");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Files.exists(predictions.resolve("partition-0000" + i + ".h5.npz")), "named after the partition");
+        }
+        // the same synthetic samples as .npz, through the TorchScript model of the same weights: the same quality
+        Path npzJob = write("h5-as-npz.yaml", job("h5npz", SPEC.formatted("h5npz").replace("small/", "small-cmp/")));
+        assertEquals(0, cli("example", npzJob.toString(), "--store", store.toString(), "--partitions", "3", "--samples", "20").code());
+        Result npzRun = cli("run", npzJob.toString(), "--store", store.toString());
+        assertEquals(0, npzRun.code(), npzRun.out());
+        JsonNode h5 = summary(predictions.getParent()).get("quality");
+        JsonNode npz = summary(store.resolve("cosmicai-data/results/h5npz")).get("quality");
+        assertEquals(npz.get("mae").asDouble(), h5.get("mae").asDouble(), 1e-4, h5 + " vs " + npz);
+
+        assertBad(cli("example", m.toString(), "--store", store.toString(), "--format", "csv"),
+                "--format: 'csv' is not an example data format: use npz or hdf5");
+    }
+
     static JsonNode summary(Path results) {
         try {
             return new ObjectMapper().readTree(results.resolve("summary.json").toFile());
