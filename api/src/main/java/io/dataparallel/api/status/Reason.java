@@ -21,8 +21,11 @@ public enum Reason {
     SummarizerFailed,
     /** The workers ran past spec.timeout and what was done is not enough. */
     WorkersTimedOut,
-    /** More workers failed than spec.maxFailedWorkers allows. */
-    Failed,
+    /**
+     * More workers failed than spec.maxFailedWorkers allows (as batch/v1's MaxFailedIndexesExceeded). Named
+     * {@code Failed} before, which was also the phase and the condition type and said nothing of why.
+     */
+    MaxFailedWorkersExceeded,
 
     // the job's way through its stages
     /** Sizing: listing partitions before profiling. */

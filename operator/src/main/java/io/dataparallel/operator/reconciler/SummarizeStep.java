@@ -81,7 +81,8 @@ final class SummarizeStep implements Step {
             // what the pods tell (a worker OOM-killed) comes first: the summary only knows its partitions are missing
             Job workers = plan.worldSize() == 0 ? null : run.child(Job.class, Children.workerJob(run.job), true);
             String why = workers == null ? "" : WorkerFailures.explain(workers, run.workerPods(workers)).map(w -> w + "; ").orElse("");
-            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.Failed, why + verdict.message());
+            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.MaxFailedWorkersExceeded,
+                    why + verdict.message());
         }
         String message = verdict.message();
         boolean changed = s.get().phase() != Phase.Succeeded;
