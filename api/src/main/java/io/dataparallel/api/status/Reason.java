@@ -3,7 +3,8 @@ package io.dataparallel.api.status;
 /**
  * Why: the reasons of the job's Events and of its {@link ConditionType conditions}, one closed
  * set, so that alerts and dashboards can rely on them. A Failed condition and its Warning Event
- * carry the same reason; each reason names one case.
+ * carry the same reason; each reason names one case. Documented for users, with what to do, in docs/status.md
+ * ({@code StatusDocTest} keeps it complete).
  */
 public enum Reason {
     // the job failed, and at which stage
