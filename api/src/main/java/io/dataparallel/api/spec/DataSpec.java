@@ -12,7 +12,7 @@ import java.util.List;
  * {@code kubectl explain inferencejob.spec.data} prints.
  */
 public record DataSpec(
-        @JsonPropertyDescription("Required. s3://bucket/prefix/ of the input: every .npz, .h5/.hdf5, .fits/.fit/.fits.gz,"
+        @JsonPropertyDescription("s3://bucket/prefix/ of the input: every .npz, .h5/.hdf5, .fits/.fit/.fits.gz,"
                 + " .parquet or .tar object under it is a partition; other keys are ignored and do not count toward fileLimit.")
         @Required @Pattern(S3Uri.PATTERN) String uri,
         @JsonPropertyDescription("Take only the first N partitions in lexical key order (CAI's file_limit), at least 1."

@@ -24,12 +24,12 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RecordBuilder
 public record InferenceJobSpec(
-        @JsonPropertyDescription("Required. The model: a TorchScript or ONNX file, the partition arrays it takes and the"
+        @JsonPropertyDescription("The model: a TorchScript or ONNX file, the partition arrays it takes and the"
                 + " names of its outputs.")
         @Required ModelSpec model,
-        @JsonPropertyDescription("Required. The input: the partitions under an S3 prefix.")
+        @JsonPropertyDescription("The input: the partitions under an S3 prefix.")
         @Required DataSpec data,
-        @JsonPropertyDescription("Required. Where the job writes its predictions, progress, rank results and summary.")
+        @JsonPropertyDescription("Where the job writes its predictions, progress, rank results and summary.")
         @Required OutputSpec output,
         @JsonPropertyDescription("Samples per forward call, 1..1048576; the last batch of a partition may be short."
                 + " Default: chosen by measurement (each worker times 16, 32, ... 1024 on the first rows of its first"
@@ -58,7 +58,7 @@ public record InferenceJobSpec(
         @JsonPropertyDescription("Workers allowed to fail with the job still Succeeded (partial success, failed partitions"
                 + " listed in status.failedPartitions), 0..10000. Default: 0.")
         @Min(0) @Max(MAX_WORKERS) Integer maxFailedWorkers,
-        @JsonPropertyDescription("Seconds after they finish before the child Jobs (workers, summarizer) are deleted."
+        @JsonPropertyDescription("Seconds after they finish before the child Jobs (workers, summarizer, profiling) are deleted."
                 + " Default: none, they stay.")
         @Min(0) Integer ttlSecondsAfterFinished,
         @JsonPropertyDescription("true suspends the workers (Kueue-compatible); set back to false to resume: finished"

@@ -11,10 +11,10 @@ import java.util.List;
  * its arguments) and the names given to its outputs.
  */
 public record ModelSpec(
-        @JsonPropertyDescription("Required. s3://bucket/key of a TorchScript (torch.jit.save) or ONNX (torch.onnx.export)"
+        @JsonPropertyDescription("s3://bucket/key of a TorchScript (torch.jit.save) or ONNX (torch.onnx.export)"
                 + " file, told apart by its content.")
         @Required @Pattern(S3Uri.PATTERN) String uri,
-        @JsonPropertyDescription("Required, at least one. Names of the partition arrays passed to the model, in its argument"
+        @JsonPropertyDescription("Names of the partition arrays (at least one) passed to the model, in its argument"
                 + " (ONNX: graph input) order; any numeric dtype the model accepts.")
         @Required @Size(min = 1) List<String> inputs,
         @JsonPropertyDescription("One name per tensor the model returns; each becomes an array in the prediction .npz."
