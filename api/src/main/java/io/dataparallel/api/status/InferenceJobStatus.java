@@ -56,7 +56,8 @@ public record InferenceJobStatus(
         String summarizerJob,
         @JsonPropertyDescription("The output prefix: spec.output.uri, ending with /. Read under its v0.1 name resultUri too.")
         @JsonAlias("resultUri") String outputUri,
-        @JsonPropertyDescription("Partitions with no prediction, and why: the first 100 (LISTED_FAILED_PARTITIONS);"
+        @JsonPropertyDescription("Partitions with no prediction, and why: the first 100 (more would take the resource past"
+                + " etcd's size limit);"
                 + " summary.json under the output prefix lists them all.")
         List<FailedPartition> failedPartitions,
         @JsonPropertyDescription("How many partitions have no prediction, listed in failedPartitions or not.")
