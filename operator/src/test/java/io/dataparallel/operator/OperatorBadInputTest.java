@@ -170,7 +170,9 @@ class OperatorBadInputTest {
     @Test
     void aCorruptPartitionBeyondMaxFailedWorkersFailsTheJob() {
         InferenceJob failed = failsNaming(s -> with(s, s.model(), new DataSpec("s3://data/mixed/", null, null), 4, s.s3(), null, 0),
-                "more than spec.maxFailedWorkers");
+                "more than spec.maxFailedWorkers", "'s log: kubectl logs -n ");
+        assertTrue(failed.getStatus().conditions().stream().anyMatch(c -> c.getType().equals("Failed")
+                && c.getReason().equals("MaxFailedWorkersExceeded")), failed.getStatus().conditions().toString());
         assertEquals("b.npz", failed.getStatus().failedPartitions().get(0).partition());
         assertEquals(new S3Uri("out", "bad-" + jobs + "/").toString(), failed.getStatus().outputUri());
     }

@@ -100,7 +100,8 @@ final class SizeStep implements Step {
                 }
                 if (JobStatuses.hasCondition(profiling, "Failed")) {
                     return run.fail(Reason.ProfilingFailed, "the profiling Job " + profiling.getMetadata().getName() + " failed ("
-                            + JobStatuses.failedReason(profiling) + "); see its pod's log. Without a profile the job cannot be sized:"
+                            + JobStatuses.failedReason(profiling) + "); see its log: "
+                            + LogCommands.job(run.namespace(), profiling.getMetadata().getName()) + ". Without a profile the job cannot be sized:"
                             + " set spec.workers, spec.batchSize and spec.resources and remove spec.deadline and spec.budget to run it unsized");
                 }
                 if (!JobStatuses.hasCondition(profiling, "Complete")) {

@@ -72,7 +72,8 @@ class SummarizeStepTest extends StepTest {
         JobRun run = h.run(job, first.status.get());
         new SummarizeStep().run(run);
         assertEquals(Phase.Failed, run.status.get().phase());
-        assertTrue(run.status.get().message().contains("kubectl logs job/" + Children.summarizerJob(job)), run.status.get().message());
+        String log = "kubectl logs -n " + job.getMetadata().getNamespace() + " job/" + Children.summarizerJob(job);
+        assertTrue(run.status.get().message().contains(log), run.status.get().message());
         assertEquals(Reason.SummarizerFailed.name(), StepHarness.condition(run, ConditionType.Failed).orElseThrow().getReason());
     }
 
