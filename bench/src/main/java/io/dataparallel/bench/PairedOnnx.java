@@ -6,16 +6,11 @@ import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.worker.ComputePath;
 import io.dataparallel.worker.tuning.Setting;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ONNX path against the TorchScript path of the same model and against ONNX Runtime's own
@@ -46,7 +41,8 @@ public final class PairedOnnx {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING); // the ONNX runner keeps its file until closed
         try (ComputePath onnxPath = ComputePath.load(onnxCopy, new ModelSpec(onnx.toString(), names, null), threads);
              ComputePath torchPath = ComputePath.load(torch, new ModelSpec(torch.toString(), names, null), threads);
-             Python python = Python.start(args[6], onnx, partition, batch, threads)) {
+             ServedPython python = ServedPython.start(List.of(args[6], "bench/python/ort_forward.py", onnx.toString(),
+                     partition.toString(), Integer.toString(batch), Integer.toString(threads), "--serve"))) {
             double[][] rates = new double[3][rounds];
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
                 for (int k = 0; k < 3; k++) {
@@ -54,7 +50,7 @@ public final class PairedOnnx {
                     double rate = switch (side) {
                         case 0 -> pass(onnxPath, inputs, rows, setting);
                         case 1 -> pass(torchPath, inputs, rows, setting);
-                        default -> python.pass();
+                        default -> ServedPython.number(python.pass(), "samples_per_second");
                     };
                     if (r >= 0) {
                         rates[side][r] = rate;
@@ -65,7 +61,7 @@ public final class PairedOnnx {
             out.put("onnx", rates[0]);
             out.put("torchscript", rates[1]);
             out.put("python_ort", rates[2]);
-            out.put("onnxruntime", python.version);
+            out.put("onnxruntime", python.hello().get("onnxruntime"));
             System.out.println(new String(Json.write(out), StandardCharsets.UTF_8));
         } finally {
             java.nio.file.Files.deleteIfExists(onnxCopy);
@@ -76,50 +72,5 @@ public final class PairedOnnx {
         long t0 = System.nanoTime();
         path.run("paired", inputs, rows, setting);
         return rows / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    /** An {@code ort_forward.py --serve} process: one pass per line written to it. */
-    private static final class Python implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader out;
-        private final Writer in;
-        private final String version;
-
-        private Python(Process process) throws Exception {
-            this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            this.version = String.valueOf(Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class).get("onnxruntime"));
-        }
-
-        static Python start(String python, Path model, Path partition, int batch, int threads) throws Exception {
-            ProcessBuilder pb = new ProcessBuilder(python, "bench/python/ort_forward.py", model.toString(), partition.toString(),
-                    Integer.toString(batch), Integer.toString(threads), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().remove(io.dataparallel.api.launch.WorkerLaunch.ALLOCATOR); // as users run it: glibc's defaults
-            return new Python(pb.start());
-        }
-
-        double pass() throws Exception {
-            in.write("pass\n");
-            in.flush();
-            Map<?, ?> m = Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class);
-            return ((Number) m.get("samples_per_second")).doubleValue();
-        }
-
-        private String line() throws Exception {
-            String l = out.readLine();
-            if (l == null) {
-                throw new IllegalStateException("ort_forward.py ended early (exit " + process.waitFor() + ")");
-            }
-            return l;
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
     }
 }

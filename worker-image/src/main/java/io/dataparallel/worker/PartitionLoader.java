@@ -42,6 +42,8 @@ final class PartitionLoader {
     private final Plan plan;
     private final List<String> inputs;
     private final String labels;
+    /** {@code spec.data.keep}: read with the inputs, copied into the prediction. */
+    private final List<String> keep;
     private final Set<String> wanted = new LinkedHashSet<>();
     /** Each partition whose prediction {@link #scan} found, as resumed with its recorded figures: those are skipped. */
     private final Map<String, PartitionResult> done = new HashMap<>();
@@ -59,6 +61,8 @@ final class PartitionLoader {
         if (labels != null) {
             wanted.add(labels);
         }
+        this.keep = spec.data().keepOrNone();
+        wanted.addAll(keep);
     }
 
     LoadedPartition load(Partition p) {
@@ -106,7 +110,7 @@ final class PartitionLoader {
             PartitionFile opened = format.reader().open(p.key(), file);
             for (String name : wanted) {
                 ArrayInfo info = opened.find(name);
-                String field = name.equals(labels) && !inputs.contains(name) ? "spec.data.labels" : "spec.model.inputs";
+                String field = fieldOf(name);
                 if (info == null) {
                     throw new BadInputException(field, "partition '" + p.key() + "' has no " + whatNames(format) + " '" + name
                             + "'; it has " + opened.arrays().stream().map(ArrayInfo::name).toList()
@@ -125,6 +129,11 @@ final class PartitionLoader {
             throw new BadInputException(p.key(), "cannot be read as " + format.title() + ": " + e.getMessage() + hint);
         }
         return arrays;
+    }
+
+    /** The field that names {@code name}: an input first, then the labels, then keep. */
+    private String fieldOf(String name) {
+        return inputs.contains(name) ? "spec.model.inputs" : name.equals(labels) ? "spec.data.labels" : "spec.data.keep";
     }
 
     /** What an input name means in {@code format}, for messages. */
@@ -146,7 +155,7 @@ final class PartitionLoader {
         }
         for (NpyArray a : arrays.values()) {
             if (a.shape().length == 0 || a.rows() != first.rows()) {
-                throw new BadInputException(a.name().equals(labels) ? "spec.data.labels" : "spec.model.inputs", "array '" + a.name()
+                throw new BadInputException(fieldOf(a.name()), "array '" + a.name()
                         + "' in partition '" + p.key() + "' has shape " + a.shapeText() + " but '" + first.name() + "' has "
                         + first.rows() + " samples: every array needs the same first dimension");
             }

@@ -3,6 +3,7 @@ package io.dataparallel.worker;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.core.concurrent.DaemonThreads;
 import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.npz.NpyArray;
@@ -78,6 +79,20 @@ final class PartitionWriter implements AutoCloseable {
         }
     }
 
+    /** The outputs, then each {@code spec.data.keep} array as the partition has it, under its kept name. */
+    private List<NpyArray> withKept(Computed c) {
+        List<String> keep = plan.spec().data().keepOrNone();
+        if (keep.isEmpty()) {
+            return c.outputs().arrays();
+        }
+        List<NpyArray> arrays = new java.util.ArrayList<>(c.outputs().arrays());
+        for (String name : keep) {
+            NpyArray a = c.loaded().arrays().get(name);
+            arrays.add(new NpyArray(DataSpec.keptName(name), a.dtype(), a.shape(), a.data()));
+        }
+        return arrays;
+    }
+
     private void write(Computed c) {
         Partition p = c.loaded().partition();
         long u0 = System.nanoTime();
@@ -85,7 +100,7 @@ final class PartitionWriter implements AutoCloseable {
             byte[] bytes = Npz.toBytes(c.quality());
             requests.time(() -> store.put(layout.quality(p.key()), bytes, "application/octet-stream", Map.of(), false, OutputLayout.FIELD));
         }
-        byte[] prediction = Npz.toBytes(c.outputs().arrays());
+        byte[] prediction = Npz.toBytes(withKept(c));
         // the prediction carries its figures as of its PUT, so that a run resuming past it keeps them; the PUT itself is
         // timed after, into what this rank reports: the one difference between the two is that PUT's duration
         PartitionResult asOfPut = result(c, u0);

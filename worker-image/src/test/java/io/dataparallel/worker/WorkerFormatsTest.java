@@ -40,6 +40,8 @@ class WorkerFormatsTest {
         s3.put("s3://data/mixed/part-0.npz", REF.resolve("astro-small.npz"));
         s3.put("s3://data/mixed/part-0.fits.gz", REF.resolve("astro-small.fits.gz"));
         s3.put("s3://data/mixed/notes.txt", "not a partition".getBytes());
+        s3.put("s3://data/parquet/toy.parquet", REF.resolve("toy-small.parquet"));
+        s3.put("s3://models/toy/classifier.onnx", S3Fixture.repoRoot().resolve("examples/models/toy-classifier.onnx"));
         expected = Npz.read(Files.readAllBytes(REF.resolve("astro-small.predictions.npz")));
     }
 
@@ -51,6 +53,23 @@ class WorkerFormatsTest {
     @Test
     void hdf5DatasetsByPathWithGroups() {
         runAndCompare("h5", List.of("images", "/phot/magnitudes"), "redshift", List.of("part-0.h5"));
+    }
+
+    @Test
+    void keptArraysAreCopiedIntoThePredictionUnderTheirLastPathSegment() {
+        String out = "s3://results/formats-keep/";
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, List.of("images", "phot/magnitudes"),
+                S3Fixture.EXAMPLE_OUTPUTS, "s3://data/h5/", null, out, 1, 16).withData(
+                new io.dataparallel.api.spec.DataSpec("s3://data/h5/", null, null, List.of("redshift", "/phot/magnitudes"))));
+        assertEquals(List.of(0), harness.runWorkers(plan));
+        Map<String, NpyArray> ours = Npz.read(s3.require(out + "predictions/part-0.h5.npz"));
+        assertEquals(List.of("redshift_pred", "redshift", "magnitudes"), List.copyOf(ours.keySet()));
+        Map<String, NpyArray> input = Npz.read(readBytes(REF.resolve("astro-small.npz")));
+        for (String name : List.of("redshift", "magnitudes")) {
+            assertEquals(input.get(name).dtype(), ours.get(name).dtype());
+            assertEquals(List.of(input.get(name).shape()[0]), List.of(ours.get(name).shape()[0]));
+            assertEquals(input.get(name).data(), ours.get(name).data(), name + " copied unchanged");
+        }
     }
 
     @Test
@@ -68,6 +87,34 @@ class WorkerFormatsTest {
         // FITS names are matched regardless of case, as astropy does: the npz's 'images' is the FITS file's IMAGES
         Summary summary = runAndCompare("mixed", List.of("images", "magnitudes"), "redshift", List.of("part-0.fits.gz", "part-0.npz"));
         assertEquals(2, summary.partitions());
+    }
+
+    @Test
+    void parquetColumnsWithAFixedSizeListIntoAnOnnxClassifier() {
+        String out = "s3://results/formats-parquet/";
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/toy/classifier.onnx", List.of("features"),
+                List.of("logits", "embedding"), "s3://data/parquet/", "label", out, 1, 7));
+        assertEquals(List.of(0), harness.runWorkers(plan));
+        assertEquals(0, harness.runSummarizer(plan));
+        Map<String, NpyArray> reference = Npz.read(readBytes(REF.resolve("toy-small.predictions.npz")));
+        Map<String, NpyArray> ours = Npz.read(s3.require(out + "predictions/toy.parquet.npz"));
+        for (String name : List.of("logits", "embedding")) {
+            double[] a = reference.get(name).toDoubles();
+            double[] b = ours.get(name).toDoubles();
+            assertEquals(a.length, b.length);
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(Math.abs(a[i] - b[i]) <= 1e-4, name + " " + i);
+            }
+        }
+        assertEquals(0.8, harness.summary(plan).quality().accuracy(), 1e-12, "the int64 label column");
+    }
+
+    private static byte[] readBytes(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Summary runAndCompare(String prefix, List<String> inputs, String labels, List<String> keys) {

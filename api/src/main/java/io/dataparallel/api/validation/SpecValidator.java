@@ -41,7 +41,7 @@ public final class SpecValidator {
         S3Uri outputUri = null;
         ModelSpec model = spec.model();
         if (model == null) {
-            out.add(new FieldError("spec.model", "is required: give uri and inputs of a TorchScript model"));
+            out.add(new FieldError("spec.model", "is required: give uri and inputs of a TorchScript or ONNX model"));
         } else {
             modelUri = uri(out, "spec.model.uri", model.uri());
             if (modelUri != null && (modelUri.key().isEmpty() || modelUri.key().endsWith("/"))) {
@@ -52,7 +52,7 @@ public final class SpecValidator {
         }
         DataSpec data = spec.data();
         if (data == null) {
-            out.add(new FieldError("spec.data", "is required: give uri, the s3:// prefix holding the .npz partitions"));
+            out.add(new FieldError("spec.data", "is required: give uri, the s3:// prefix holding the partitions"));
         } else {
             dataUri = uri(out, "spec.data.uri", data.uri());
             if (data.fileLimit() != null && data.fileLimit() < 1) {
@@ -63,6 +63,21 @@ public final class SpecValidator {
                     out.add(new FieldError("spec.data.labels", "'" + data.labels() + "' is not an array name: give the name of the ground-truth array in each partition"));
                 } else if (model != null && model.inputs() != null && model.inputs().contains(data.labels())) {
                     out.add(new FieldError("spec.data.labels", "'" + data.labels() + "' is also a model input: labels must be a separate array"));
+                }
+            }
+            if (data.keep() != null) {
+                names(out, "spec.data.keep", data.keep(), false, INPUT_NAME);
+                List<String> stored = new java.util.ArrayList<>(model == null ? List.of() : model.outputNames());
+                for (int i = 0; i < data.keep().size(); i++) {
+                    String name = data.keep().get(i);
+                    if (name != null && INPUT_NAME.matcher(name).matches()) {
+                        String as = DataSpec.keptName(name);
+                        if (stored.contains(as)) {
+                            out.add(new FieldError("spec.data.keep[" + i + "]", "'" + name + "' would be stored as '" + as
+                                    + "', which another kept array or an output (spec.model.outputs) already is: keep each name once"));
+                        }
+                        stored.add(as);
+                    }
                 }
             }
         }

@@ -51,6 +51,9 @@ public final class ProvenanceCheck {
         if (!recorded.outputs().equals(now.outputs())) {
             throw new BadInputException("spec.model.outputs", "changed" + since + recorded.outputs() + " -> " + now.outputs() + "): " + WAYS_ON);
         }
+        if (!recorded.keep().equals(now.keep())) {
+            throw new BadInputException("spec.data.keep", "changed" + since + recorded.keep() + " -> " + now.keep() + "): " + WAYS_ON);
+        }
     }
 
     /**
@@ -124,7 +127,9 @@ public final class ProvenanceCheck {
 
     /** Input and output names as one short digest: names may be long or non-ASCII, which metadata values cannot hold. */
     static String ioDigest(Provenance provenance) {
-        String text = String.join("\n", provenance.inputs()) + "\n->\n" + String.join("\n", provenance.outputs());
+        // kept arrays join the digest only when there are some, so predictions written before keep existed still match
+        String text = String.join("\n", provenance.inputs()) + "\n->\n" + String.join("\n", provenance.outputs())
+                + (provenance.keep() == null || provenance.keep().isEmpty() ? "" : "\nkeep\n" + String.join("\n", provenance.keep()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

@@ -3,6 +3,7 @@ package io.dataparallel.core.output;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.concurrent.DaemonThreads;
 import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.plan.Planner;
@@ -44,11 +45,12 @@ public final class ResumeScan {
     public static Map<Integer, PartitionResult> doneEarlier(ObjectStore store, OutputLayout layout, Plan plan) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < plan.partitionCount(); i++) {
-            index.put(plan.keys().get(i), i);
+            index.put(OutputLayout.npzName(plan.keys().get(i)), i); // predictions are named so
         }
-        String prefix = layout.prediction("").key();
+        S3Uri predictions = layout.root().resolve(OutputLayout.PREDICTIONS);
+        String prefix = predictions.key();
         List<Integer> found = new ArrayList<>();
-        for (StoredObject o : store.list(layout.prediction(""), OutputLayout.FIELD)) {
+        for (StoredObject o : store.list(predictions, OutputLayout.FIELD)) {
             Integer i = index.get(o.key().substring(prefix.length()));
             if (i != null) {
                 found.add(i);

@@ -9,12 +9,15 @@ import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.validation.SpecValidator;
 import io.dataparallel.core.format.PartitionFormat;
 import io.dataparallel.core.model.ModelFormat;
+import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -67,6 +70,16 @@ public final class Planner {
             }
         }
         partitions.sort(Comparator.comparing(StoredObject::key));
+        Map<String, String> outputs = new HashMap<>();
+        for (StoredObject o : partitions) {
+            String key = o.key().substring(data.key().length());
+            String other = outputs.put(OutputLayout.npzName(key), key);
+            if (other != null) {
+                throw new BadInputException("spec.data.uri", "the partitions '" + other + "' and '" + key + "' would both write "
+                        + OutputLayout.PREDICTIONS + OutputLayout.npzName(key) + " (a partition of another format than .npz writes"
+                        + " <key>.npz): rename one of them or move it out of " + data);
+            }
+        }
         if (partitions.isEmpty()) {
             throw new BadInputException("spec.data.uri", listed.isEmpty()
                     ? "no objects under " + data + ": upload the partitions there or fix the prefix"

@@ -85,6 +85,10 @@ class ProvenanceCheckTest {
                 .withModel(new ModelSpec("s3://m/model.pt", List.of("images"), List.of("other"))), OutputClaimTest.MODEL);
         assertEquals("spec.model", refused(renamed, P, meta).field());
 
+        Plan keeping = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT).withData(new io.dataparallel.api.spec.DataSpec(
+                OutputClaimTest.spec(OUT).data().uri(), null, null, List.of("ids"))), OutputClaimTest.MODEL);
+        assertEquals("spec.model", refused(keeping, P, meta).field(), "a prediction without the kept arrays is not this plan's");
+
         BadInputException partition = refused(PLAN, new Partition(P.key(), P.size(), "0123beef"), meta);
         assertEquals("spec.data.uri", partition.field());
         assertTrue(partition.getMessage().contains("partition 'p.npz' changed since " + OUT + "predictions/p.npz was written"

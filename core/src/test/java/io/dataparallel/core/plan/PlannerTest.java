@@ -97,6 +97,20 @@ class PlannerTest {
     }
 
     @Test
+    void everyPartitionFormatIsTakenAndTwoThatWouldShareAPredictionAreRefused() {
+        for (String key : List.of("a.npz", "b.h5", "c.hdf5", "d.fits", "e.fit", "f.fits.gz", "g.parquet", "h.tar", "notes.txt", "i.csv")) {
+            s3.put("s3://data/formats/" + key, new byte[] {1});
+        }
+        Plan plan = planner.plan(JOB, spec("s3://data/formats/", null, null));
+        assertEquals(List.of("a.npz", "b.h5", "c.hdf5", "d.fits", "e.fit", "f.fits.gz", "g.parquet", "h.tar"), plan.keys());
+        s3.put("s3://data/clash/p.fits", new byte[] {1});
+        s3.put("s3://data/clash/p.fits.npz", new byte[] {1});
+        BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/clash/", null, null)));
+        assertEquals("spec.data.uri", e.field());
+        assertTrue(e.getMessage().contains("'p.fits' and 'p.fits.npz' would both write predictions/p.fits.npz"), e.getMessage());
+    }
+
+    @Test
     void aMissingModelIsRefusedNamingIt() {
         BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB,
                 spec("s3://data/eleven/", null, 1).withModel(new ModelSpec("s3://models/none.pt", List.of("x"), null))));
