@@ -19,7 +19,9 @@ each file read with its format's Python library as a user would, from bytes alre
         would use into native-endian, C-ordered numpy arrays (torch.from_numpy takes them as they are):
         np.load; h5py dataset[()]; astropy fits.open(memmap=False) .data (big-endian, so converted);
         pyarrow.parquet.read_table + to_numpy (fixed-size lists flattened and reshaped); tarfile and
-        PIL Image.open(...).convert('RGB') stacked to [M, 3, H, W]. Prints one JSON line of seconds per run.
+        PIL Image.open + np.asarray (convert('RGB') only where not RGB) stacked to [M, 3, H, W].
+        Prints one JSON line: seconds per run, and each array's dtype, shape and CRC-32 (the Java
+        side must decode the same numbers).
 """
 import io
 import json
@@ -27,6 +29,7 @@ import os
 import sys
 import tarfile
 import time
+import zlib
 
 import numpy as np
 
@@ -140,6 +143,11 @@ def read_parquet(raw):
     return out
 
 
+def rgb(image):
+    """The image's pixels, converted only where it is not RGB already (convert would copy an RGB image)."""
+    return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+
+
 def read_tar(raw):
     from PIL import Image
     samples = {}
@@ -149,7 +157,7 @@ def read_tar(raw):
                 key, ext = member.name.split(".", 1)
                 samples.setdefault(key, {})[ext] = tar.extractfile(member).read()
     keys = sorted(samples)
-    png = np.stack([np.asarray(Image.open(io.BytesIO(samples[k]["png"])).convert("RGB")) for k in keys])
+    png = np.stack([rgb(Image.open(io.BytesIO(samples[k]["png"]))) for k in keys])
     return {"png": np.ascontiguousarray(png.transpose(0, 3, 1, 2)),
             "cls": np.array([int(samples[k]["cls"]) for k in keys], np.int64)}
 
@@ -180,7 +188,7 @@ def time_all(folder, repeats):
             runs.append(time.perf_counter() - t0)
         first = next(iter(arrays.values()))
         out["files"][name] = {"bytes": len(raw), "samples": int(first.shape[0]), "seconds": runs,
-                              "arrays": {k: [str(v.dtype), list(v.shape)] for k, v in arrays.items()}}
+                              "arrays": {k: [str(v.dtype), list(v.shape), zlib.crc32(native(v))] for k, v in arrays.items()}}
     print(json.dumps(out))
 
 
