@@ -58,7 +58,7 @@ final class Hdf5Chunks {
         boolean shuffled = filters.size() == 2;
         ByteBuffer out = Buffers.allocate(dims[0] * rowBytes, "dataset '" + path + "'");
         byte[] chunk = new byte[(int) (chunkRows * rowBytes)];
-        byte[] plain = shuffled && width != 4 ? new byte[chunk.length] : chunk;
+        byte[] plain = shuffled ? new byte[chunk.length] : chunk;
         Inflater inflater = new Inflater();
         try {
             int[] offset = new int[dims.length];
@@ -77,14 +77,10 @@ final class Hdf5Chunks {
                 inflate(inflater, stored, chunk, path, row);
                 int bytes = (int) (Math.min(chunkRows, dims[0] - row) * rowBytes);
                 int at = (int) (row * rowBytes);
-                if (shuffled && width == 4) {
-                    unshuffle4(chunk, out, at, bytes);
-                } else {
-                    if (shuffled) {
-                        unshuffle(chunk, plain, width, bytes);
-                    }
-                    out.put(at, plain, 0, bytes);
+                if (shuffled) {
+                    unshuffle(chunk, plain, width, bytes);
                 }
+                out.put(at, plain, 0, bytes);
             }
         } finally {
             inflater.end();
@@ -124,15 +120,6 @@ final class Hdf5Chunks {
         }
     }
 
-    /** {@link #unshuffle} of 4-byte elements (float32, int32: most datasets) straight into the array's buffer, a whole element per store. */
-    private static void unshuffle4(byte[] in, ByteBuffer out, int at, int bytes) {
-        int e = in.length / 4;
-        int n = bytes / 4;
-        for (int j = 0; j < n; j++) {
-            out.putInt(at + 4 * j, (in[j] & 0xff) | (in[e + j] & 0xff) << 8 | (in[2 * e + j] & 0xff) << 16 | in[3 * e + j] << 24);
-        }
-    }
-
     /**
      * Undoes HDF5's shuffle over the first {@code bytes} of a chunk: byte b of element j lies at
      * {@code b * elements + j}, elements counted over the whole chunk (an edge chunk's rows past the
@@ -146,6 +133,17 @@ final class Hdf5Chunks {
                 for (int j = 0; j < n; j++) {
                     out[2 * j] = in[j];
                     out[2 * j + 1] = in[e + j];
+                }
+            }
+            // into a byte array, then one bulk put: the worker's JVM runs C1 only (WorkerLaunch.JVM_OPTIONS), which does not
+            // inline a direct buffer's putInt, and a store per element through it ran slower than four array stores
+            case 4 -> {
+                for (int j = 0; j < n; j++) {
+                    int o = 4 * j;
+                    out[o] = in[j];
+                    out[o + 1] = in[e + j];
+                    out[o + 2] = in[2 * e + j];
+                    out[o + 3] = in[3 * e + j];
                 }
             }
             default -> {
