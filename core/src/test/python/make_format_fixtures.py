@@ -69,6 +69,32 @@ def hdf5(out):
         f.create_dataset("zstd", data=big, chunks=(5, 64), **hdf5plugin.Zstd())
 
 
+def hdf5_gzip(out):
+    """Whole-sample gzip chunks, the reader's own inflate path (Hdf5Chunks): each element width, with and
+    without shuffle, an edge chunk, a chunk never written, and a copy with one chunk's bytes damaged."""
+    r = np.random.default_rng(25)  # its own generator: the other fixtures' arrays stay as they were
+    f32 = r.standard_normal((N, 3, 4, 4)).astype(np.float32)
+    path = os.path.join(out, "gzip_rows.h5")
+    with h5py.File(path, "w") as f:
+        f.create_dataset("f32_shuffle", data=f32, chunks=(4, 3, 4, 4), compression="gzip", shuffle=True)
+        f.create_dataset("f32_gzip", data=f32, chunks=(3, 3, 4, 4), compression="gzip")
+        f.create_dataset("f64_shuffle", data=r.standard_normal((N, 5)), chunks=(4, 5), compression="gzip", shuffle=True)
+        f.create_dataset("i16_shuffle", data=r.integers(-999, 999, (N, 7)).astype(np.int16), chunks=(6, 7),
+                         compression="gzip", shuffle=True)
+        f.create_dataset("u8_shuffle", data=r.integers(0, 255, (N, 6)).astype(np.uint8), chunks=(5, 6),
+                         compression="gzip", shuffle=True)
+        sparse = f.create_dataset("unwritten_chunk", shape=(N, 4), dtype=np.float32, chunks=(4, 4), compression="gzip")
+        sparse[0:4] = 1.5  # rows 4..N-1 are never written: their chunks do not exist, h5py reads the fill value 0
+    with h5py.File(path, "r") as f:
+        save_ref(path, {k: f[k][()] for k in f.keys()})
+        offset, size = f["f32_shuffle"].id.get_chunk_info(1).byte_offset, f["f32_shuffle"].id.get_chunk_info(1).size
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    data[offset + size // 2:offset + size] = bytes(size - size // 2)  # the second chunk's second half zeroed
+    with open(os.path.join(out, "gzip_damaged.h5"), "wb") as f:
+        f.write(data)
+
+
 def fits_files(out):
     rng = np.random.default_rng(2401)  # its own stream: adding a case here changes no other format's data
     flux = rng.standard_normal((N, 3, 4, 4)).astype(np.float32)
@@ -457,10 +483,10 @@ def webdataset(out):
 def main():
     out = sys.argv[1]
     only = set(sys.argv[2:])  # e.g. `fits webdataset`: rewrite only these; all when none named
-    for sub, make in [("hdf5", hdf5), ("fits", fits_files), ("parquet", parquet_files), ("webdataset", webdataset)]:
+    for sub, make in [("hdf5", hdf5), ("hdf5-gzip", hdf5_gzip), ("fits", fits_files), ("parquet", parquet_files), ("webdataset", webdataset)]:
         if only and sub not in only:
             continue
-        d = os.path.join(out, sub)
+        d = os.path.join(out, sub.split("-")[0])
         os.makedirs(d, exist_ok=True)
         make(d)
     print("wrote fixtures under", out)

@@ -160,10 +160,13 @@ final class ColumnChunkReader {
             }
         }
         if (col.maxRep() > 0) {
+            int maxRep = col.maxRep();
+            int over = 0;
             for (int i = 0; i < n; i++) {
-                if (rep[i] > col.maxRep()) {
-                    throw new PartitionFormatException(what + " has repetition levels past its schema's " + col.maxRep() + " (damaged)");
-                }
+                over |= rep[i] > maxRep ? 1 : 0; // no branch per level: a list column has one level per element
+            }
+            if (over != 0) {
+                throw new PartitionFormatException(what + " has repetition levels past its schema's " + maxRep + " (damaged)");
             }
         }
         if (out != null) {

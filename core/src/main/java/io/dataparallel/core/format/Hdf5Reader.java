@@ -6,6 +6,7 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.dataset.DatasetBase;
 import io.jhdf.exceptions.HdfException;
 import io.jhdf.filter.PipelineFilterWithData;
@@ -166,6 +167,12 @@ final class Hdf5Reader implements FormatReader {
     }
 
     private static NpyArray decode(String path, Dataset ds, ArrayInfo info) {
+        DataType t = ds.getDataType();
+        ByteOrder order = t instanceof OrderedDataType o ? o.getByteOrder() : ByteOrder.LITTLE_ENDIAN;
+        List<PipelineFilterWithData> filters = ds instanceof ChunkedDataset ? filtersOrNull(ds) : null;
+        if (filters != null && Hdf5Chunks.handles((ChunkedDataset) ds, filters, order, info.dtype().bytes())) {
+            return new NpyArray(path, info.dtype(), info.shape(), Hdf5Chunks.read(path, (ChunkedDataset) ds, filters, info.dtype().bytes()));
+        }
         ByteBuffer raw;
         try {
             raw = ((DatasetBase) ds).getDataBuffer();
@@ -173,8 +180,6 @@ final class Hdf5Reader implements FormatReader {
             throw new PartitionFormatException("dataset '" + path + "' cannot be decoded (" + filterReason(ds, e)
                     + ")", e);
         }
-        DataType t = ds.getDataType();
-        ByteOrder order = t instanceof OrderedDataType o ? o.getByteOrder() : ByteOrder.LITTLE_ENDIAN;
         long expected = NpyArray.elementCount(info.shape()) * info.dtype().bytes();
         if (raw.remaining() != expected) {
             throw new PartitionFormatException("dataset '" + path + "' is truncated: shape " + info.shapeText()
@@ -184,6 +189,15 @@ final class Hdf5Reader implements FormatReader {
                 ? raw.slice().order(ByteOrder.LITTLE_ENDIAN)
                 : Buffers.toLittleEndian(raw, info.dtype().bytes(), order, "dataset '" + path + "'");
         return new NpyArray(path, info.dtype(), info.shape(), data);
+    }
+
+    /** The filter pipeline, or null where it cannot be read here: jhdf's own path then reports what is wrong. */
+    private static List<PipelineFilterWithData> filtersOrNull(Dataset ds) {
+        try {
+            return ds.getFilters();
+        } catch (HdfException e) {
+            return null;
+        }
     }
 
     /** Names the filter behind a decoding failure where the pipeline holds one jhdf lacks. */

@@ -36,6 +36,10 @@ final class ShardImages {
 
     /** The size an image's header says, without decoding its pixels. */
     static Size size(ByteBuffer image, String member) {
+        PngDecoder.Header png = PngDecoder.header(image);
+        if (png != null) {
+            return new Size(png.width(), png.height());
+        }
         ImageInputStream in = stream(image);
         ImageReader reader = reader(in, member);
         try {
@@ -49,19 +53,28 @@ final class ShardImages {
     }
 
     /**
-     * Decodes one image after another with one ImageIO reader while their format stays the same
-     * (looking a reader up among ImageIO's providers costs more than decoding a small image).
+     * Decodes one image after another: 8-bit PNGs with {@link PngDecoder}, the rest with one ImageIO
+     * reader kept while their format stays the same (looking a reader up among ImageIO's providers
+     * costs more than decoding a small image).
      */
     static final class Decoder implements AutoCloseable {
+        private final PngDecoder png = new PngDecoder();
         private ImageReader reader;
 
         /** Decodes {@code image} into {@code out} at {@code at}: three planes R, G, B of height × width bytes. */
         Size decodeInto(ByteBuffer image, String member, ByteBuffer out, int at, Size expected, String firstMember) {
+            PngDecoder.Header header = PngDecoder.header(image);
+            if (header != null) {
+                Size size = new Size(header.width(), header.height());
+                checkSize(size, expected, member, firstMember);
+                png.decodeInto(image, header, member, out, at);
+                return size;
+            }
             ImageInputStream in = stream(image);
             BufferedImage img;
             try {
                 if (reader == null || !reader.getOriginatingProvider().canDecodeInput(in)) {
-                    close();
+                    closeReader();
                     reader = reader(in, member);
                 }
                 reader.setInput(in, true, true);
@@ -74,10 +87,7 @@ final class ShardImages {
                         + "): it is damaged, or of a kind ImageIO does not read (CMYK JPEG)", e);
             }
             Size size = new Size(img.getWidth(), img.getHeight());
-            if (expected != null && !expected.equals(size)) {
-                throw new PartitionFormatException("member '" + member + "' is " + size + " but the first image, '" + firstMember
-                        + "', is " + expected + ": every image of a partition must have one size (resize them when writing the shard)");
-            }
+            checkSize(size, expected, member, firstMember);
             if (img.getRaster().getDataBuffer().getDataType() != DataBuffer.TYPE_BYTE && !(img.getColorModel() instanceof IndexColorModel)) {
                 throw new PartitionFormatException("member '" + member + "' is an image of more than 8 bits a sample: "
                         + "store 8-bit images, or the array as .npy");
@@ -86,8 +96,20 @@ final class ShardImages {
             return size;
         }
 
+        private static void checkSize(Size size, Size expected, String member, String firstMember) {
+            if (expected != null && !expected.equals(size)) {
+                throw new PartitionFormatException("member '" + member + "' is " + size + " but the first image, '" + firstMember
+                        + "', is " + expected + ": every image of a partition must have one size (resize them when writing the shard)");
+            }
+        }
+
         @Override
         public void close() {
+            png.close();
+            closeReader();
+        }
+
+        private void closeReader() {
             if (reader != null) {
                 reader.dispose();
                 reader = null;
