@@ -15,6 +15,7 @@ import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.plan.Planner;
+import io.dataparallel.core.s3.FileMapping;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.ByteBuffer;
@@ -35,7 +36,8 @@ import java.util.Set;
  * buffer: its uncompressed arrays stay slices of it, libtorch reads them where the download put them.
  * The other formats decode (copy) their arrays out of the file's bytes, so those bytes go to a file
  * in {@code TMPDIR} that is mapped, not held: under a memory limit the kernel reclaims them, and a
- * partition needs the memory of its decoded arrays, not that plus its file.
+ * partition needs the memory of its decoded arrays, not that plus its file. Whoever takes a
+ * {@link LoadedPartition} releases it when done (its arrays may be views of the file).
  */
 final class PartitionLoader {
     private final ObjectStore store;
@@ -76,7 +78,7 @@ final class PartitionLoader {
         long started = System.currentTimeMillis();
         PartitionResult earlier = done.get(p.key());
         if (earlier != null) {
-            return new LoadedPartition(p, Map.of(), earlier.samples(), earlier, 0, 0, started, Map.of());
+            return new LoadedPartition(p, Map.of(), earlier.samples(), earlier, 0, 0, started, Map.of(), FileMapping.NONE);
         }
         if (p.size() == 0) {
             throw new BadInputException(p.key(), "is a zero-byte object under spec.data.uri: remove it or upload the partition again");
@@ -89,14 +91,20 @@ final class PartitionLoader {
                 ? store.getDirect(uri, "spec.data.uri", format == PartitionFormat.NPZ ? Npz::firstArrayData : head -> -1)
                 : store.getMapped(uri, spillDir, "spec.data.uri"));
         long t1 = System.nanoTime();
-        if (!Planner.fingerprint(fetched.etag()).equals(p.etag())) {
-            throw new BadInputException(p.key(), "changed under spec.data.uri since the job was planned (ETag "
-                    + fetched.etag() + "): partitions must not change while a job runs; start a new job to use the new data");
+        try {
+            if (!Planner.fingerprint(fetched.etag()).equals(p.etag())) {
+                throw new BadInputException(p.key(), "changed under spec.data.uri since the job was planned (ETag "
+                        + fetched.etag() + "): partitions must not change while a job runs; start a new job to use the new data");
+            }
+            Map<String, String> where = new LinkedHashMap<>();
+            Map<String, NpyArray> arrays = decode(p, format, fetched.data(), where);
+            long t2 = System.nanoTime();
+            return new LoadedPartition(p, arrays, rows(p, arrays), null, (t1 - t0) / 1e9, (t2 - t1) / 1e9, started, where,
+                    fetched.mapping());
+        } catch (RuntimeException e) {
+            fetched.mapping().close(); // nothing decoded from it is handed on
+            throw e;
         }
-        Map<String, String> where = new LinkedHashMap<>();
-        Map<String, NpyArray> arrays = decode(p, format, fetched.data(), where);
-        long t2 = System.nanoTime();
-        return new LoadedPartition(p, arrays, rows(p, arrays), null, (t1 - t0) / 1e9, (t2 - t1) / 1e9, started, where);
     }
 
     /**

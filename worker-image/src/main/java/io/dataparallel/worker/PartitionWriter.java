@@ -94,7 +94,16 @@ final class PartitionWriter implements AutoCloseable {
         return arrays;
     }
 
+    /** Writes {@code c}, then frees its partition's file, which its kept arrays were read from. */
     private void write(Computed c) {
+        try {
+            upload(c);
+        } finally {
+            c.loaded().release();
+        }
+    }
+
+    private void upload(Computed c) {
         Partition p = c.loaded().partition();
         long u0 = System.nanoTime();
         if (!c.quality().isEmpty()) {

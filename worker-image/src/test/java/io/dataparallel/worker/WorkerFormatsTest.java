@@ -7,11 +7,15 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
+import io.dataparallel.core.testing.Mappings;
 import io.dataparallel.core.testing.S3Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,41 @@ class WorkerFormatsTest {
     @Test
     void hdf5DatasetsByPathWithGroups() {
         runAndCompare("h5", List.of("images", "/phot/magnitudes"), "redshift", List.of("part-0.h5"));
+    }
+
+    @Test
+    void aRankOfManyPartitionsHoldsAFewPartitionFilesInTmpdirAtATime() throws Exception {
+        Assumptions.assumeTrue(Mappings.visible(), "needs /proc/self/maps");
+        int partitions = 12;
+        for (int i = 0; i < partitions; i++) {
+            s3.put("s3://data/h5many/part-" + i + ".h5", REF.resolve("astro-small.h5"));
+        }
+        Path work = tmp.resolve("work");
+        AtomicInteger most = new AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread watch = new Thread(() -> {
+            while (running.get()) {
+                most.accumulateAndGet(partitionFiles(work), Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        watch.start();
+        try {
+            Summary summary = runAndCompare("h5many", List.of("images", "/phot/magnitudes"), "redshift",
+                    java.util.stream.IntStream.range(0, partitions).mapToObj(i -> "part-" + i + ".h5").sorted().toList());
+            assertEquals(partitions, summary.partitions());
+        } finally {
+            running.set(false);
+            watch.join();
+        }
+        // a file's blocks are held while it is mapped: one partition uploading, one computing, one downloaded ahead
+        assertTrue(most.get() >= 1 && most.get() <= 3, "partition files mapped at once: " + most.get());
+        assertEquals(0, partitionFiles(work), "every partition's file is unmapped once its prediction is written: "
+                + Mappings.under(work));
+    }
+
+    private static int partitionFiles(Path dir) {
+        return (int) Mappings.under(dir).stream().filter(f -> f.contains("/partition-") && f.contains(".part")).count();
     }
 
     @Test

@@ -157,8 +157,15 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** An object read into memory, and the ETag the store served with it. */
-    public record Fetched(ByteBuffer data, String etag) {
+    /**
+     * An object read into memory or mapped from a file, and the ETag the store served with it.
+     *
+     * @param mapping what to close once nothing reads {@code data} any more; {@link FileMapping#NONE} for memory
+     */
+    public record Fetched(ByteBuffer data, String etag, FileMapping mapping) {
+        public Fetched(ByteBuffer data, String etag) {
+            this(data, etag, FileMapping.NONE);
+        }
     }
 
     /**
@@ -176,8 +183,8 @@ public final class ObjectStore implements AutoCloseable {
      * Reads the whole object into a file under {@code dir}, then maps it. For a partition whose arrays are decoded
      * (copied) out of its bytes (compressed or big-endian formats), the raw bytes then sit in the page cache, which
      * the kernel reclaims under a memory limit, rather than in memory the process holds beside the decoded arrays.
-     * The file is removed as soon as it is mapped (the mapping keeps it readable until it is collected), so
-     * nothing is left in {@code dir}.
+     * The file is removed as soon as it is mapped, so nothing is left in {@code dir}; its disk blocks stay
+     * until the caller closes {@link Fetched#mapping()}, which it must do once it is done with the bytes.
      */
     public Fetched getMapped(S3Uri uri, Path dir, String field) {
         return WholeObjects.retried(uri, field, () -> call("GET", field, uri, () -> WholeObjects.mapped(s3, uri, dir, field)));

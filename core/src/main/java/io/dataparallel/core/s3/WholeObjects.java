@@ -84,14 +84,14 @@ final class WholeObjects {
             }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 ByteBuffer data = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
-                return new ObjectStore.Fetched(data, StoredObject.unquote(in.response().eTag()));
+                return new ObjectStore.Fetched(data, StoredObject.unquote(in.response().eTag()), new FileMapping(data));
             }
         } catch (NoSuchKeyException e) {
             throw BadInputException.missing(field, uri);
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot map " + file + " for " + uri + ": " + e.getMessage(), e);
         } finally {
-            deleteQuietly(file); // the mapping stays readable; the directory keeps nothing
+            deleteQuietly(file); // the mapping stays readable until closed; the directory keeps nothing
         }
     }
 

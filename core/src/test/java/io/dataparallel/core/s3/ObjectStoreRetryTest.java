@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.testing.Mappings;
 import io.dataparallel.core.testing.S3FaultProxy;
 import io.dataparallel.core.testing.S3Fixture;
 import java.net.URI;
@@ -65,6 +66,13 @@ class ObjectStoreRetryTest {
                 assertArrayEquals(body, read);
                 assertTrue(fetched.data().isDirect(), "mapped, not copied onto the heap");
                 assertEquals(0, java.nio.file.Files.list(spill).count(), "the file is removed once mapped");
+                if (Mappings.visible()) {
+                    assertEquals(1, Mappings.under(spill).size(), "its blocks are held by the mapping: " + Mappings.under(spill));
+                    fetched.mapping().close();
+                    assertTrue(fetched.mapping().released());
+                    assertEquals(java.util.Set.of(), Mappings.under(spill), "closed: unmapped at once, not at collection");
+                    fetched.mapping().close(); // a second close does nothing
+                }
                 assertThrows(io.dataparallel.api.BadInputException.class,
                         () -> store.getMapped(new S3Uri("data", "missing.h5"), spill, "spec.data.uri"));
                 assertEquals(0, java.nio.file.Files.list(spill).count());
