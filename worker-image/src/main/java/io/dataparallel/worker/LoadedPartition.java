@@ -34,4 +34,11 @@ record LoadedPartition(Partition partition, Map<String, NpyArray> arrays, long r
     void release() {
         mapping.close();
     }
+
+    /** Released, and without its arrays: what the upload of a prediction that copies none of them needs. */
+    LoadedPartition released() {
+        release();
+        return new LoadedPartition(partition, Map.of(), rows, earlier, downloadSeconds, decodeSeconds, startedMs, where,
+                FileMapping.NONE);
+    }
 }

@@ -31,6 +31,14 @@ final class PartitionWriter implements AutoCloseable {
 
     /** What one computed partition leaves to upload, with its compute timings. */
     record Computed(LoadedPartition loaded, Outputs outputs, List<NpyArray> quality, long computeStartedMs, double computeSeconds) {
+        /**
+         * What the upload needs: with no {@code spec.data.keep}, the partition's input is let go now, so that a
+         * rank holds two partitions' input (computing, downloading ahead) rather than three while one uploads.
+         */
+        Computed forUpload(DataSpec data) {
+            return data.keepOrNone().isEmpty() ? new Computed(loaded.released(), outputs, quality, computeStartedMs, computeSeconds)
+                    : this;
+        }
     }
 
     private final Plan plan;

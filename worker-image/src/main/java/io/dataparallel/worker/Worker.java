@@ -140,7 +140,8 @@ public final class Worker {
                 if (computed == null) {
                     loaded.release(); // failed, every replica stopped: nothing reads its file any more
                 } else {
-                    writer.submit(computed, !overlap); // the writer releases it once its prediction is written
+                    // the writer releases the partition once its prediction is written, or now when it copies none of it
+                    writer.submit(computed.forUpload(plan.spec().data()), !overlap);
                 }
             }
             next = null;
