@@ -2,6 +2,7 @@
 # All benchmarks in one run.  bench/run.sh                 full run (tens of minutes on 2 cores)
 #                             bench/run.sh --smoke         tiny sizes, one run each (CI)
 #                             bench/run.sh --compute-only  the worker's compute against PyTorch in Python (minutes)
+#                             bench/run.sh --skip-decode   (or any --skip-PART of BenchMain) leaves a part out
 # Full runs make the Python references' PyTorch 2.7.1 venv once (bench/python/torch-venv.sh, a
 # few GB from PyPI) and install Debian's python3-torch 1.13 and python3-boto3, the second column,
 # if missing. Smoke runs use whichever of the two is already there.
@@ -18,6 +19,12 @@ else
   DATAPARALLEL_TORCH_PYTHON="$(bench/python/torch-venv.sh --if-ready || true)"
 fi
 export DATAPARALLEL_TORCH_PYTHON
+# Benchmark 10's Python readers (h5py, astropy, pyarrow, Pillow): made once on a full run; a smoke run
+# uses them if they are there, else times the .npz reader alone
+if [[ " $* " != *" --smoke "* && " $* " != *" --skip-decode "* && " $* " != *" --compute-only "* ]]; then
+  bench/python/formats-venv.sh >/dev/null || \
+    echo "note: could not make the formats venv: decode is timed without its Python references" >&2
+fi
 # Rebuilt whenever a source or pom is newer than the jar: figures measured on an old build of the
 # worker or operator would be reported as today's code (this happened once: a full run on
 # 2026-12-03 measured a jar from before that day's last commits). REBUILD=1 forces it.

@@ -22,6 +22,11 @@ public class BadInputException extends RuntimeException {
         this.field = field;
     }
 
+    /** The object {@code uri} named by {@code field} is not in the store: one wording everywhere. */
+    public static BadInputException missing(String field, Object uri) {
+        return new BadInputException(field, uri + " does not exist: upload it or fix the URI");
+    }
+
     /** The spec path (or partition key) the problem is about. */
     public String field() {
         return field;

@@ -1,5 +1,6 @@
 package io.dataparallel.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -43,4 +44,19 @@ public class InferenceJob extends CustomResource<InferenceJobSpec, InferenceJobS
      * partition bytes.
      */
     public static final String RESTART_ANNOTATION = GROUP + "/restart";
+
+    // overridden only to carry the CRD's descriptions of spec and status (the generator reads the getters' annotations)
+    @Override
+    @JsonPropertyDescription("What the job asks for: the model, the input partitions, the output prefix, and how many"
+            + " workers of what size run it (or a deadline or budget to choose them by).")
+    public InferenceJobSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("Written by the operator: where the job is (phase, conditions), how far it got (progress),"
+            + " its child objects, and once summarized its metrics, failed partitions and cost.")
+    public InferenceJobStatus getStatus() {
+        return super.getStatus();
+    }
 }

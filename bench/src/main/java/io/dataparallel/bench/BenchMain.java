@@ -9,8 +9,8 @@ import java.util.Set;
  * All benchmarks in one run: {@code bench/run.sh} (full, minutes) or {@code bench/run.sh --smoke}
  * (seconds, run by CI so the benchmarks keep working). Results go to bench/results.md and
  * bench/results.json (smoke: bench/target/smoke/). Parts can be left out while working on
- * one: --skip-worker, --skip-cnn (and so the sweeps), --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute,
- * --skip-local, --skip-planner, --skip-operator, --skip-debian (Python references on PyTorch 2.7.1 only); --compute-only runs only the paired compute comparison with Python (issue 13,
+ * one: --skip-worker, --skip-cnn (and so the sweeps), --skip-resnet, --skip-vit, --skip-sweeps, --skip-compute, --skip-onnx,
+ * --skip-local, --skip-planner, --skip-operator, --skip-decode, --skip-debian (Python references on PyTorch 2.7.1 only); --compute-only runs only the paired compute comparison with Python (issue 13,
  * minutes). A run that leaves parts out writes to bench/target/partial/, so bench/results.md
  * always holds a whole run.
  */
@@ -33,6 +33,9 @@ public final class BenchMain {
         if (!flags.contains("--skip-compute")) {
             ComputeBench.run(results, smoke, Files.createDirectories(work.resolve("compute")), repo, flags);
         }
+        if (!flags.contains("--skip-onnx")) {
+            OnnxBench.run(results, smoke, Files.createDirectories(work.resolve("onnx")), repo);
+        }
         if (!computeOnly && !flags.contains("--skip-worker")) {
             WorkerBench.run(results, smoke, work.resolve("worker"), repo, flags);
         }
@@ -45,6 +48,9 @@ public final class BenchMain {
         if (!computeOnly && !flags.contains("--skip-operator")) {
             OperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator")));
             ClusterOperatorScaleBench.run(results, smoke, Files.createDirectories(work.resolve("operator-cluster")));
+        }
+        if (!computeOnly && !flags.contains("--skip-decode")) {
+            DecodeBench.run(results, smoke, Files.createDirectories(work.resolve("decode")), repo);
         }
         Files.createDirectories(out);
         for (String png : new String[] {"batch-sweep.png", "data-sweep.png"}) {

@@ -6,10 +6,10 @@ import io.dataparallel.core.sizing.Pool;
 import io.dataparallel.core.sizing.Prices;
 import io.dataparallel.core.sizing.Profile;
 import io.dataparallel.core.sizing.Sizer;
-import io.dataparallel.core.sizing.Sizing;
 import io.dataparallel.core.sizing.SizingInfeasibleException;
 import io.dataparallel.core.sizing.SizingOption;
 import io.dataparallel.core.sizing.SizingRequest;
+import io.dataparallel.core.sizing.SizingResult;
 import io.dataparallel.core.sizing.WorkerSize;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ final class CaiSizingExample {
         md.append("|---|---|---|---|---|---|\n");
         for (Duration d : deadlines) {
             try {
-                Sizing s = Sizer.size(new SizingRequest(cai, sizes, lambdaLike(), Fixed.NONE, new Goal(d, null), 0, List.of()));
+                SizingResult s = Sizer.size(new SizingRequest(cai, sizes, lambdaLike(), Fixed.NONE, new Goal(d, null), 0, List.of()));
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %s | %s |%n", text(d), s.choice().text(),
                         s.choice().timeText(), s.choice().cost().amount(), brief(s.cheapest()), brief(s.fastest())));
             } catch (SizingInfeasibleException e) {

@@ -1,5 +1,6 @@
 package io.dataparallel.bench;
 
+import io.dataparallel.e2e.JvmHeap;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
@@ -11,7 +12,6 @@ import io.dataparallel.e2e.Cluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Section 6 again, on the real control plane of e2e/: the chart's operator, as its Deployment
@@ -37,7 +35,6 @@ import java.util.regex.Pattern;
 public final class ClusterOperatorScaleBench {
     static final int POLL_SECONDS = 10;
     private static final long WAIT_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
 
     private ClusterOperatorScaleBench() {
     }
@@ -64,7 +61,7 @@ public final class ClusterOperatorScaleBench {
             Watch watch = OperatorScaleBench.watchWorkerJobs(client, ns, seen);
             ExecutorService clients = Executors.newFixedThreadPool(4);
             try {
-                double baseline = usedHeapMb(cluster.operatorPid());
+                double baseline = JvmHeap.usedAfterGcMb(cluster.operatorPid());
                 int next = 0;
                 next = create(client, clients, cluster, ns, next, next + 1, created); // warm-up: first S3 client, Jackson models
                 OperatorScaleBench.awaitAll(seen, OperatorScaleBench.names(0, 1), System.nanoTime() + WAIT_NANOS);
@@ -97,7 +94,7 @@ public final class ClusterOperatorScaleBench {
                 next = create(client, clients, cluster, ns, next, total, created);
                 OperatorScaleBench.awaitAll(seen, OperatorScaleBench.names(0, total), System.nanoTime() + WAIT_NANOS);
                 long withJob = OperatorScaleBench.names(0, total).stream().filter(seen::containsKey).count();
-                double used = usedHeapMb(cluster.operatorPid());
+                double used = JvmHeap.usedAfterGcMb(cluster.operatorPid());
                 results.add(new Figure(OperatorScaleBench.SECTION, String.format(Locale.ROOT,
                         "operator on the real API server: heap with %d InferenceJobs", total), "MB", used, new double[] {used},
                         Double.NaN, "", "<= 256 MB", used <= 256 && withJob == total));
@@ -140,25 +137,5 @@ public final class ClusterOperatorScaleBench {
             d.get();
         }
         return Math.max(from, to);
-    }
-
-    /** Used heap of a JVM after a full GC, from jcmd (the operator runs the serial collector). */
-    static double usedHeapMb(long pid) throws IOException, InterruptedException {
-        if (pid < 0) {
-            return Double.NaN;
-        }
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
-        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(60, TimeUnit.SECONDS);
-        Matcher m = USED.matcher(out);
-        long kb = 0;
-        boolean any = false;
-        while (m.find()) {
-            kb += Long.parseLong(m.group(1));
-            any = true;
-        }
-        return any ? kb / 1024.0 : Double.NaN;
     }
 }

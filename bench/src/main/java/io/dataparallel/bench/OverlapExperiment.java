@@ -1,5 +1,6 @@
 package io.dataparallel.bench;
 
+import io.dataparallel.core.testing.S3FaultProxy;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.api.spec.S3Uri;
@@ -52,7 +53,7 @@ public final class OverlapExperiment {
             List<Double> yielding = new ArrayList<>();
             List<Double> plainRate = new ArrayList<>();
             List<Double> yieldingRate = new ArrayList<>();
-            try (ThrottledProxy proxy = new ThrottledProxy(URI.create(endpoint), bytesPerSecond)) {
+            try (S3FaultProxy proxy = new S3FaultProxy(URI.create(endpoint)).throttle(bytesPerSecond)) {
                 String slow = proxy.endpoint().toString();
                 for (int r = 0; r < repeats; r++) {
                     // alternate which goes first, so a drift in machine speed does not favour one

@@ -1,6 +1,5 @@
 package io.dataparallel.bench;
 
-import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.result.Tuning;
 import io.dataparallel.api.spec.ModelSpec;
 import io.dataparallel.core.Json;
@@ -9,10 +8,6 @@ import io.dataparallel.core.npz.Npz;
 import io.dataparallel.worker.ComputePath;
 import io.dataparallel.worker.tuning.ComputeTuner;
 import io.dataparallel.worker.tuning.Setting;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 13's fair reference: the worker's compute path ({@link ComputePath}) against PyTorch's
@@ -171,47 +165,28 @@ public final class PairedForward {
 
     /** A {@code forward.py --serve} process: one pass per line written to it. */
     private static final class Python implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader out;
-        private final Writer in;
+        private final ServedPython served;
         private final String version;
 
-        private Python(Process process) throws Exception {
-            this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            this.version = String.valueOf(Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class).get("torch")).replaceAll("\\+.*", "");
+        private Python(ServedPython served) {
+            this.served = served;
+            this.version = String.valueOf(served.hello().get("torch")).replaceAll("\\+.*", "");
         }
 
         static Python start(String python, String model, String partition, int batch, int threads) throws Exception {
-            ProcessBuilder pb = new ProcessBuilder(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
-                    Integer.toString(threads), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().remove(WorkerLaunch.ALLOCATOR); // the reference is PyTorch as users run it: glibc's defaults
-            return new Python(pb.start());
+            return new Python(ServedPython.start(List.of(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
+                    Integer.toString(threads), "--serve")));
         }
 
         double[] pass() throws Exception {
-            in.write("pass\n");
-            in.flush();
-            Map<?, ?> m = Json.read(line().getBytes(StandardCharsets.UTF_8), Map.class);
-            return new double[] {((Number) m.get("samples_per_second")).doubleValue(), ((Number) m.get("samples_per_cpu_second")).doubleValue(),
-                ((Number) m.get("minor_faults_per_sample")).doubleValue()};
-        }
-
-        private String line() throws Exception {
-            String l = out.readLine();
-            if (l == null) {
-                throw new IllegalStateException("the Python reference ended early (exit " + process.waitFor() + ")");
-            }
-            return l;
+            Map<?, ?> m = served.pass();
+            return new double[] {ServedPython.number(m, "samples_per_second"), ServedPython.number(m, "samples_per_cpu_second"),
+                ServedPython.number(m, "minor_faults_per_sample")};
         }
 
         @Override
         public void close() throws Exception {
-            in.close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroy();
-            }
+            served.close();
         }
     }
 }

@@ -53,7 +53,12 @@ public final class PlannerBench {
     private static final String PREFIX = "survey/band-all/";
     /** The model the benchmark's spec names: the planner looks it up once per plan (a HEAD), never reads it. */
     private static final S3Uri MODEL = S3Uri.parse("spec.model.uri", "s3://models/astro/redshift.pt");
+    /** A model object of 1 KiB that starts as a TorchScript archive (a zip) does: the planner reads its first bytes. */
     private static final byte[] MODEL_BYTES = new byte[1024];
+
+    static {
+        System.arraycopy(new byte[] {'P', 'K', 3, 4}, 0, MODEL_BYTES, 0, 4);
+    }
     private static final String ACCESS_KEY = "bench-access-key";
     private static final String SECRET_KEY = "bench-secret-key";
     private static final Map<String, String> ENV = Map.of(WorkerLaunch.ACCESS_KEY_ID, ACCESS_KEY, WorkerLaunch.SECRET_ACCESS_KEY, SECRET_KEY);
@@ -169,8 +174,8 @@ public final class PlannerBench {
     /**
      * ListObjectsV2 over a fixed, sorted list of objects, in S3's XML: pages of 1,000 keys, the
      * continuation token is the index of the next key. Requests are not authenticated; every
-     * GET is taken to be a listing of {@link #PREFIX}; a HEAD (the planner's look at the model
- * object, once per plan) finds a model of {@link #MODEL_BYTES}' size.
+     * GET is taken to be a listing of {@link #PREFIX}, except one of the model's key; a HEAD and a ranged GET of
+     * the model object (the planner's look at it, once per plan) find {@link #MODEL_BYTES}.
      */
     static final class ListingServer implements AutoCloseable {
         private static final String MODEL_ETAG = "0123456789abcdef0123456789abcdef";
@@ -185,6 +190,15 @@ public final class PlannerBench {
                     exchange.getResponseHeaders().set("Content-Length", Integer.toString(MODEL_BYTES.length));
                     exchange.getResponseHeaders().set("Last-Modified", "Wed, 01 Jan 2025 00:00:00 GMT");
                     exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                    return;
+                }
+                if (exchange.getRequestURI().getPath().endsWith("/" + MODEL.key())) { // the planner reads the model's first bytes
+                    byte[] head = java.util.Arrays.copyOf(MODEL_BYTES, 4);
+                    exchange.getResponseHeaders().set("ETag", "\"" + MODEL_ETAG + "\"");
+                    exchange.getResponseHeaders().set("Content-Range", "bytes 0-3/" + MODEL_BYTES.length);
+                    exchange.sendResponseHeaders(206, head.length);
+                    exchange.getResponseBody().write(head);
                     exchange.close();
                     return;
                 }

@@ -1,5 +1,6 @@
 package io.dataparallel.bench;
 
+import io.dataparallel.core.testing.S3FaultProxy;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.example.CaiDataGenerator;
@@ -229,7 +230,7 @@ public final class WorkerBench {
         double[] serverCpu = new double[repeats];
         double[] workerCpu = new double[repeats];
         double[] wall = new double[repeats];
-        try (ThrottledProxy proxy = new ThrottledProxy(URI.create(endpoint), bytesPerSecond)) {
+        try (S3FaultProxy proxy = new S3FaultProxy(URI.create(endpoint)).throttle(bytesPerSecond)) {
             String slow = proxy.endpoint().toString();
             for (int r = 0; r < repeats; r++) {
                 WorkerRuns.Run seq = runs.worker(slow, modelUri, data, m.batch(), THREADS, false, null, 1);

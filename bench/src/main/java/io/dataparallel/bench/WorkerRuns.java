@@ -95,7 +95,7 @@ final class WorkerRuns {
                 .withS3(new S3Spec(endpoint, "us-east-1", true, null));
         JobRef job = new JobRef("bench", "run-" + runs, "");
         Plan plan = new Planner(store, 1).plan(job, spec);
-        OutputClaim.claim(store, OutputLayout.of(output), plan, false);
+        OutputClaim.claim(store, OutputLayout.of(spec.output()), plan, false);
         Path planFile = work.resolve("plan-" + runs + ".json.gz");
         PlanCodec.write(plan, planFile);
         Map<String, String> env = new HashMap<>(credentials);

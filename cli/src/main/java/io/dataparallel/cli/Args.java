@@ -1,6 +1,7 @@
 package io.dataparallel.cli;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.core.format.PartitionFormat;
 import io.dataparallel.core.sizing.Prices;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Set;
 
 /** The command line: a command, positional arguments, {@code --name value} options and flags. */
 record Args(String command, List<String> positional, Map<String, String> options) {
-    private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples",
+    private static final Set<String> WITH_VALUE = Set.of("--store", "--parallel", "--threads", "--partitions", "--samples", "--format",
             "--deadline", "--budget", "--price-cpu-hour", "--price-gib-hour", "--price-gpu-hour");
     private static final Set<String> FLAGS = Set.of("--example-data", "--restart", "--check", "--help", "--reprofile");
 
@@ -48,6 +49,16 @@ record Args(String command, List<String> positional, Map<String, String> options
 
     boolean flag(String name) {
         return options.containsKey(name);
+    }
+
+    /** {@code --format}: the example data's partition format, {@code npz} (the default) or {@code hdf5}. */
+    PartitionFormat exampleFormat() {
+        String v = options.getOrDefault("--format", "npz");
+        return switch (v) {
+            case "npz" -> PartitionFormat.NPZ;
+            case "hdf5", "h5" -> PartitionFormat.HDF5;
+            default -> throw new BadInputException("--format", "'" + v + "' is not an example data format: use npz or hdf5");
+        };
     }
 
     Integer intOption(String name) {

@@ -31,7 +31,6 @@ import java.util.Locale;
  * 1 the job failed, 2 bad input (the message names the field and the fix).
  */
 public final class Cli {
-    static final int MAX_WORKERS = 10_000;
     static final Path DEFAULT_STORE = Path.of(".dataparallel", "store");
     /** The status as people read it: figures rounded (28.91, 910781817), see FiniteDoubles. */
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -58,7 +57,7 @@ public final class Cli {
             switch (a.command()) {
                 case "run" -> {
                     return LocalRun.run(manifest(a), new LocalRun.Options(a.store(), a.intOption("--parallel"),
-                            a.intOption("--threads"), a.flag("--example-data"), a.flag("--restart"), a.sizingFlags(), out,
+                            a.intOption("--threads"), a.flag("--example-data"), a.exampleFormat(), a.flag("--restart"), a.sizingFlags(), out,
                             terminal));
                 }
                 case "plan" -> {
@@ -112,7 +111,7 @@ public final class Cli {
         try (LocalStore local = LocalStore.open(manifest.spec(), store)) {
             Plan planned = LocalSizing.plan(manifest, sizing, threads, local, LocalRun.runDir(manifest), out).plan();
             // what `run` would skip: the predictions an earlier run of this job wrote, checked as `run` checks them
-            OutputLayout layout = OutputLayout.of(planned.spec().output().uri());
+            OutputLayout layout = OutputLayout.of(planned.spec().output());
             Plan plan = ownedBy(local, layout, manifest) ? ResumeScan.resume(local.store(), layout, planned) : planned;
             out.printf("job %s: %s, %.1f MB, %d workers, plan %s (%d bytes compressed)%n", manifest.job().id(),
                     Planner.partitionsText(plan), plan.totalBytes() / 1e6, plan.worldSize(), PlanCodec.hash(plan),
@@ -150,7 +149,7 @@ public final class Cli {
     private static int example(Args a, PrintStream out) {
         Manifest m = Manifests.read(Path.of(a.positional().isEmpty() ? "examples/astro-redshift.yaml" : a.positional().get(0)));
         try (LocalStore local = LocalStore.open(m.spec(), a.store())) {
-            ExampleData.seed(local, m.spec(), a.intOption("--partitions"), a.intOption("--samples"), out);
+            ExampleData.seed(local, m.spec(), a.intOption("--partitions"), a.intOption("--samples"), a.exampleFormat(), out);
             return 0;
         }
     }

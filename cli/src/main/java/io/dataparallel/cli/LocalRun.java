@@ -4,10 +4,12 @@ import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.RunRecord;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.InferenceJobStatus;
+import io.dataparallel.core.format.PartitionFormat;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
@@ -36,7 +38,7 @@ import java.util.Map;
  */
 final class LocalRun {
     /** Command-line choices. */
-    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, boolean restart,
+    record Options(Path store, Integer parallel, Integer threads, boolean exampleData, PartitionFormat exampleFormat, boolean restart,
                    LocalSizing.Flags sizing, PrintStream out, boolean terminal) {
     }
 
@@ -59,9 +61,9 @@ final class LocalRun {
         }
         try (LocalStore local = LocalStore.open(spec, options.store())) {
             if (options.exampleData()) {
-                ExampleData.seed(local, spec, null, null, out);
+                ExampleData.seed(local, spec, null, null, options.exampleFormat(), out);
             }
-            OutputLayout layout = OutputLayout.of(spec.output().uri());
+            OutputLayout layout = OutputLayout.of(spec.output());
             S3Uri output = layout.root();
             local.ensureBucket(output);
             LocalSizing.SizedPlan sizedPlan = LocalSizing.plan(manifest, options.sizing(), options.threads(), local, runDir(manifest), out);
@@ -128,8 +130,11 @@ final class LocalRun {
             if (summary.samplesPerSecond() > 0) {
                 out.println(throughput(summary));
             }
+            if (summary.partitionsResumed() > 0) {
+                out.println(record(summary));
+            }
             if (sized != null) {
-                LocalSizing.printOutcome(sized, plan, summary.seconds(), local, out);
+                LocalSizing.printOutcome(sized, plan, summary.thisRun().seconds(), local, out);
             }
             printWhere(local, layout, summary, out);
             if (!summary.failedWorkers().isEmpty()) {
@@ -159,6 +164,28 @@ final class LocalRun {
         return String.format(Locale.ROOT, "throughput:  %.0f samples/s end to end, %.0f samples/s computing, %s MB/s of input"
                         + " computing (%d samples in %.1f s)", s.samplesPerSecond(), s.computeSamplesPerSecond(),
                 String.format(Locale.ROOT, mbPerSecond < 10 ? "%.1f" : "%.0f", mbPerSecond), s.samples(), s.seconds());
+    }
+
+    /**
+     * What this run computed beside what earlier runs did, and where each run's rank results are in
+     * {@code combined_data.json}: a rerun with another number of workers keeps the earlier ranks as they were.
+     */
+    static String record(Summary s) {
+        RunRecord now = s.thisRun();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "this run:    %d samples computed now in %d partitions, %d done"
+                + " earlier", s.computedSamples(), now.partitionsComputed(), s.resumedSamples()));
+        if (!s.earlierRuns().isEmpty()) {
+            int runs = s.earlierRuns().size();
+            b.append(String.format(Locale.ROOT, "%nearlier:     %d run%s;", runs, runs == 1 ? "" : "s"));
+            for (RunRecord r : s.earlierRuns()) {
+                b.append(String.format(Locale.ROOT, " %d samples on %d workers (plan %s)", r.computedSamples(), r.workers(),
+                        r.planHash()));
+            }
+            b.append(String.format(Locale.ROOT, "%n             combined_data.json keeps their rank results, each under its own run's"
+                    + " plan_hash, rank and world_size%s", s.workers() == 0 ? ""
+                    : String.format(Locale.ROOT, ", beside this run's (plan %s, %d workers)", s.planHash(), s.workers())));
+        }
+        return b.toString();
     }
 
     private static void printObject(String label, LocalStore local, S3Uri uri, PrintStream out) {

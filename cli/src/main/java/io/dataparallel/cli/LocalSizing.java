@@ -9,11 +9,12 @@ import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.manifest.Manifest;
-import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
+import io.dataparallel.core.npz.NpzFormatException;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.Planner;
-import io.dataparallel.core.sizing.Cost;
+import io.dataparallel.core.sizing.BilledCost;
 import io.dataparallel.core.sizing.Fixed;
 import io.dataparallel.core.sizing.Goal;
 import io.dataparallel.core.sizing.InputShapes;
@@ -24,12 +25,11 @@ import io.dataparallel.core.sizing.Prices;
 import io.dataparallel.core.sizing.Profile;
 import io.dataparallel.core.sizing.ProfileKey;
 import io.dataparallel.core.sizing.Sizer;
-import io.dataparallel.core.sizing.Sizing;
 import io.dataparallel.core.sizing.SizingInfeasibleException;
 import io.dataparallel.core.sizing.SizingOption;
 import io.dataparallel.core.sizing.SizingRequest;
+import io.dataparallel.core.sizing.SizingResult;
 import io.dataparallel.core.sizing.WorkerSize;
-import io.dataparallel.core.npz.NpzFormatException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -46,7 +46,7 @@ import java.util.Optional;
 /**
  * Sizing from a deadline or budget on this machine: the worker sizes are 1 … cores CPUs (memory in
  * proportion), all workers run at once (so workers × CPUs ≤ cores), the profile is measured here by
- * the worker's {@code profile} command or taken from {@link ProfileCache}, and {@link Sizer} chooses.
+ * the worker's {@code profile} command or taken from {@link LocalProfileCache}, and {@link Sizer} chooses.
  * A local worker is a process and its CPUs its intra-op threads.
  */
 final class LocalSizing {
@@ -78,7 +78,7 @@ final class LocalSizing {
     }
 
     /** The choice and what it was made from. */
-    record Sized(Sizing sizing, Goal goal, Pool pool, Profile profile, Path profileFile, boolean measured) {
+    record Sized(SizingResult sizing, Goal goal, Pool pool, Profile profile, Path profileFile, boolean measured) {
         SizingOption choice() {
             return sizing.choice();
         }
@@ -103,7 +103,7 @@ final class LocalSizing {
      */
     static SizedPlan plan(Manifest manifest, Flags flags, Integer threads, LocalStore local, Path runDir, PrintStream out)
             throws InterruptedException {
-        Planner planner = new Planner(local.store(), Cli.MAX_WORKERS);
+        Planner planner = new Planner(local.store(), Planner.DEFAULT_MAX_WORKERS);
         InferenceJobSpec effective = local.effective(manifest.spec());
         Plan planned = planner.plan(manifest.job(), effective);
         Optional<Goal> goal = flags.goal(manifest.spec());
@@ -144,7 +144,7 @@ final class LocalSizing {
                     + " --price-gib-hour, --price-gpu-hour as they apply), or drop the budget");
         }
         ProfileKey key = key(planned, local);
-        ProfileCache cache = new ProfileCache(ProfileCache.DIR);
+        LocalProfileCache cache = new LocalProfileCache(LocalProfileCache.DIR);
         Path file = cache.file(key);
         Optional<Profile> kept = flags.reprofile() ? Optional.empty() : cache.find(key, Instant.now());
         Profile profile;
@@ -162,7 +162,7 @@ final class LocalSizing {
             fixed = new Fixed(fixed.workers(), fixed.batchSize(), fixed.replicas(), threads.doubleValue(), fixed.memoryGiB());
         }
         long[] sizes = planned.sizes().stream().mapToLong(Long::longValue).toArray();
-        Sizing sizing;
+        SizingResult sizing;
         try {
             sizing = Sizer.size(new SizingRequest(profile, sizes, pool, fixed, goal, 0, List.of()));
         } catch (SizingInfeasibleException e) {
@@ -244,7 +244,7 @@ final class LocalSizing {
      */
     static void printOutcome(Sized sized, Plan plan, double actualSeconds, LocalStore local, PrintStream out) {
         SizingOption c = sized.choice();
-        OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+        OutputLayout layout = OutputLayout.of(plan.spec().output());
         List<PodUsage> pods = new ArrayList<>();
         for (int r = 0; r < plan.worldSize(); r++) {
             Optional<byte[]> result = local.store().getIfExists(layout.rankResult(r), OutputLayout.FIELD);
@@ -253,7 +253,7 @@ final class LocalSizing {
                 pods.add(new PodUsage(PodUsage.Kind.WORKER, c.size(), Math.max(0, rr.finishedMs() - rr.startedMs()) / 1000.0));
             }
         }
-        Cost actual = Cost.billed(sized.pool().prices(), pods);
+        BilledCost actual = BilledCost.billed(sized.pool().prices(), pods);
         out.printf(Locale.ROOT, "sizing: predicted %.1f s, took %.1f s (%.2f of predicted); cost predicted %s, billed %s%n",
                 c.seconds(), actualSeconds, actualSeconds / c.seconds(), c.cost().text(), actual.text());
     }

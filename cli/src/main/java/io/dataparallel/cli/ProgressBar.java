@@ -3,6 +3,7 @@ package io.dataparallel.cli;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
@@ -41,8 +42,7 @@ final class ProgressBar implements AutoCloseable {
         this.out = out;
         this.view = new ProgressView(worldSize, total, doneEarlier, System.currentTimeMillis());
         this.output = new ProgressOutput(terminal);
-        this.thread = new Thread(this::loop, "progress");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("progress").newThread(this::loop);
     }
 
     void start() {

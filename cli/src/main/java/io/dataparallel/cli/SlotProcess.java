@@ -3,6 +3,7 @@ package io.dataparallel.cli;
 import io.dataparallel.api.launch.RankExit;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,9 +45,7 @@ final class SlotProcess {
         this.id = id;
         this.process = process;
         this.logs = logs;
-        this.reader = new Thread(this::readOutput, "slot-" + id + "-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.reader = DaemonThreads.start("slot-" + id + "-output", this::readOutput);
     }
 
     /** Starts slot {@code id} with {@code baseEnv} and WORLD_SIZE; RANK comes with each rank. */

@@ -6,10 +6,10 @@ import java.util.Properties;
 
 /** What {@code dataparallel help}, {@code dataparallel COMMAND --help} and {@code --version} print. */
 final class Usage {
-    static final String HEADER = "dataparallel: data-parallel batch inference with DJL PyTorch over S3 partitions\n";
+    static final String HEADER = "dataparallel: data-parallel batch inference with DJL PyTorch or ONNX Runtime over S3 partitions\n";
 
     static final String RUN = """
-              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data] [--restart]
+              dataparallel run MANIFEST [--store DIR] [--parallel P] [--threads T] [--example-data [--format F]] [--restart]
                                         [SIZING]
                   Run an InferenceJob on this machine: plan, workers as local processes, summary.
                   With no spec.s3.endpoint the store is an embedded S3 server over DIR
@@ -19,6 +19,7 @@ final class Usage {
                   --threads T      intra-op threads per worker process (default: cores / P)
                   --example-data   first write the example model and CAI-shaped partitions
                                    where the manifest points, unless something is there
+                                   (--format npz, the default, or hdf5)
                   --restart        delete the earlier predictions under spec.output.uri and compute
                                    every partition again (a rerun resumes only when the model,
                                    inputs, outputs and partitions are unchanged)
@@ -50,9 +51,10 @@ final class Usage {
             """;
 
     static final String EXAMPLE = """
-              dataparallel example [MANIFEST] [--store DIR] [--partitions N] [--samples N]
+              dataparallel example [MANIFEST] [--store DIR] [--partitions N] [--samples N] [--format F]
                   Write the example model and N synthetic CAI-shaped partitions where MANIFEST
-                  (default examples/astro-redshift.yaml) points. The example model is untrained:
+                  (default examples/astro-redshift.yaml) points: .npz, or HDF5 with --format hdf5
+                  (datasets images, magnitudes, redshift); an ONNX model where its key ends in .onnx. The example model is untrained:
                   its predictions and quality figures mean nothing.
             """;
 

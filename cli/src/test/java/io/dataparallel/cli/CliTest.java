@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,8 @@ class CliTest {
         JsonNode firstSummary = summary(results);
         double computeRate = firstSummary.get("compute_samples_per_second").asDouble();
         assertTrue(computeRate > 0, firstSummary.toString());
+        JsonNode firstRanks = new ObjectMapper().readTree(Files.readAllBytes(results.resolve("combined_data.json")));
+        assertTrue(firstRanks.size() > 0, firstRanks.toString());
 
         // a rerun with everything done starts no worker and keeps the first run's figures
         Result again = cli("run", manifest.toString(), "--store", store.toString());
@@ -95,13 +98,24 @@ class CliTest {
         assertTrue(again.out().contains("job default/small: 3 partitions: 3 done earlier (skipped), 0 to run ("), again.out());
         assertTrue(again.out().contains("MB): no worker needs to run"), again.out());
         assertTrue(again.out().contains("progress: 3/3"), again.out());
-        assertTrue(again.out().contains("samplesPerSecond: 0\n"), "nothing recomputed on a rerun:\n" + again.out());
+        assertTrue(again.out().contains("message: all 3 partitions done earlier; nothing to compute"), again.out());
+        assertTrue(again.out().contains("this run:    0 samples computed now in 0 partitions, 60 done earlier"), again.out());
         JsonNode all = summary(results);
         assertEquals(3, all.get("partitions_resumed").asInt(), all.toString());
         assertEquals(60, all.get("resumed_samples").asLong(), all.toString());
         assertEquals(0, all.get("computed_samples").asLong(), all.toString());
+        // the job's record is the first run's: its figures, its rank results, its cost
+        for (String figure : List.of("samples_per_second", "seconds", "cpu_seconds", "throughput_bps", "mean_seconds_per_batch")) {
+            assertEquals(firstSummary.get(figure).asDouble(), all.get(figure).asDouble(), 1e-9, figure + " kept:\n" + all);
+        }
+        assertTrue(all.get("samples_per_second").asDouble() > 0, all.toString());
+        assertEquals(firstSummary.get("cost").get("pod_seconds").asDouble(), all.get("cost").get("pod_seconds").asDouble(), 1e-9);
+        assertEquals(0, all.get("this_run").get("computed_samples").asLong(), all.toString());
+        assertEquals(1, all.get("earlier_runs").size(), "the first run, as it recorded itself: " + all);
         // the same compute figures, now read back from the predictions' metadata (rounded to 0.1 ms there)
-        assertEquals(computeRate, all.get("combined_compute_samples_per_second").asDouble(), computeRate * 0.05, all.toString());
+        assertEquals(computeRate, all.get("compute_samples_per_second").asDouble(), computeRate * 0.05, all.toString());
+        assertEquals(firstRanks, new ObjectMapper().readTree(Files.readAllBytes(results.resolve("combined_data.json"))),
+                "CAI's list keeps the first run's rank results, never an empty list");
 
         // one prediction lost: only its partition runs, on one worker; the other two keep their figures
         Files.delete(results.resolve("predictions/partition-00001.npz"));
@@ -114,12 +128,90 @@ class CliTest {
         assertEquals(2, mixed.get("partitions_resumed").asInt(), mixed.toString());
         assertEquals(20, mixed.get("computed_samples").asLong(), mixed.toString());
         assertEquals(40, mixed.get("resumed_samples").asLong(), mixed.toString());
-        assertTrue(mixed.get("combined_compute_samples_per_second").asDouble() > 0, mixed.toString());
         assertTrue(mixed.get("compute_samples_per_second").asDouble() > 0, mixed.toString());
+        assertEquals(1, mixed.get("earlier_runs").size(), "the first run still; the rerun that computed nothing left no record: " + mixed);
+        assertEquals(20, mixed.get("this_run").get("computed_samples").asLong(), mixed.toString());
+        assertEquals(firstSummary.get("seconds").asDouble() + mixed.get("this_run").get("seconds").asDouble(),
+                mixed.get("seconds").asDouble(), 1e-6, "the job's wall time: both runs'");
+        JsonNode ranks = new ObjectMapper().readTree(Files.readAllBytes(results.resolve("combined_data.json")));
+        int keptEarlier = 0;
+        for (JsonNode r : ranks) {
+            String partitions = r.get("partitions").toString();
+            if (r.get("plan_hash").asText().equals(mixed.get("plan_hash").asText())) {
+                assertTrue(partitions.contains("partition-00001.npz"), "this run's rank computed the lost partition: " + r);
+            } else {
+                assertTrue(partitions.contains("partition-00000.npz") || partitions.contains("partition-00002.npz"), r.toString());
+                keptEarlier++;
+            }
+        }
+        assertTrue(keptEarlier >= 1 && ranks.size() == keptEarlier + 1, "the first run's ranks behind partitions 0 and 2, and"
+                + " this run's one: " + ranks);
+        assertTrue(partly.out().contains("earlier:     1 run;"), partly.out());
         String report = Files.readString(results.resolve("report.html"));
         assertTrue(report.contains("of them done earlier (skipped)"), "the report says what was done earlier");
         assertEquals(2, report.split("<td>done earlier \\(skipped\\), computed ", -1).length - 1,
                 "the resumed partitions' rows show when and how fast they were computed");
+    }
+
+    @Test
+    void aParquetOutputIsWrittenAndResumedAndAnotherFormatHasOtherPredictions() throws Exception {
+        Path parquet = write("parquet.yaml", job("parquet", SPEC.formatted("parquet")
+                .replace("results/parquet/}", "results/parquet/, format: parquet}")));
+        Result first = cli("run", parquet.toString(), "--store", store.toString());
+        assertEquals(0, first.code(), first.out());
+        assertTrue(first.out().contains("progress: 3/3"), first.out());
+        Path results = store.toAbsolutePath().resolve("cosmicai-data/results/parquet");
+        for (int i = 0; i < 3; i++) {
+            byte[] file = Files.readAllBytes(results.resolve("predictions/partition-0000" + i + ".npz.parquet"));
+            assertEquals("PAR1", new String(file, 0, 4, StandardCharsets.US_ASCII));
+            assertFalse(Files.exists(results.resolve("predictions/partition-0000" + i + ".npz")));
+            assertTrue(Files.exists(results.resolve("quality/partition-0000" + i + ".npz")), "quality data stays .npz");
+        }
+        Result again = cli("run", parquet.toString(), "--store", store.toString());
+        assertEquals(0, again.code(), again.out());
+        assertTrue(again.out().contains("job default/parquet: 3 partitions: 3 done earlier (skipped), 0 to run ("), again.out());
+
+        // the same job as .npz: the Parquet predictions are not its own, so every partition runs again beside them
+        Path npz = write("parquet-as-npz.yaml", job("parquet", SPEC.formatted("parquet")));
+        Result asNpz = cli("run", npz.toString(), "--store", store.toString());
+        assertEquals(0, asNpz.code(), asNpz.out());
+        assertFalse(asNpz.out().contains("done earlier (skipped)"), asNpz.out());
+        assertEquals(60, summary(results).get("computed_samples").asLong());
+        assertTrue(Files.exists(results.resolve("predictions/partition-00000.npz")));
+        assertTrue(Files.exists(results.resolve("predictions/partition-00000.npz.parquet")));
+    }
+
+    @Test
+    void theExampleInHdf5WithAnOnnxModelRunsAndMatchesTheNpzExample() throws Exception {
+        String spec = SPEC.formatted("h5").replace("astro/redshift.pt", "astro/redshift.onnx").replace("small/", "small-h5/");
+        Path m = write("h5.yaml", job("h5", spec));
+        Result example = cli("example", m.toString(), "--store", store.toString(), "--partitions", "3", "--samples", "20",
+                "--format", "hdf5");
+        assertEquals(0, example.code(), example.out());
+        Path data = store.resolve("cosmicai-data/small-h5");
+        for (int i = 0; i < 3; i++) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(data.resolve("partition-0000" + i + ".h5")), 8);
+            assertArrayEquals(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, head, "an HDF5 file");
+        }
+        assertTrue(Files.exists(store.resolve("models/astro/redshift.onnx")), "the example's ONNX twin for an .onnx key");
+        Result run = cli("run", m.toString(), "--store", store.toString());
+        assertEquals(0, run.code(), run.out());
+        assertTrue(run.out().contains("progress: 3/3") && run.out().contains("samples: 60"), run.out());
+        Path predictions = store.resolve("cosmicai-data/results/h5/predictions");
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Files.exists(predictions.resolve("partition-0000" + i + ".h5.npz")), "named after the partition");
+        }
+        // the same synthetic samples as .npz, through the TorchScript model of the same weights: the same quality
+        Path npzJob = write("h5-as-npz.yaml", job("h5npz", SPEC.formatted("h5npz").replace("small/", "small-cmp/")));
+        assertEquals(0, cli("example", npzJob.toString(), "--store", store.toString(), "--partitions", "3", "--samples", "20").code());
+        Result npzRun = cli("run", npzJob.toString(), "--store", store.toString());
+        assertEquals(0, npzRun.code(), npzRun.out());
+        JsonNode h5 = summary(predictions.getParent()).get("quality");
+        JsonNode npz = summary(store.resolve("cosmicai-data/results/h5npz")).get("quality");
+        assertEquals(npz.get("mae").asDouble(), h5.get("mae").asDouble(), 1e-4, h5 + " vs " + npz);
+
+        assertBad(cli("example", m.toString(), "--store", store.toString(), "--format", "csv"),
+                "--format: 'csv' is not an example data format: use npz or hdf5");
     }
 
     static JsonNode summary(Path results) {
@@ -158,7 +250,8 @@ class CliTest {
         Path spread = write("prov-spread.yaml", job("prov", spec.replace("batchSize: 16", "batchSize: 4").replace("workers: 2", "workers: 3")));
         Result resumed = cli("run", spread.toString(), "--store", store.toString());
         assertEquals(0, resumed.code(), resumed.out());
-        assertTrue(resumed.out().contains("samplesPerSecond: 0\n"), "nothing recomputed:\n" + resumed.out());
+        assertTrue(resumed.out().contains("all 3 partitions done earlier; nothing to compute"), "nothing recomputed:\n" + resumed.out());
+        assertFalse(resumed.out().contains("samplesPerSecond: 0\n"), "the restarted run's figures kept:\n" + resumed.out());
 
         Path renamed = write("prov-renamed.yaml", job("prov", spec.replace("[redshift_pred]", "[z]")));
         assertBad(cli("run", renamed.toString(), "--store", store.toString()),

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -10,8 +11,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -42,11 +43,7 @@ final class FakeNodes implements AutoCloseable {
     /** Read by the process kubelet's threads while a test adds a node: concurrent. */
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "node-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-heartbeat"));
 
     FakeNodes(KubernetesClient client) {
         this.client = client;

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class MemoryLimit {
      * passes {@code limit}, then calls {@code onKill} (before the kill, so the exit is attributed).
      */
     static Thread watch(String pod, Process p, long limit, Runnable onKill) {
-        Thread t = new Thread(() -> {
+        return DaemonThreads.start("memory-" + pod, () -> {
             try {
                 while (p.isAlive()) {
                     long rss = rss(p.toHandle());
@@ -57,10 +58,7 @@ final class MemoryLimit {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "memory-" + pod);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        });
     }
 
     /** Resident bytes of a process and its descendants, from {@code /proc/PID/statm}. */

@@ -1,21 +1,16 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One pod on a node of the process kubelet: its single container run as a local process with
  * the pod's environment and volumes, restarted per {@code restartPolicy}, probed per its
- * readiness and liveness probes, its state written to pod status as a kubelet writes it.
+ * readiness and liveness probes; its state goes to pod status through {@link PodStatusReport}.
  */
 final class PodRun implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PodRun.class);
@@ -43,15 +38,12 @@ final class PodRun implements Runnable {
     private final int apiPort;
     private final String ns;
     private final String name;
-    private final String started = now();
     private volatile Process process;
     private volatile boolean stopped;
-    /** The node went away with the pod: nothing is written for it any more, as no kubelet is left to write. */
-    private volatile boolean vanished;
     /** The memory watcher killed the current process: its exit is an OOM kill. */
     private volatile boolean oomKilled;
-    /** The last status patch, kept while the API server did not take it (down, restarting), and sent again. */
-    private String unsent;
+    /** What is written to the pod's status, and kept until the API server took it. */
+    private final PodStatusReport status;
     private volatile boolean ready;
     /** Counted down when {@link #run} returns: nothing writes into the pod's folder after that. */
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -70,6 +62,7 @@ final class PodRun implements Runnable {
         this.apiPort = apiPort;
         this.ns = pod.getMetadata().getNamespace();
         this.name = pod.getMetadata().getName();
+        this.status = new PodStatusReport(client, pod);
     }
 
     @Override
@@ -181,7 +174,7 @@ final class PodRun implements Runnable {
     private Thread probes(Container container, Process p) {
         Probe readiness = container.getReadinessProbe();
         Probe liveness = container.getLivenessProbe();
-        Thread t = new Thread(() -> {
+        Thread t = DaemonThreads.named("probe-" + name).newThread(() -> {
             long start = System.nanoTime();
             int liveFailures = 0;
             try {
@@ -209,8 +202,7 @@ final class PodRun implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "probe-" + name);
-        t.setDaemon(true);
+        });
         if (readiness != null || liveness != null) {
             t.start();
         }
@@ -255,7 +247,7 @@ final class PodRun implements Runnable {
      * more is written, so the pod keeps its last status until the control plane acts on the node.
      */
     void vanish() {
-        vanished = true;
+        status.vanish();
         stopped = true;
         Process p = process;
         if (p != null) {
@@ -264,8 +256,8 @@ final class PodRun implements Runnable {
         }
     }
 
-    synchronized boolean hasUnsentStatus() {
-        return unsent != null && !vanished;
+    boolean hasUnsentStatus() {
+        return status.hasUnsent();
     }
 
     String nodeName() {
@@ -316,67 +308,13 @@ final class PodRun implements Runnable {
         return Map.of("waiting", Map.of("reason", reason, "message", message));
     }
 
-    /** A strategic merge patch of status: conditions merge by type, so the scheduler's and others' stay. */
-    private synchronized void writeStatus(String phase, Map<String, Object> state, boolean isReady) {
-        if (vanished) {
-            return;
-        }
-        Container c = pod.getSpec().getContainers().get(0);
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("phase", phase);
-        status.put("hostIP", "127.0.0.1");
-        status.put("podIP", "127.0.0.1");
-        status.put("podIPs", List.of(Map.of("ip", "127.0.0.1")));
-        status.put("startTime", started);
-        String t = now();
-        boolean running = "Running".equals(phase);
-        String readyStatus = running && isReady ? "True" : "False";
-        status.put("conditions", List.of(
-                Map.of("type", "Initialized", "status", "True", "lastTransitionTime", started),
-                Map.of("type", "ContainersReady", "status", readyStatus, "lastTransitionTime", t),
-                Map.of("type", "Ready", "status", readyStatus, "lastTransitionTime", t)));
-        if (state != null || running) {
-            Map<String, Object> cs = new LinkedHashMap<>();
-            cs.put("name", c.getName());
-            cs.put("image", c.getImage());
-            cs.put("imageID", "");
-            cs.put("ready", running && isReady);
-            cs.put("started", running);
-            cs.put("restartCount", restarts);
-            if (state != null) {
-                cs.put("state", state);
-            }
-            if (lastTerminated != null) {
-                cs.put("lastState", lastTerminated);
-            }
-            status.put("containerStatuses", List.of(cs));
-        }
-        unsent = Serialization.asJson(Map.of("status", status));
-        sendStatus();
+    private void writeStatus(String phase, Map<String, Object> state, boolean isReady) {
+        status.write(phase, state, isReady, restarts, lastTerminated);
     }
 
-    /**
-     * Sends the status not yet taken, as a kubelet's status manager keeps the latest status and
-     * syncs it until the API server has it: a status lost while the API server restarts would leave
-     * the Job controller waiting for a pod that finished long ago. Called again by the kubelet's resync.
-     */
-    synchronized void sendStatus() {
-        if (unsent == null || vanished) {
-            return;
-        }
-        try {
-            client.pods().inNamespace(ns).withName(name).subresource("status")
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), unsent);
-            unsent = null;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                unsent = null; // the pod is gone: nothing left to tell
-            } else {
-                LOG.debug("pod {}/{}: status not written, kept to send again: {}", ns, name, e.toString());
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("pod {}/{}: status not written, kept to send again: {}", ns, name, e.toString());
-        }
+    /** Sends the status the API server has not taken yet: the kubelet's resync calls it. */
+    void sendStatus() {
+        status.send();
     }
 
     private static int or(Integer v, int d) {
@@ -384,6 +322,6 @@ final class PodRun implements Runnable {
     }
 
     private static String now() {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return PodStatusReport.now();
     }
 }

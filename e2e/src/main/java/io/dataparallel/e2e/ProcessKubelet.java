@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,16 +42,8 @@ final class ProcessKubelet implements AutoCloseable {
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
     /** Nodes whose machine went away ({@link #loseNode}): no kubelet acts for their pods any more. */
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kubelet-status-resync");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kubelet-pod");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kubelet-status-resync"));
+    private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("kubelet-pod"));
     private SharedIndexInformer<Pod> informer;
 
     ProcessKubelet(KubernetesClient client, Map<String, Node> nodes, Images images, Path podsDir, Path caCert, int apiPort,

@@ -1,5 +1,6 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.testing.S3FaultProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +12,8 @@ import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.StoredObject;
-import io.dataparallel.e2e.S3FaultProxy.Fault;
-import io.dataparallel.e2e.S3FaultProxy.Rule;
+import io.dataparallel.core.testing.S3FaultProxy.Fault;
+import io.dataparallel.core.testing.S3FaultProxy.Rule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;

@@ -7,9 +7,6 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.operator.resources.Children;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +24,6 @@ import java.util.regex.Pattern;
  * then every one checked by {@link Invariants} against one read of the audit log.
  */
 final class ManyJobs {
-    private static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
     /**
      * Workers that request 8 CPUs: the scheduler places at most 4 at once on the harness's 32-CPU node. With 16 at once
      * (2 CPUs each) the 2 real cores were so starved (load 50) that the restarted operator could not answer its
@@ -150,29 +145,6 @@ final class ManyJobs {
      * NaN while no operator process runs (between a kill and its restart).
      */
     static double operatorHeapMb() {
-        long pid = E2e.cluster().operatorPid();
-        if (pid < 0) {
-            return Double.NaN;
-        }
-        try {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
-            Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor(60, TimeUnit.SECONDS);
-            Matcher m = USED.matcher(out);
-            long kb = 0;
-            boolean any = false;
-            while (m.find()) {
-                kb += Long.parseLong(m.group(1));
-                any = true;
-            }
-            return any ? kb / 1024.0 : Double.NaN;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Double.NaN;
-        }
+        return JvmHeap.usedAfterGcMb(E2e.cluster().operatorPid());
     }
 }

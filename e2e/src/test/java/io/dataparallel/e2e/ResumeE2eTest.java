@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
+import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
@@ -50,7 +51,16 @@ class ResumeE2eTest {
         assertEquals(2, mixed.partitionsResumed());
         assertEquals(200, mixed.computedSamples());
         assertEquals(200, mixed.resumedSamples());
-        assertTrue(mixed.combinedComputeSamplesPerSecond() > 0, mixed::toString);
+        assertTrue(mixed.computeSamplesPerSecond() > 0, mixed::toString);
+        assertEquals(1, mixed.earlierRuns().size(), mixed::toString);
+        assertEquals(first.seconds() + mixed.thisRun().seconds(), mixed.seconds(), 1e-6, "the job's wall time is both runs'");
+        assertEquals(first.cost().cpuSeconds() + mixed.thisRun().cost().cpuSeconds(), mixed.cost().cpuSeconds(), 1e-6);
+        List<RankResult> ranks = combined(out);
+        assertEquals(2, ranks.stream().filter(r -> r.planHash().equals(mixed.planHash())).count(), ranks::toString);
+        // the first run's two ranks each computed a partition still done (0 and 2): both stay, as that run wrote them
+        List<RankResult> firstRanks = ranks.stream().filter(r -> r.planHash().equals(first.planHash())).toList();
+        assertEquals(List.of(0, 1), firstRanks.stream().map(RankResult::rank).sorted().toList(), ranks::toString);
+        assertTrue(firstRanks.stream().allMatch(r -> r.worldSize() == first.workers()), ranks::toString);
 
         // everything done: no worker Job at all, straight to the summary, which still has every figure
         delete(ns);
@@ -66,7 +76,14 @@ class ResumeE2eTest {
         assertEquals(4, resumed.partitionsResumed());
         assertEquals(400, resumed.samples());
         assertEquals(0, resumed.computedSamples());
-        assertTrue(resumed.combinedComputeSamplesPerSecond() > 0, resumed::toString);
+        assertTrue(resumed.computeSamplesPerSecond() > 0, resumed::toString);
+        assertEquals(mixed.samplesPerSecond(), resumed.samplesPerSecond(), 1e-9, "the job's figures, kept: " + resumed);
+        assertEquals(mixed.seconds(), resumed.seconds(), 1e-9, resumed::toString);
+        assertEquals(ranks, combined(out), "CAI's list keeps every rank result behind the job's predictions");
+        assertEquals("all 4 partitions done earlier; nothing to compute", all.getStatus().message());
+        assertTrue(all.getStatus().metrics().samplesPerSecond() > 0, () -> "status keeps the job's figures: " + all.getStatus());
+        assertEquals(0, all.getStatus().metrics().thisRun().computedSamples());
+        assertEquals(3, all.getStatus().metrics().runs(), () -> "the two runs that computed, and this one that billed its summarizer: " + all.getStatus());
         String events = E2e.kubectlOk(List.of("get", "events", "-n", ns, "--field-selector", "involvedObject.name=again"));
         assertTrue(events.contains("no workers needed: 4 partitions: 4 done earlier (skipped), 0 to run"), events);
     }
@@ -82,6 +99,10 @@ class ResumeE2eTest {
     private static String planned(InferenceJob job) {
         return job.getStatus().conditions().stream().filter(c -> "Planned".equals(c.getType())).map(Condition::getMessage)
                 .findFirst().orElse("no Planned condition: " + job.getStatus());
+    }
+
+    private static List<RankResult> combined(String out) {
+        return List.of(Json.read(E2e.store().get(S3Uri.parse("out", out + "combined_data.json"), "out"), RankResult[].class));
     }
 
     private static Summary summary(String out) {

@@ -1,13 +1,14 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.testing.S3FaultProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.status.Phase;
-import io.dataparallel.e2e.S3FaultProxy.Fault;
-import io.dataparallel.e2e.S3FaultProxy.Rule;
+import io.dataparallel.core.testing.S3FaultProxy.Fault;
+import io.dataparallel.core.testing.S3FaultProxy.Rule;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,16 +1,18 @@
 package io.dataparallel.e2e;
 
+import io.dataparallel.core.testing.S3FaultProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.result.Progress;
 import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.core.Json;
-import io.dataparallel.e2e.S3FaultProxy.Fault;
-import io.dataparallel.e2e.S3FaultProxy.Rule;
+import io.dataparallel.core.testing.S3FaultProxy.Fault;
+import io.dataparallel.core.testing.S3FaultProxy.Rule;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
@@ -44,7 +46,40 @@ class WorkerKillE2eTest {
             Map<String, String> written = killRank0(ns, rule);
             assertTrue(written.containsKey("partition-00000.npz") && !written.containsKey("partition-00001.npz"), written::toString);
             retried(ns, "worker SIGKILL mid-download", written, 2);
+            rerunKeepsTheRecord(ns, S3FaultsE2eTest.throughProxy(E2e.manifest(ns, "kill", "e2e", ns, 2), proxy));
         }
+    }
+
+    /**
+     * The job applied again after its retried rank: nothing to compute, and the record is the first run's, the retry's
+     * rank result included (it lists partition-00000, computed by the killed attempt, as resumed within the run).
+     */
+    private static void rerunKeepsTheRecord(String ns, String manifest) {
+        String out = "s3://e2e/" + ns + "/out/kill/";
+        Summary before = summary(out);
+        List<RankResult> ranks = combined(out);
+        E2e.kubectlOk(List.of("delete", "inferencejob", "kill", "-n", ns, "--cascade=foreground", "--wait=true"));
+        Cluster.awaitQuietly("the garbage collector to remove the Jobs", 90,
+                () -> E2e.admin().batch().v1().jobs().inNamespace(ns).list().getItems().isEmpty());
+        E2e.apply(manifest);
+        InferenceJob again = Invariants.of(ns, "kill").fault("rerun after a retried rank").keeping(Invariants.predictions(out))
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
+        assertEquals("all 6 partitions done earlier; nothing to compute", again.getStatus().message());
+        assertEquals(ranks, combined(out), "the retried rank's result and rank 1's stay in CAI's list");
+        assertTrue(ranks.stream().anyMatch(r -> r.rank() == 0 && r.partitions().stream().anyMatch(p -> p.resumed())),
+                () -> "rank 0's retry resumed the killed attempt's partition: " + ranks);
+        Summary after = summary(out);
+        assertEquals(before.samplesPerSecond(), after.samplesPerSecond(), 1e-9, after::toString);
+        assertEquals(before.seconds(), after.seconds(), 1e-9, after::toString);
+        assertEquals((long) 2 * RANK0_PARTITIONS * SAMPLES, after.resumedSamples());
+    }
+
+    private static List<RankResult> combined(String out) {
+        return List.of(Json.read(E2e.store().get(S3Uri.parse("out", out + "combined_data.json"), "out"), RankResult[].class));
+    }
+
+    private static Summary summary(String out) {
+        return Json.read(E2e.store().get(S3Uri.parse("out", out + "summary.json"), "out"), Summary.class);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.dataparallel.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.dataparallel.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -40,12 +41,10 @@ public final class OperatorMain {
         http.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // a stop that hangs must not keep a pod that is going away alive: give it 20 s
-            Thread stop = new Thread(() -> {
+            Thread stop = DaemonThreads.start("stop", () -> {
                 operator.close();
                 http.stop(1);
-            }, "stop");
-            stop.setDaemon(true);
-            stop.start();
+            });
             try {
                 stop.join(STOP_TIMEOUT_MS);
             } catch (InterruptedException e) {

@@ -109,7 +109,7 @@ class OperatorBadInputTest {
     @Test
     void prefixWithNoPartitions() {
         failsNaming(s -> data(s, "s3://data/nothing/", null), "spec.data.uri", "no objects");
-        failsNaming(s -> data(s, "s3://data/text/", null), "spec.data.uri", "none ends in .npz");
+        failsNaming(s -> data(s, "s3://data/text/", null), "spec.data.uri", "none is a partition");
     }
 
     @Test
@@ -143,7 +143,7 @@ class OperatorBadInputTest {
                 s.data(), 2, s.s3(), null, null), "spec.model.uri", "does not exist");
         assertTrue(missing.getStatus().failedPartitions() == null || missing.getStatus().failedPartitions().isEmpty());
         failsNaming(s -> with(s, new ModelSpec("s3://models/broken.pt", s.model().inputs(), null), s.data(), 2, s.s3(), null, null),
-                "spec.model.uri", "not a TorchScript model");
+                "spec.model.uri", "neither a TorchScript archive nor an ONNX model");
     }
 
     @Test
@@ -170,7 +170,9 @@ class OperatorBadInputTest {
     @Test
     void aCorruptPartitionBeyondMaxFailedWorkersFailsTheJob() {
         InferenceJob failed = failsNaming(s -> with(s, s.model(), new DataSpec("s3://data/mixed/", null, null), 4, s.s3(), null, 0),
-                "more than spec.maxFailedWorkers");
+                "more than spec.maxFailedWorkers", "'s log: kubectl logs -n ");
+        assertTrue(failed.getStatus().conditions().stream().anyMatch(c -> c.getType().equals("Failed")
+                && c.getReason().equals("MaxFailedWorkersExceeded")), failed.getStatus().conditions().toString());
         assertEquals("b.npz", failed.getStatus().failedPartitions().get(0).partition());
         assertEquals(new S3Uri("out", "bad-" + jobs + "/").toString(), failed.getStatus().outputUri());
     }

@@ -1,8 +1,11 @@
 package io.dataparallel.worker;
 
 import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtEnvironment;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerLaunch;
+import io.dataparallel.core.concurrent.DaemonThreads;
+import io.dataparallel.core.model.ModelFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,10 +23,15 @@ import java.util.TreeSet;
  * the first worker in a JVM decides them.
  */
 public final class DjlSetup {
+    /** The compute threads the first {@link #configure} set: ONNX Runtime sessions are made with as many. */
+    private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
     private DjlSetup() {
     }
 
     public static void configure(int threads, Map<String, String> env) {
+        DjlSetup.threads = Math.max(1, threads);
+        OnnxNatives.useCache(env);
         checkNatives(env.getOrDefault("PYTORCH_FLAVOR", "cpu"), DjlSetup.class.getClassLoader());
         // offline unless an image build asks for the download (DATAPARALLEL_OFFLINE=false, GPU natives)
         setIfAbsent("ai.djl.offline", env.getOrDefault(WorkerLaunch.OFFLINE, "true"));
@@ -38,23 +46,31 @@ public final class DjlSetup {
         }
     }
 
+    /** The intra-op threads a model runs with unless the tuning says otherwise. */
+    static int threads() {
+        return threads;
+    }
+
     /**
-     * Starts loading the PyTorch engine (libtorch's natives, its thread pools) on a daemon thread,
-     * so that it runs beside reading the plan, making the S3 client, checking the output claim and
-     * downloading the model, instead of after them in the model load. The model load waits for it
-     * (DJL loads the engine once, under a lock). A failure here is left for the model load to
-     * report, on the worker's own thread; call {@link #configure} first.
+     * Starts loading the engine a model of {@code format} runs on (libtorch's natives and thread pools, or ONNX
+     * Runtime's natives; both where the plan does not record the format) on a daemon thread, so that it runs beside
+     * reading the plan, making the S3 client, checking the output claim and downloading the model, instead of after
+     * them in the model load. The model load waits for it (each engine loads once, under a lock). A failure here is
+     * left for the model load to report, on the worker's own thread; call {@link #configure} first.
      */
-    public static void loadEngineInBackground() {
-        Thread t = new Thread(() -> {
+    public static void loadEngineInBackground(ModelFormat format) {
+        DaemonThreads.start("engine-load", () -> {
             try {
-                Engine.getEngine("PyTorch");
+                if (format != ModelFormat.ONNX) {
+                    Engine.getEngine("PyTorch");
+                }
+                if (format != ModelFormat.TORCHSCRIPT) {
+                    OrtEnvironment.getEnvironment();
+                }
             } catch (RuntimeException | Error ignored) {
                 // the model load meets the same failure and reports it as a bad input or a retry
             }
-        }, "engine-load");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /**

@@ -80,7 +80,7 @@ final class ModelCache implements AutoCloseable {
         boolean gpu = spec.deviceOrDefault() == Device.gpu;
         if (loaded != null) {
             String etag = store.head(uri, "spec.model.uri").map(StoredObject::etag).orElseThrow(() ->
-                    new BadInputException("spec.model.uri", uri + " does not exist: upload it or fix the URI"));
+                    BadInputException.missing("spec.model.uri", uri));
             verify(plan, uri, etag);
             if (key.equals(new Key(uri.toString(), etag, spec.model(), gpu))) {
                 LOG.info("model {} (etag {}) still loaded from this process's previous rank", uri, etag);

@@ -40,14 +40,15 @@ public final class ModelCheck {
             throw new BadInputException("spec.data.uri", "has no partition to check the model with");
         }
         Partition first = plan.partition(0);
-        LoadedPartition loaded = new PartitionLoader(store, OutputLayout.of(spec.output().uri()), plan, new S3RequestTimer()).load(first);
+        LoadedPartition loaded = new PartitionLoader(store, OutputLayout.of(spec.output()), plan, new S3RequestTimer(), null).load(first);
         long batch = Math.min(loaded.rows(), spec.batchSizeOrDefault());
         say.accept("check: the first batch of " + first.key() + ": " + batch + " of its " + loaded.rows() + " samples");
         List<NpyArray> inputs = new ArrayList<>();
         for (String name : spec.model().inputs()) {
             NpyArray in = loaded.arrays().get(name);
             inputs.add(in);
-            say.accept("  input  " + name + ": " + in.dtype().numpyName() + " " + batchShape(in.shape(), batch));
+            say.accept("  input  " + name + ": " + in.dtype().numpyName() + " " + batchShape(in.shape(), batch)
+                    + (loaded.where().containsKey(name) ? " (" + loaded.where().get(name) + ")" : ""));
         }
         if (batch == 0) {
             say.accept("check: " + first.key() + " has no samples: nothing to run the model on");
@@ -56,13 +57,24 @@ public final class ModelCheck {
         DjlSetup.configure(Math.max(1, Runtime.getRuntime().availableProcessors()), env);
         Path dir = tempDir();
         try (ModelRunner model = load(spec, store, dir)) {
+            say.accept("check: the model is " + model.format().title());
+            OnnxGraph graph = model.graph();
+            if (graph != null) {
+                for (OnnxGraph.Tensor out : graph.outputs()) {
+                    say.accept("  graph output " + out.describe());
+                }
+                for (String note : graph.notes(inputs)) {
+                    say.accept("  " + note);
+                }
+            }
             // rows = one batch: the runner's own loop, stopped after its first forward call
             Outputs outputs = model.run(first.key(), inputs, batch, spec.batchSizeOrDefault());
             for (NpyArray out : outputs.arrays()) {
                 say.accept("  output " + out.name() + ": " + out.dtype().numpyName() + " " + batchShape(out.shape(), batch));
             }
             say.accept("check: passed: the model took spec.model.inputs " + spec.model().inputs() + " and returned "
-                    + outputs.arrays().size() + " output(s), as spec.model.outputs " + spec.model().outputNames() + " names");
+                    + outputs.arrays().size() + " output(s), stored as " + model.outputNames()
+                    + (spec.model().outputs() == null || spec.model().outputs().isEmpty() ? " (spec.model.outputs not given)" : ""));
         } finally {
             delete(dir);
         }
@@ -70,7 +82,7 @@ public final class ModelCheck {
 
     private static ModelRunner load(InferenceJobSpec spec, ObjectStore store, Path dir) {
         S3Uri uri = S3Uri.parse("spec.model.uri", spec.model().uri());
-        Path file = dir.resolve("model.pt");
+        Path file = dir.resolve("model");
         store.download(uri, file, "spec.model.uri");
         return ModelRunner.load(file, spec.model(), false, uri.toString());
     }
@@ -93,7 +105,8 @@ public final class ModelCheck {
 
     private static void delete(Path dir) {
         try {
-            Files.deleteIfExists(dir.resolve("model.pt"));
+            Files.deleteIfExists(dir.resolve("model"));
+            Files.deleteIfExists(dir.resolve("model.onnx"));
             Files.deleteIfExists(dir);
         } catch (IOException ignored) {
             // a temporary folder: the system cleans it eventually

@@ -1,57 +1,40 @@
 package io.dataparallel.worker;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
-import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.npz.DType;
 import io.dataparallel.core.npz.NpyArray;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * The TorchScript model, loaded once per worker with DJL PyTorch, and the batched forward
- * loop over one partition. Inputs go to libtorch straight from the direct buffers the npz
- * reader filled (no copy on CPU); batches are views of the partition's tensors.
+ * The model, loaded once per worker by the engine its format needs (TorchScript: DJL's PyTorch
+ * engine; ONNX: ONNX Runtime), and the batched forward loop over one partition, the same for
+ * both: batches of the partition's rows, {@code replicas.count()} at a time, each batch's outputs
+ * put at its own rows.
  */
 public final class ModelRunner implements AutoCloseable {
-    private final Model model;
-    private final PtSymbolBlock block;
-    private final ParameterStore parameters;
-    private final Device device;
-    private final ModelSpec spec;
-    private final InputLayout layout;
+    private final LoadedModel model;
+    private final List<String> outputNames;
     /** The threads of replicas beyond the caller's; kept with the model, as the model is kept across partitions. */
     private final ReplicaPool pool = new ReplicaPool();
 
-    private ModelRunner(Model model, Device device, ModelSpec spec, InputLayout layout) {
+    private ModelRunner(LoadedModel model, ModelSpec spec) {
         this.model = model;
-        this.block = (PtSymbolBlock) model.getBlock();
-        this.parameters = new ParameterStore(model.getNDManager(), false);
-        this.device = device;
-        this.spec = spec;
-        this.layout = layout;
+        this.outputNames = spec.outputs() == null || spec.outputs().isEmpty() ? model.defaultOutputNames() : spec.outputs();
     }
 
     /**
-     * Loads {@code file} (TorchScript) on the CPU or the first GPU, inputs laid out as {@code spec.model.channelsLast}
-     * says on the CPU (where it was measured; a GPU keeps the partition's layout).
+     * Loads {@code file} (TorchScript or ONNX, told by its content) on the CPU or the first GPU, inputs laid out as
+     * {@code spec.model.channelsLast} says on the CPU (where it was measured; a GPU keeps the partition's layout).
      *
      * @param gpu true for {@code spec.device: gpu}
      */
@@ -59,34 +42,41 @@ public final class ModelRunner implements AutoCloseable {
         return load(file, spec, gpu, modelUri, new InputLayout(!gpu && spec.channelsLastOrDefault()));
     }
 
-    /** Loads {@code file} as {@link #load(Path, ModelSpec, boolean, String)} does, with the given input layout. */
+    /** Loads {@code file} as {@link #load(Path, ModelSpec, boolean, String)} does, with the given input layout (TorchScript only). */
     static ModelRunner load(Path file, ModelSpec spec, boolean gpu, String modelUri, InputLayout layout) {
-        Device device;
-        if (gpu) {
-            if (Engine.getEngine("PyTorch").getGpuCount() == 0) {
-                throw new BadInputException("spec.device", "is gpu but no CUDA GPU is visible to this worker: run it on a GPU node pool"
-                        + " (spec.nodePool) with the GPU worker image, or set spec.device: cpu");
-            }
-            device = Device.gpu();
-        } else {
-            device = Device.cpu();
+        ModelFormat format = ModelFormat.of(head(file), modelUri);
+        LoadedModel model = switch (format) {
+            case TORCHSCRIPT -> TorchScriptModel.load(file, gpu, modelUri, layout);
+            case ONNX -> OnnxModel.load(file, gpu, modelUri, DjlSetup.threads());
+        };
+        return new ModelRunner(model, spec);
+    }
+
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(ModelFormat.HEAD_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Model model = Model.newInstance("model", device, "PyTorch");
-        try {
-            String name = file.getFileName().toString();
-            model.load(file.getParent(), name.substring(0, name.length() - ".pt".length()));
-        } catch (MalformedModelException | IOException | EngineException | IllegalArgumentException e) {
-            model.close();
-            throw new BadInputException("spec.model.uri", modelUri + " is not a TorchScript model (" + firstLine(e)
-                    + "): save it with torch.jit.save(torch.jit.script(model), 'model.pt') or torch.jit.trace");
-        }
-        // TorchScript keeps no argument count DJL can read before a call, so a wrong
-        // spec.model.inputs shows on the first forward, reported as a bad input there
-        return new ModelRunner(model, device, spec, layout);
+    }
+
+    /** TorchScript or ONNX. */
+    ModelFormat format() {
+        return model.format();
+    }
+
+    /** The names the outputs are stored under: {@code spec.model.outputs}, or the model's own when it is not given. */
+    List<String> outputNames() {
+        return outputNames;
+    }
+
+    /** The ONNX graph's declared inputs and outputs; null for TorchScript, which declares none. */
+    OnnxGraph graph() {
+        return model instanceof OnnxModel onnx ? onnx.graph() : null;
     }
 
     String deviceName() {
-        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+        return model.deviceName();
     }
 
     /**
@@ -96,6 +86,11 @@ public final class ModelRunner implements AutoCloseable {
      */
     public Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize) {
         return run(partition, inputs, rows, batchSize, Replicas.ONE_AS_IS);
+    }
+
+    /** As {@link #run(String, List, long, int)}, on one replica with {@code threads} intra-op threads: what the profile measures. */
+    public Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, int threads) {
+        return run(partition, inputs, rows, batchSize, new Replicas(1, threads));
     }
 
     /**
@@ -116,7 +111,7 @@ public final class ModelRunner implements AutoCloseable {
     Outputs run(String partition, List<NpyArray> inputs, long rows, int batchSize, Replicas replicas, BooleanSupplier downloading) {
         if (rows == 0) {
             List<NpyArray> empty = new ArrayList<>();
-            for (String name : spec.outputNames()) {
+            for (String name : outputNames) {
                 empty.add(new NpyArray(name, DType.FLOAT32, new long[] {0}, ByteBuffer.allocate(0)));
             }
             return new Outputs(empty, 0);
@@ -134,7 +129,7 @@ public final class ModelRunner implements AutoCloseable {
 
     /** A partition's first rows kept in a sink for all its {@code rows}, none computed yet. */
     Kept startKeeping(String partition, long rows) {
-        return new Kept(new Outputs.Sink(partition, spec.outputNames(), rows), 0, 0);
+        return new Kept(new Outputs.Sink(partition, outputNames, rows), 0, 0);
     }
 
     /** Computes rows {@code [kept.rows(), to)} into {@code kept}'s sink; returns what is kept then. */
@@ -158,82 +153,30 @@ public final class ModelRunner implements AutoCloseable {
     private int compute(String partition, List<NpyArray> inputs, Outputs.Sink sink, long from, long to, int batchSize,
                         Replicas replicas, BooleanSupplier downloading) {
         boolean yielding = replicas.count() == 1 && replicas.threads() > 1;
-        try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            List<NDArray> whole = new ArrayList<>();
-            for (NpyArray in : inputs) {
-                whole.add(layout.apply(manager.create(in.data(), new Shape(in.shape()), toDjl(in))));
-            }
+        try (LoadedModel.Batches partitionBatches = model.open(partition, inputs)) {
             int batches = Math.toIntExact((to - from + batchSize - 1) / batchSize);
-            pool.run(Math.min(replicas.count(), batches), replicas.threads(), next -> {
+            pool.run(Math.min(replicas.count(), batches), replicas.threads(), model::onReplicaThread, (replica, next) -> {
                 for (int b = next.getAsInt(); b < batches; b = next.getAsInt()) {
                     if (yielding) { // on the calling thread, which the pool gives back its own setting afterwards
-                        JniUtils.setNumThreads(downloading.getAsBoolean() ? replicas.threads() - 1 : replicas.threads());
+                        model.setThreads(downloading.getAsBoolean() ? replicas.threads() - 1 : replicas.threads());
                     }
                     long start = from + (long) b * batchSize;
                     long end = Math.min(to, start + batchSize);
-                    try (NDManager batchManager = manager.newSubManager()) {
-                        NDList batch = new NDList();
-                        for (NDArray array : whole) {
-                            NDArray slice = array.get(new NDIndex("{}:{}", start, end));
-                            batchManager.tempAttachAll(slice);
-                            batch.add(slice);
-                        }
-                        NDList out = forward(partition, batch, inputs);
-                        batchManager.tempAttachAll(out);
-                        sink.put(out, start, end - start);
-                    }
+                    sink.put(partitionBatches.forward(replica, replicas.threads(), start, end), start, end - start);
                 }
             });
             return batches;
         }
     }
 
-    private NDList forward(String partition, NDList batch, List<NpyArray> inputs) {
-        try {
-            return block.forward(parameters, batch, false);
-        } catch (EngineException e) {
-            String message = torchError(e);
-            if (message.contains("out of memory") || message.contains("can't allocate memory")) {
-                throw new IllegalStateException("out of memory running the model on " + partition
-                        + ": lower spec.batchSize or raise spec.resources", e);
-            }
-            StringBuilder given = new StringBuilder();
-            for (NpyArray in : inputs) {
-                given.append(given.length() == 0 ? "" : ", ").append(in.name()).append(' ').append(in.dtype().numpyName())
-                        .append(' ').append(in.shapeText());
-            }
-            throw new Rejected(message, "the model rejected partition '" + partition + "' (" + given
-                    + "): " + message + "; give forward the dtype and shape it expects, in argument order");
+    /** The arrays as messages list them: {@code images float32 (512, 5, 64, 64), mags float32 (512, 5)}. */
+    static String describe(List<NpyArray> arrays) {
+        StringBuilder given = new StringBuilder();
+        for (NpyArray in : arrays) {
+            given.append(given.length() == 0 ? "" : ", ").append(in.name()).append(' ').append(in.dtype().numpyName())
+                    .append(' ').append(in.shapeText());
         }
-    }
-
-    private static DataType toDjl(NpyArray in) {
-        return switch (in.dtype()) {
-            case FLOAT16 -> DataType.FLOAT16;
-            case FLOAT32 -> DataType.FLOAT32;
-            case FLOAT64 -> DataType.FLOAT64;
-            case INT8 -> DataType.INT8;
-            case INT16 -> DataType.INT16;
-            case INT32 -> DataType.INT32;
-            case INT64 -> DataType.INT64;
-            case UINT8 -> DataType.UINT8;
-            case BOOL -> DataType.BOOLEAN;
-            default -> throw new BadInputException("spec.model.inputs", "array '" + in.name() + "' is "
-                    + in.dtype().numpyName() + ", which PyTorch cannot take as a tensor: store it as int64, int32 or a float type");
-        };
-    }
-
-    /** The line of a TorchScript error that says what went wrong: its last "...Error: ..." line. */
-    private static String torchError(Throwable e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        String found = null;
-        for (String line : m.split("\n")) {
-            String t = line.strip();
-            if (t.matches("^[A-Za-z.]*Error: .*")) {
-                found = t;
-            }
-        }
-        return found != null ? found : firstLine(e);
+        return given.toString();
     }
 
     static String firstLine(Throwable e) {
@@ -249,7 +192,7 @@ public final class ModelRunner implements AutoCloseable {
         model.close();
     }
 
-    /** The model's forward refused a partition's tensors; {@link #modelError} is what libtorch said. */
+    /** The model's forward refused a partition's tensors; {@link #modelError} is what its engine said. */
     static final class Rejected extends BadInputException {
         private final String modelError;
 

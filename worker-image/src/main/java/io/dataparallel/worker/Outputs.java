@@ -1,8 +1,5 @@
 package io.dataparallel.worker;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.core.npz.DType;
 import io.dataparallel.core.npz.NpyArray;
@@ -39,23 +36,20 @@ record Outputs(List<NpyArray> arrays, int batches) {
         }
 
         /** Copies the outputs of the batch of {@code batchRows} rows starting at row {@code start}. */
-        void put(NDList out, long start, long batchRows) {
+        void put(List<NpyArray> out, long start, long batchRows) {
             allocate(out, batchRows);
             for (int k = 0; k < out.size(); k++) {
-                NDArray a = out.get(k);
-                if (a.getShape().dimension() == 0 || a.getShape().get(0) != batchRows) {
-                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.getShape()
+                NpyArray a = out.get(k);
+                if (a.shape().length == 0 || a.shape()[0] != batchRows) {
+                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.shapeText()
                             + " for a batch of " + batchRows + " samples in partition '" + partition
                             + "': each output needs one row per sample");
                 }
-                if (a.getDataType() == DataType.BFLOAT16) {
-                    a = a.toType(DataType.FLOAT32, false);
-                }
-                ByteBuffer bytes = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer bytes = a.data();
                 ByteBuffer target = data.get(k);
                 int rowBytes = Math.toIntExact(target.capacity() / rows);
-                if (bytes.remaining() != rowBytes * batchRows) {
-                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.getShape()
+                if (a.dtype() != types.get(k) || bytes.remaining() != rowBytes * batchRows) {
+                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.shapeText()
                             + " in one batch of partition '" + partition + "' and another row shape in another:"
                             + " each output needs the same shape for every sample");
                 }
@@ -63,7 +57,7 @@ record Outputs(List<NpyArray> arrays, int batches) {
             }
         }
 
-        private synchronized void allocate(NDList out, long batchRows) {
+        private synchronized void allocate(List<NpyArray> out, long batchRows) {
             if (data != null) {
                 return;
             }
@@ -76,13 +70,13 @@ record Outputs(List<NpyArray> arrays, int batches) {
             List<long[]> s = new ArrayList<>();
             List<ByteBuffer> d = new ArrayList<>();
             for (int k = 0; k < out.size(); k++) {
-                NDArray a = out.get(k);
-                long[] shape = a.getShape().getShape();
+                NpyArray a = out.get(k);
+                long[] shape = a.shape();
                 if (shape.length == 0 || shape[0] != batchRows) {
-                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.getShape()
+                    throw new BadInputException("spec.model.outputs", "output '" + names.get(k) + "' has shape " + a.shapeText()
                             + " for a batch of " + batchRows + " samples: each output needs one row per sample");
                 }
-                DType type = fromDjl(a.getDataType());
+                DType type = a.dtype();
                 long[] full = shape.clone();
                 full[0] = rows;
                 t.add(type);
@@ -102,22 +96,6 @@ record Outputs(List<NpyArray> arrays, int batches) {
                 arrays.add(new NpyArray(names.get(k), types.get(k), shapes.get(k), whole));
             }
             return arrays;
-        }
-
-        private static DType fromDjl(DataType t) {
-            return switch (t) {
-                case FLOAT16 -> DType.FLOAT16;
-                case FLOAT32, BFLOAT16 -> DType.FLOAT32;
-                case FLOAT64 -> DType.FLOAT64;
-                case INT8 -> DType.INT8;
-                case INT16 -> DType.INT16;
-                case INT32 -> DType.INT32;
-                case INT64 -> DType.INT64;
-                case UINT8 -> DType.UINT8;
-                case BOOLEAN -> DType.BOOL;
-                default -> throw new BadInputException("spec.model.outputs", "the model returned a " + t
-                        + " tensor, which cannot be stored in .npz: return numeric tensors");
-            };
         }
     }
 }

@@ -3,11 +3,13 @@ package io.dataparallel.worker;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.core.concurrent.DaemonThreads;
 import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
+import io.dataparallel.core.output.Predictions;
 import io.dataparallel.core.output.ProvenanceCheck;
 import io.dataparallel.core.s3.ObjectStore;
 import java.util.List;
@@ -29,6 +31,14 @@ final class PartitionWriter implements AutoCloseable {
 
     /** What one computed partition leaves to upload, with its compute timings. */
     record Computed(LoadedPartition loaded, Outputs outputs, List<NpyArray> quality, long computeStartedMs, double computeSeconds) {
+        /**
+         * What the upload needs: with no {@code spec.data.keep}, the partition's input is let go now, so that a
+         * rank holds two partitions' input (computing, downloading ahead) rather than three while one uploads.
+         */
+        Computed forUpload(DataSpec data) {
+            return data.keepOrNone().isEmpty() ? new Computed(loaded.released(), outputs, quality, computeStartedMs, computeSeconds)
+                    : this;
+        }
     }
 
     private final Plan plan;
@@ -78,20 +88,43 @@ final class PartitionWriter implements AutoCloseable {
         }
     }
 
+    /** The outputs, then each {@code spec.data.keep} array as the partition has it, under its kept name. */
+    private List<NpyArray> withKept(Computed c) {
+        List<String> keep = plan.spec().data().keepOrNone();
+        if (keep.isEmpty()) {
+            return c.outputs().arrays();
+        }
+        List<NpyArray> arrays = new java.util.ArrayList<>(c.outputs().arrays());
+        for (String name : keep) {
+            NpyArray a = c.loaded().arrays().get(name);
+            arrays.add(new NpyArray(DataSpec.keptName(name), a.dtype(), a.shape(), a.data()));
+        }
+        return arrays;
+    }
+
+    /** Writes {@code c}, then frees its partition's file, which its kept arrays were read from. */
     private void write(Computed c) {
+        try {
+            upload(c);
+        } finally {
+            c.loaded().release();
+        }
+    }
+
+    private void upload(Computed c) {
         Partition p = c.loaded().partition();
         long u0 = System.nanoTime();
         if (!c.quality().isEmpty()) {
             byte[] bytes = Npz.toBytes(c.quality());
             requests.time(() -> store.put(layout.quality(p.key()), bytes, "application/octet-stream", Map.of(), false, OutputLayout.FIELD));
         }
-        byte[] prediction = Npz.toBytes(c.outputs().arrays());
+        byte[] prediction = Predictions.toBytes(layout.format(), withKept(c));
         // the prediction carries its figures as of its PUT, so that a run resuming past it keeps them; the PUT itself is
         // timed after, into what this rank reports: the one difference between the two is that PUT's duration
         PartitionResult asOfPut = result(c, u0);
         Map<String, String> meta = ProvenanceCheck.metadata(plan, p, asOfPut);
-        boolean created = requests.time(() -> store.put(layout.prediction(p.key()), prediction, "application/octet-stream",
-                meta, true, OutputLayout.FIELD));
+        boolean created = requests.time(() -> store.put(layout.prediction(p.key()), prediction,
+                Predictions.contentType(layout.format()), meta, true, OutputLayout.FIELD));
         if (!created) {
             LOG.info("rank {}: prediction of {} was written meanwhile by another attempt; keeping it", rank, p.key());
         }

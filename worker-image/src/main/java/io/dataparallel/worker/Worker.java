@@ -12,6 +12,7 @@ import io.dataparallel.core.output.OutputClaim;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.summary.QualityData;
+import io.dataparallel.worker.PartitionWriter.Computed;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +62,7 @@ public final class Worker {
         this.threads = threads;
         this.overlap = overlap;
         this.startedMs = startedMs;
-        this.layout = OutputLayout.of(plan.spec().output().uri()); // bound once; the reporter and the loader share it
+        this.layout = OutputLayout.of(plan.spec().output()); // bound once; the reporter and the loader share it
         this.reporter = new RankReporter(store, layout, plan, rank, startedMs, requests);
     }
 
@@ -77,7 +78,7 @@ public final class Worker {
         LOG.info("rank {}/{}: {} partitions, {} threads, device {}", rank, plan.worldSize(), mine.size(), threads,
                 plan.spec().deviceOrDefault());
         ExecutorService prefetch = Executors.newSingleThreadExecutor(DaemonThreads.named("prefetch-" + rank));
-        PartitionLoader loader = new PartitionLoader(store, layout, plan, requests);
+        PartitionLoader loader = new PartitionLoader(store, layout, plan, requests, tempDir);
         try (PartitionWriter writer = new PartitionWriter(plan, rank, store, layout, reporter, requests)) {
             try {
                 // the finished partitions are checked, and the first one to compute downloads, while the model loads
@@ -119,39 +120,72 @@ public final class Worker {
                             RankCompute compute, PartitionWriter writer) {
         FailureRule rule = new FailureRule();
         Future<LoadedPartition> next = first;
-        for (int i = 0; i < mine.size(); i++) {
-            current = mine.get(i).key();
-            LoadedPartition loaded = loadOrFail(overlap ? next : null, loader, mine.get(i));
-            int following = i + 1;
-            next = overlap && following < mine.size() ? prefetch.submit(() -> loader.load(mine.get(following))) : null;
-            Future<LoadedPartition> inFlight = next;
-            BooleanSupplier downloading = () -> yieldCore && inFlight != null && !inFlight.isDone();
-            if (loaded == null) {
-                continue;
+        try {
+            for (int i = 0; i < mine.size(); i++) {
+                current = mine.get(i).key();
+                LoadedPartition loaded = loadOrFail(overlap ? next : null, loader, mine.get(i));
+                int following = i + 1;
+                next = overlap && following < mine.size() ? prefetch.submit(() -> loader.load(mine.get(following))) : null;
+                Future<LoadedPartition> inFlight = next;
+                BooleanSupplier downloading = () -> yieldCore && inFlight != null && !inFlight.isDone();
+                if (loaded == null) {
+                    continue;
+                }
+                if (loaded.resumed()) {
+                    reporter.finished(loaded.earlier()); // an earlier attempt computed it: its figures stay
+                    continue;
+                }
+                // a rank that fails leaves this partition's file to the collector: a replica may still be reading it
+                Computed computed = computeOne(loaded, rule, compute, downloading);
+                if (computed == null) {
+                    loaded.release(); // failed, every replica stopped: nothing reads its file any more
+                } else {
+                    // the writer releases the partition once its prediction is written, or now when it copies none of it
+                    writer.submit(computed.forUpload(plan.spec().data()), !overlap);
+                }
             }
-            if (loaded.resumed()) {
-                reporter.finished(loaded.earlier()); // an earlier attempt computed it: its figures stay
-                continue;
-            }
-            long computeStarted = System.currentTimeMillis(); // the trials compute this partition's first rows
-            long c0 = System.nanoTime();
-            Outputs outputs;
-            List<NpyArray> quality;
+            next = null;
+        } finally {
+            releaseUnused(next);
+        }
+    }
+
+    /** The partition computed, with its quality data; null when its own input was bad (recorded failed). */
+    private Computed computeOne(LoadedPartition loaded, FailureRule rule, RankCompute compute, BooleanSupplier downloading) {
+        long computeStarted = System.currentTimeMillis(); // the trials compute this partition's first rows
+        long c0 = System.nanoTime();
+        Outputs outputs;
+        List<NpyArray> quality;
+        try {
+            outputs = compute.compute(current, loaded, downloading);
+        } catch (BadInputException e) {
+            failed(current, rule.forwardFailed(current, e)); // throws when the model or spec is at fault
+            return null;
+        }
+        rule.computed();
+        try {
+            quality = qualityData(plan.spec(), loaded, outputs);
+        } catch (BadInputException e) {
+            failed(current, e.getMessage()); // the labels of this partition
+            return null;
+        }
+        return new Computed(loaded, outputs, quality, computeStarted, (System.nanoTime() - c0) / 1e9);
+    }
+
+    /** After a failure: the partition downloaded ahead will not be computed; its file goes now, not at collection. */
+    private static void releaseUnused(Future<LoadedPartition> pending) {
+        if (pending == null) {
+            return;
+        }
+        pending.cancel(true);
+        if (pending.isDone() && !pending.isCancelled()) {
             try {
-                outputs = compute.compute(current, loaded, downloading);
-            } catch (BadInputException e) {
-                failed(current, rule.forwardFailed(current, e)); // throws when the model or spec is at fault
-                continue;
+                pending.get().release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // its download failed: nothing was mapped
             }
-            rule.computed();
-            try {
-                quality = qualityData(plan.spec(), loaded, outputs);
-            } catch (BadInputException e) {
-                failed(current, e.getMessage()); // the labels of this partition
-                continue;
-            }
-            double computeSeconds = (System.nanoTime() - c0) / 1e9;
-            writer.submit(new PartitionWriter.Computed(loaded, outputs, quality, computeStarted, computeSeconds), !overlap);
         }
     }
 

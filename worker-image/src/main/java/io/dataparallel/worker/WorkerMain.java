@@ -1,6 +1,7 @@
 package io.dataparallel.worker;
 
 import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtEnvironment;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.launch.WorkerExit;
 import io.dataparallel.api.launch.WorkerLaunch;
@@ -8,12 +9,14 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.core.s3.StoreUnavailableException;
 import io.dataparallel.core.summary.FailureGroups;
 import io.dataparallel.core.summary.Summarizer;
+import io.dataparallel.worker.profile.ProfileCommand;
 import io.dataparallel.worker.warmup.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,9 +78,9 @@ public final class WorkerMain {
                 case WorkerLaunch.WORKER -> runWorker(env, startedMs, models);
                 case WorkerLaunch.SUMMARIZER -> runSummarizer(env);
                 case WorkerLaunch.WARMUP -> warmup(env, startedMs);
-                case WorkerLaunch.PROFILE -> io.dataparallel.worker.profile.ProfileCommand.run(env, startedMs);
-                default -> throw new BadInputException("command", "'" + command + "' is not a command: use "
-                        + WorkerLaunch.WORKER + ", " + WorkerLaunch.SUMMARIZER + ", " + WorkerLaunch.WARMUP + " or " + WorkerLaunch.SLOT);
+                case WorkerLaunch.PROFILE -> ProfileCommand.run(env, startedMs);
+                default -> throw new BadInputException("command", "'" + command + "' is not a command: use one of "
+                        + String.join(", ", WorkerLaunch.COMMANDS));
             }
             return Ending.OK;
         } catch (BadInputException e) {
@@ -104,7 +107,7 @@ public final class WorkerMain {
                     + " ranks: run the Job with completions = parallelism = " + plan.worldSize());
         }
         DjlSetup.configure(we.threads(), env);
-        DjlSetup.loadEngineInBackground();
+        DjlSetup.loadEngineInBackground(plan.model() == null ? null : ModelFormat.ofTitle(plan.model().format()));
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
             RankResult result = new Worker(plan, we.rank(), store, we.tempDir(), we.threads(), we.overlap(), startedMs, models)
                     .yieldingCoreToDownloads(we.yieldCore()).run();
@@ -135,6 +138,8 @@ public final class WorkerMain {
         DjlSetup.configure(1, env);
         Engine engine = Engine.getEngine("PyTorch");
         LOG.info("PyTorch {} ready; {} GPU(s) visible", engine.getVersion(), engine.getGpuCount());
+        LOG.info("ONNX Runtime {} ready (natives from {})", OrtEnvironment.getEnvironment().getVersion(),
+                System.getProperty("onnxruntime.native.path", "its jar"));
         Path temp = null;
         try (ModelCache models = ModelCache.forOneRank()) {
             temp = Files.createTempDirectory(Path.of(env.getOrDefault(WorkerLaunch.TMPDIR, System.getProperty("java.io.tmpdir"))), "warmup");

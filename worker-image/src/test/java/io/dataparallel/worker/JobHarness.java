@@ -49,7 +49,7 @@ final class JobHarness {
 
     Plan plan(JobRef job, InferenceJobSpec spec) {
         Plan plan = new Planner(s3.store(), 10_000).plan(job, spec);
-        OutputClaim.claim(s3.store(), OutputLayout.of(spec.output().uri()), plan, false);
+        OutputClaim.claim(s3.store(), OutputLayout.of(spec.output()), plan, false);
         return plan;
     }
 

@@ -31,17 +31,10 @@ class SlotTest {
     @Test
     void ranksRunOneAfterAnotherWithTheModelKeptAndAChangedModelIsRefused() throws Exception {
         Path examples = S3Fixture.repoRoot().resolve("examples");
-        try (S3Fixture s3 = new S3Fixture(tmp.resolve("store"))) {
-            s3.createBucket("models");
-            s3.createBucket("data");
-            s3.createBucket("results");
-            s3.put("s3://models/astro/redshift.pt", examples.resolve("models/astro-redshift.pt"));
-            for (int i = 0; i < 3; i++) {
-                s3.put("s3://data/astro/part-" + i + ".npz", examples.resolve("reference/astro-small.npz"));
-            }
+        try (S3Fixture s3 = S3Fixture.withExample(tmp.resolve("store"), 3)) {
             JobHarness harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
-            Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/astro/redshift.pt",
-                    List.of("images", "magnitudes"), List.of("redshift_pred"), "s3://data/astro/", null, "s3://results/astro/", 3, 16));
+            Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL,
+                    S3Fixture.EXAMPLE_INPUTS, S3Fixture.EXAMPLE_OUTPUTS, S3Fixture.EXAMPLE_DATA, null, S3Fixture.EXAMPLE_OUTPUT, 3, 16));
             Map<String, String> env = harness.env(harness.writePlan(plan), 0, 3);
             env.remove(WorkerLaunch.COMPLETION_INDEX); // a slot is given its ranks on its input
 
@@ -59,7 +52,7 @@ class SlotTest {
             assertEquals(new RankExit(1, 0, null), RankExit.parse(lines.readLine()).orElseThrow());
 
             // another model under the planned URI: the kept one must not be used for the next rank
-            s3.put("s3://models/astro/redshift.pt", examples.resolve("models/toy-classifier.pt"));
+            s3.put(S3Fixture.EXAMPLE_MODEL, examples.resolve("models/toy-classifier.pt"));
             ranks.write("2\n".getBytes(StandardCharsets.US_ASCII));
             ranks.close();
             RankExit refused = RankExit.parse(lines.readLine()).orElseThrow();

@@ -50,11 +50,11 @@ class WorkerBadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new S3Fixture(tmp.resolve("store"));
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 0);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
         s3.createBucket("bad");
-        s3.put("s3://bad/model.pt", S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
-        s3.put("s3://bad/not-torchscript.pt", "these bytes are not a zip archive".getBytes());
+        s3.put("s3://bad/not-torchscript.pt", zipOf("hello.txt", "a zip, as TorchScript is, holding no model"));
+        s3.put("s3://bad/not-a-model.pt", "these bytes are neither a zip archive nor a protobuf".getBytes());
     }
 
     @AfterAll
@@ -66,7 +66,7 @@ class WorkerBadInputTest {
     static Outcome run(Map<String, byte[]> partitions, UnaryOperator<InferenceJobSpec> change) {
         String name = "case" + (++cases);
         partitions.forEach((key, bytes) -> s3.put("s3://bad/" + name + "/data/" + key, bytes));
-        InferenceJobSpec spec = change.apply(JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
+        InferenceJobSpec spec = change.apply(JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         Plan plan = harness.plan(JobHarness.JOB, spec);
         int code = harness.runWorkers(plan).get(0);
@@ -199,6 +199,28 @@ class WorkerBadInputTest {
     }
 
     @Test
+    void modelOfNoKnownFormatIsFoundByThePlanner() {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> run(Map.of("p.npz", good(2)), s -> withModel(s, "s3://bad/not-a-model.pt", s.model().inputs(), null)));
+        assertEquals("spec.model.uri", e.field());
+        assertTrue(e.getMessage().contains("neither a TorchScript archive nor an ONNX model"), e.getMessage());
+        assertTrue(e.getMessage().contains("torch.onnx.export"), e.getMessage());
+    }
+
+    /** A zip archive of one text entry. */
+    static byte[] zipOf(String entry, String text) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+            zip.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void modelThatDoesNotExistIsFoundByThePlanner() {
         BadInputException e = assertThrows(BadInputException.class,
                 () -> run(Map.of("p.npz", good(2)), s -> withModel(s, "s3://bad/missing.pt", s.model().inputs(), null)));
@@ -232,7 +254,7 @@ class WorkerBadInputTest {
     void wrongCredentials() {
         String name = "creds";
         s3.put("s3://bad/" + name + "/data/p.npz", good(2));
-        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         Map<String, String> env = harness.env(harness.writePlan(plan), 0, 1);
         env.put(WorkerLaunch.SECRET_ACCESS_KEY, "wrong");
@@ -261,7 +283,7 @@ class WorkerBadInputTest {
     void partitionChangedAfterPlanning() {
         String name = "changed";
         s3.put("s3://bad/" + name + "/data/p.npz", good(2));
-        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://bad/model.pt", List.of("images", "magnitudes"),
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
                 null, "s3://bad/" + name + "/data/", null, "s3://bad/" + name + "/out/", 1, 8));
         s3.put("s3://bad/" + name + "/data/p.npz", good(3));
         assertEquals(WorkerExit.BAD_INPUT.code(), harness.runWorkers(plan).get(0));

@@ -30,15 +30,11 @@ class WorkerEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new S3Fixture(tmp.resolve("store"));
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 2);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
-        s3.createBucket("models");
-        s3.createBucket("data");
-        s3.createBucket("results");
-        s3.put("s3://models/astro/redshift.pt", EXAMPLES.resolve("models/astro-redshift.pt"));
         s3.put("s3://models/toy/classifier.pt", EXAMPLES.resolve("models/toy-classifier.pt"));
-        s3.put("s3://data/astro/part-0.npz", EXAMPLES.resolve("reference/astro-small.npz"));
-        s3.put("s3://data/astro/part-1.npz", EXAMPLES.resolve("reference/astro-small.npz"));
+        s3.put("s3://models/toy/classifier.onnx", EXAMPLES.resolve("models/toy-classifier.onnx"));
+        s3.put("s3://models/astro/redshift.onnx", EXAMPLES.resolve("models/astro-redshift.onnx"));
         s3.put("s3://data/astro/notes.txt", "not a partition".getBytes());
         s3.put("s3://data/toy/only.npz", EXAMPLES.resolve("reference/toy-small.npz"));
     }
@@ -50,9 +46,9 @@ class WorkerEndToEndTest {
 
     @Test
     void predictionsMatchPyTorchAndOutputsAreCaiCompatible() throws Exception {
-        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/astro/redshift.pt",
-                List.of("images", "magnitudes"), List.of("redshift_pred"), "s3://data/astro/", "redshift",
-                "s3://results/astro/", 2, 16));
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL,
+                S3Fixture.EXAMPLE_INPUTS, S3Fixture.EXAMPLE_OUTPUTS, S3Fixture.EXAMPLE_DATA, "redshift",
+                S3Fixture.EXAMPLE_OUTPUT, 2, 16));
         assertEquals(List.of(0, 0), harness.runWorkers(plan));
         assertEquals(0, harness.runSummarizer(plan));
 
@@ -88,8 +84,8 @@ class WorkerEndToEndTest {
 
     /** CAI's s3_* fields: at least one request per partition, min <= avg <= max, timestamps in order. */
     static void assertS3RequestsConsistent(JsonNode rank, int partitions) {
-        assertEquals("s3://data/astro/", rank.get("data_path").asText());
-        assertEquals("s3://results/astro/", rank.get("result_path").asText());
+        assertEquals(S3Fixture.EXAMPLE_DATA, rank.get("data_path").asText());
+        assertEquals(S3Fixture.EXAMPLE_OUTPUT, rank.get("result_path").asText());
         long requests = rank.get("s3_num_requests").asLong();
         // per partition: the provenance HEAD, the GET, the quality PUT and the prediction PUT
         assertEquals(4L * partitions, requests);
@@ -120,6 +116,42 @@ class WorkerEndToEndTest {
         Summary summary = harness.summary(plan);
         assertEquals("classification", summary.quality().task());
         assertEquals(0.8, summary.quality().accuracy(), 1e-12); // the reference labels are 40 of 50 right
+    }
+
+    @Test
+    void anOnnxModelRunsAsItsTorchScriptTwinAndPredictionsRecordItsFormat() throws Exception {
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/astro/redshift.onnx",
+                S3Fixture.EXAMPLE_INPUTS, S3Fixture.EXAMPLE_OUTPUTS, S3Fixture.EXAMPLE_DATA, "redshift",
+                "s3://results/astro-onnx/", 2, 16));
+        assertEquals("ONNX", plan.model().format());
+        assertEquals(List.of(0, 0), harness.runWorkers(plan));
+        assertEquals(0, harness.runSummarizer(plan));
+        Map<String, NpyArray> reference = read(Files.readAllBytes(EXAMPLES.resolve("reference/astro-small.predictions.npz")));
+        for (String key : List.of("part-0.npz", "part-1.npz")) {
+            String uri = "s3://results/astro-onnx/predictions/" + key;
+            Map<String, NpyArray> ours = read(s3.require(uri));
+            assertEquals(List.of("redshift_pred"), List.copyOf(ours.keySet()));
+            assertTrue(maxAbsDiff(reference.get("redshift_pred").toDoubles(), ours.get("redshift_pred").toDoubles()) <= 1e-4);
+            String model = s3.store().head(io.dataparallel.api.spec.S3Uri.parse("t", uri), "t").orElseThrow().metadata()
+                    .get(io.dataparallel.core.output.OutputLayout.META_MODEL);
+            assertEquals("ONNX:" + plan.model().etag(), model, "the prediction records the model's format with its ETag");
+        }
+        assertEquals(74, harness.summary(plan).samples());
+    }
+
+    @Test
+    void anOnnxClassifierWithoutOutputNamesStoresTheGraphsOwn() throws Exception {
+        Plan plan = harness.plan(JobHarness.JOB, JobHarness.spec(s3, "s3://models/toy/classifier.onnx",
+                List.of("features"), null, "s3://data/toy/", "label", "s3://results/toy-onnx/", null, 7));
+        assertEquals(List.of(0), harness.runWorkers(plan));
+        assertEquals(0, harness.runSummarizer(plan));
+        Map<String, NpyArray> reference = read(Files.readAllBytes(EXAMPLES.resolve("reference/toy-small.predictions.npz")));
+        Map<String, NpyArray> ours = read(s3.require("s3://results/toy-onnx/predictions/only.npz"));
+        assertEquals(List.of("logits", "embedding"), List.copyOf(ours.keySet()), "the graph's output names");
+        for (String name : List.of("logits", "embedding")) {
+            assertTrue(maxAbsDiff(reference.get(name).toDoubles(), ours.get(name).toDoubles()) <= 1e-4, name);
+        }
+        assertEquals(0.8, harness.summary(plan).quality().accuracy(), 1e-12);
     }
 
     static Map<String, NpyArray> read(byte[] npz) {

@@ -35,14 +35,8 @@ class WorkerReplicasTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new S3Fixture(tmp.resolve("store"));
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 2);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
-        s3.createBucket("models");
-        s3.createBucket("data");
-        s3.createBucket("results");
-        s3.put("s3://models/astro/redshift.pt", EXAMPLES.resolve("models/astro-redshift.pt"));
-        s3.put("s3://data/astro/part-0.npz", EXAMPLES.resolve("reference/astro-small.npz"));
-        s3.put("s3://data/astro/part-1.npz", EXAMPLES.resolve("reference/astro-small.npz"));
     }
 
     @AfterAll
@@ -96,8 +90,8 @@ class WorkerReplicasTest {
 
     /** Runs the two-partition job into {@code name}'s output with one worker of {@code cpus} threads. */
     private Plan run(String name, Integer batchSize, Integer replicas, int cpus) {
-        InferenceJobSpec spec = JobHarness.spec(s3, "s3://models/astro/redshift.pt", List.of("images", "magnitudes"),
-                List.of("redshift_pred"), "s3://data/astro/", "redshift", "s3://results/" + name + "/", 1, 16)
+        InferenceJobSpec spec = JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
+                List.of("redshift_pred"), S3Fixture.EXAMPLE_DATA, "redshift", "s3://results/" + name + "/", 1, 16)
                 .withBatchSize(batchSize).withReplicas(replicas);
         Plan plan = harness.plan(new JobRef("default", name, "uid-" + name), spec);
         Map<String, String> env = harness.env(harness.writePlan(plan), 0, 1);

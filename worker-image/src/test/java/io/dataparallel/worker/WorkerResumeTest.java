@@ -42,12 +42,9 @@ class WorkerResumeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new S3Fixture(tmp.resolve("store"));
+        s3 = S3Fixture.withExample(tmp.resolve("store"), 0);
         harness = new JobHarness(s3, Files.createDirectories(tmp.resolve("work")));
-        s3.createBucket("models");
-        s3.createBucket("data");
         s3.createBucket("out");
-        s3.put("s3://models/redshift.pt", S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
         for (int i = 0; i < SAMPLES.length; i++) {
             s3.put("s3://data/uneven/p" + i + ".npz", CaiDataGenerator.partition(11, i, SAMPLES[i]));
         }
@@ -59,7 +56,7 @@ class WorkerResumeTest {
     }
 
     static InferenceJobSpec spec(String output, Integer workers) {
-        return JobHarness.spec(s3, "s3://models/redshift.pt", List.of("images", "magnitudes"), null,
+        return JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS, null,
                 "s3://data/uneven/", "redshift", output, workers, BATCH);
     }
 
@@ -171,7 +168,7 @@ class WorkerResumeTest {
         for (int i = 0; i < 3; i++) {
             s3.put("s3://data/changing/p" + i + ".npz", CaiDataGenerator.partition(11, i, 4));
         }
-        InferenceJobSpec spec = JobHarness.spec(s3, "s3://models/redshift.pt", List.of("images", "magnitudes"), null,
+        InferenceJobSpec spec = JobHarness.spec(s3, S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS, null,
                 "s3://data/changing/", null, "s3://out/changing/", 1, BATCH);
         assertEquals(List.of(0), harness.runWorkers(harness.plan(JobHarness.JOB, spec)));
         byte[] before = s3.require("s3://out/changing/predictions/p2.npz");
@@ -190,7 +187,7 @@ class WorkerResumeTest {
     @Test
     void aModelReplacedAfterPlanningIsRefused() {
         s3.put("s3://models/swapped.pt", S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
-        InferenceJobSpec spec = JobHarness.spec(s3, "s3://models/swapped.pt", List.of("images", "magnitudes"), null,
+        InferenceJobSpec spec = JobHarness.spec(s3, "s3://models/swapped.pt", S3Fixture.EXAMPLE_INPUTS, null,
                 "s3://data/uneven/", null, "s3://out/swapped/", 1, BATCH);
         Plan plan = harness.plan(JobHarness.JOB, spec);
         s3.put("s3://models/swapped.pt", "other bytes".getBytes());

@@ -29,6 +29,8 @@ public final class WorkerLaunch {
      * {@link #PROFILE_OUT}: what sizing from {@code spec.deadline} or {@code spec.budget} fits.
      */
     public static final String PROFILE = "profile";
+    /** Every command the worker image takes, in the order its usage line lists them. */
+    public static final java.util.List<String> COMMANDS = java.util.List.of(WORKER, SUMMARIZER, WARMUP, SLOT, PROFILE);
 
     /** This worker's rank, {@code 0..WORLD_SIZE-1}. */
     public static final String RANK = "RANK";

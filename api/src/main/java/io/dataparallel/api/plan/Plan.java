@@ -77,7 +77,7 @@ public record Plan(
     /** What this plan's predictions are computed with; {@code _job.json} and every prediction record it. */
     @JsonIgnore
     public Provenance provenance() {
-        return new Provenance(model, spec.model().inputs(), spec.model().outputNames());
+        return new Provenance(model, spec.model().inputs(), spec.model().outputNames(), spec.data().keepOrNone());
     }
 
     /** The number of partitions. */

@@ -12,6 +12,16 @@ import java.util.List;
  * @param model   the model object at planning time
  * @param inputs  {@code spec.model.inputs}
  * @param outputs {@code spec.model.outputs} (the default name when none is given)
+ * @param keep    {@code spec.data.keep}: arrays copied into the predictions; empty when none (and in records made
+ *                before it existed)
  */
-public record Provenance(ModelObject model, List<String> inputs, List<String> outputs) {
+public record Provenance(ModelObject model, List<String> inputs, List<String> outputs, List<String> keep) {
+    public Provenance {
+        keep = keep == null ? List.of() : List.copyOf(keep);
+    }
+
+    /** Provenance with nothing kept (spec.data.keep unset). */
+    public Provenance(ModelObject model, List<String> inputs, List<String> outputs) {
+        this(model, inputs, outputs, List.of());
+    }
 }

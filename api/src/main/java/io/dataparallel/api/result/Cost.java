@@ -27,6 +27,40 @@ public record Cost(double podSeconds, double cpuSeconds, double gpuSeconds, Doub
     }
 
     /**
+     * Several runs' costs as one: seconds and billed amounts added (billed only where every run's is known: a run not
+     * billed yet leaves the total unknown until it is), and
+     * the pods of a role added where each requested the same, listed apart where they did not. Null costs (runs that
+     * recorded none) are left out.
+     */
+    public static Cost sum(List<Cost> costs) {
+        List<Cost> known = costs.stream().filter(java.util.Objects::nonNull).toList();
+        if (known.isEmpty()) {
+            return null;
+        }
+        double podSeconds = 0;
+        double cpu = 0;
+        double gpu = 0;
+        double billed = 0;
+        boolean priced = true;
+        java.util.Map<List<Object>, PodCost> byRequest = new java.util.LinkedHashMap<>();
+        boolean anyPods = false;
+        for (Cost c : known) {
+            podSeconds += c.podSeconds();
+            cpu += c.cpuSeconds();
+            gpu += c.gpuSeconds();
+            priced &= c.billed() != null;
+            billed += c.billed() == null ? 0 : c.billed();
+            if (c.pods() != null) {
+                anyPods = true;
+                for (PodCost p : c.pods()) {
+                    byRequest.merge(List.of(p.role(), p.cpus(), p.memoryGib(), p.gpus()), p, PodCost::plus);
+                }
+            }
+        }
+        return new Cost(podSeconds, cpu, gpu, priced ? billed : null, anyPods ? List.copyOf(byRequest.values()) : null);
+    }
+
+    /**
      * The pods of one role and what they cost.
      *
      * @param role      worker, summarizer or profiling
@@ -40,5 +74,10 @@ public record Cost(double podSeconds, double cpuSeconds, double gpuSeconds, Doub
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PodCost(String role, int pods, double seconds, double cpus, double memoryGib, double gpus, Double billed) {
+        /** This role's pods and {@code other}'s (same requests) together. */
+        PodCost plus(PodCost other) {
+            Double both = billed == null || other.billed == null ? null : billed + other.billed;
+            return new PodCost(role, pods + other.pods, seconds + other.seconds, cpus, memoryGib, gpus, both);
+        }
     }
 }

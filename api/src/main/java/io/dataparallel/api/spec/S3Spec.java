@@ -1,16 +1,24 @@
 package io.dataparallel.api.spec;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 /**
  * How to reach S3 or an S3-compatible store. Credentials never appear here: on a cluster
  * they come from the Secret named by {@code credentialsSecret}, locally from the
  * environment or the AWS credential files.
- *
- * @param endpoint          S3 endpoint URL; empty means AWS (or, in local mode, the embedded store)
- * @param region            signing region (default us-east-1)
- * @param pathStyle         path-style addressing (default: on when an endpoint is given, as MinIO needs)
- * @param credentialsSecret name of a Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
  */
-public record S3Spec(String endpoint, String region, Boolean pathStyle, String credentialsSecret) {
+public record S3Spec(
+        @JsonPropertyDescription("S3-compatible endpoint URL (MinIO, Ceph, ...). Default: AWS; in local mode, none means"
+                + " the embedded store.")
+        String endpoint,
+        @JsonPropertyDescription("Signing region. Default: us-east-1.")
+        String region,
+        @JsonPropertyDescription("Path-style addressing (true or false). Default: on when an endpoint is given, as MinIO"
+                + " needs; off for AWS.")
+        Boolean pathStyle,
+        @JsonPropertyDescription("Name of a Secret in the job's namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                + " (and optionally AWS_SESSION_TOKEN). Default: none, the pod's own identity (e.g. IRSA).")
+        String credentialsSecret) {
     /** The region used when none is given. */
     public static final String DEFAULT_REGION = "us-east-1";
 

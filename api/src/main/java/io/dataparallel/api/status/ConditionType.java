@@ -3,7 +3,8 @@ package io.dataparallel.api.status;
 /**
  * The condition types an InferenceJob's {@code status.conditions} carries: a closed set, so that
  * alerts and {@code kubectl wait --for=condition=…} can rely on them. Each is True, False or
- * absent (not reached yet); its {@code reason} is one of {@link Reason}.
+ * absent (not reached yet); its {@code reason} is one of {@link Reason}. Documented for users, with the reasons
+ * each carries, in docs/status.md ({@code StatusDocTest} keeps it complete).
  */
 public enum ConditionType {
     /** True once the partitions are listed and the plan is stored; False while the store cannot be reached. */

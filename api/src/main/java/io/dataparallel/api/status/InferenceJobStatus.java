@@ -2,40 +2,17 @@ package io.dataparallel.api.status;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.dataparallel.api.result.FailedPartition;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.List;
 
 /**
  * What {@code kubectl get inferencejob -o yaml} shows under {@code status}, and what local
- * mode prints at the end.
- *
- * @param phase              the lifecycle phase
- * @param message            one line on why the job is in this phase
- * @param observedGeneration the spec generation this status describes
- * @param conditions         batch/v1-style conditions, one per {@link ConditionType}: Planned, Progressing, Complete, Failed,
- *                           Suspended, SpecChangeRefused, WorkersUnschedulable, WorkersStuckTerminating; each reason one of
- *                           {@link Reason}
- * @param partitions         partitions in the plan
- * @param partitionsDone     partitions with a prediction so far (the number behind {@code progress})
- * @param bytes              input bytes in the plan
- * @param workers            WORLD_SIZE
- * @param progress           "done/total" partitions, for {@code kubectl get}; read the numbers from
- *                           {@code partitionsDone} and {@code partitions}
- * @param eta                estimated seconds left while running
- * @param startTime          RFC 3339
- * @param completionTime     RFC 3339, once finished
- * @param planConfigMap      the ConfigMap holding the plan
- * @param workerJob          the Indexed Job running the workers
- * @param summarizerJob      the Job running the summarizer
- * @param outputUri          the output prefix, {@code spec.output.uri} as a prefix (read under its
- *                           v0.1 name {@code resultUri} too)
- * @param failedPartitions   partitions with no prediction, and why: the first {@link #LISTED_FAILED_PARTITIONS};
- *                           summary.json in the output prefix lists them all
- * @param failedPartitionCount how many partitions have no prediction (all of them, listed or not)
- * @param metrics            the summary's figures, once summarized (samples/s from progress while running)
- * @param sizing             with spec.deadline or spec.budget: what the operator chose and why, predicted and actual
+ * mode prints at the end. Each component's {@link JsonPropertyDescription} is its documentation:
+ * the CRD's description, what {@code kubectl explain inferencejob.status} prints.
  *
  * <p>Copies are made with the generated {@code with…} methods and {@code with()…build()} ({@code @RecordBuilder}),
  * so a new field touches its declaration, its validation and the code that reads it, never the copies.
@@ -43,25 +20,53 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RecordBuilder
 public record InferenceJobStatus(
+        @JsonPropertyDescription("Where the job is in its life: Pending, Sizing (only with spec.deadline or spec.budget),"
+                + " Planning, Running, Suspended, Summarizing, then Succeeded or Failed (see docs/status.md).")
         Phase phase,
+        @JsonPropertyDescription("One line on why the job is in this phase; when it Failed, what failed and what to do.")
         String message,
+        @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
         Long observedGeneration,
-        List<Condition> conditions,
+        @JsonPropertyDescription("batch/v1-style conditions, at most one per type (Planned, Progressing, Complete, Failed,"
+                + " Suspended, SpecChangeRefused, WorkersUnschedulable, WorkersStuckTerminating); for"
+                + " kubectl wait --for=condition=Complete (see docs/status.md).")
+        @SchemaFrom(type = ConditionSchema[].class) List<Condition> conditions,
+        @JsonPropertyDescription("Partitions in the plan.")
         Integer partitions,
+        @JsonPropertyDescription("Partitions with a prediction so far: the number behind progress, for scripts.")
         Integer partitionsDone,
+        @JsonPropertyDescription("Input bytes in the plan: the partitions' sizes summed.")
         Long bytes,
+        @JsonPropertyDescription("WORLD_SIZE: the workers the plan assigns partitions to.")
         Integer workers,
+        @JsonPropertyDescription("\"done/total\" partitions (3/8), for kubectl get; scripts read partitionsDone and"
+                + " partitions.")
         String progress,
+        @JsonPropertyDescription("Estimated seconds left while the workers run, from the partitions done so far.")
         Long eta,
+        @JsonPropertyDescription("When planning started, RFC 3339 (2026-12-02T05:13:09Z).")
         String startTime,
+        @JsonPropertyDescription("When the job Succeeded or Failed, RFC 3339; absent before.")
         String completionTime,
+        @JsonPropertyDescription("The immutable ConfigMap holding the plan (<name>-plan), mounted into every worker.")
         String planConfigMap,
+        @JsonPropertyDescription("The Indexed Job running the workers (<name>-workers).")
         String workerJob,
+        @JsonPropertyDescription("The Job running the summarizer (<name>-summarizer).")
         String summarizerJob,
+        @JsonPropertyDescription("The output prefix: spec.output.uri, ending with /. Read under its v0.1 name resultUri too.")
         @JsonAlias("resultUri") String outputUri,
+        @JsonPropertyDescription("Partitions with no prediction, and why: the first 100 (more would take the resource past"
+                + " etcd's size limit);"
+                + " summary.json under the output prefix lists them all.")
         List<FailedPartition> failedPartitions,
+        @JsonPropertyDescription("How many partitions have no prediction, listed in failedPartitions or not.")
         Integer failedPartitionCount,
+        @JsonPropertyDescription("The job's figures from summary.json once summarized (samples and samples/s from the"
+                + " workers' progress while they run); a figure not known yet is absent.")
         JobMetrics metrics,
+        @JsonPropertyDescription("Only with spec.deadline or spec.budget: what the operator chose and why, the prediction,"
+                + " and after the run the actual time and cost beside it.")
         Sizing sizing) implements InferenceJobStatusBuilder.With {
 
     /** A job the operator has not yet written anything for. */

@@ -3,7 +3,8 @@ package io.dataparallel.api.status;
 /**
  * Why: the reasons of the job's Events and of its {@link ConditionType conditions}, one closed
  * set, so that alerts and dashboards can rely on them. A Failed condition and its Warning Event
- * carry the same reason; each reason names one case.
+ * carry the same reason; each reason names one case. Documented for users, with what to do, in docs/status.md
+ * ({@code StatusDocTest} keeps it complete).
  */
 public enum Reason {
     // the job failed, and at which stage
@@ -21,8 +22,11 @@ public enum Reason {
     SummarizerFailed,
     /** The workers ran past spec.timeout and what was done is not enough. */
     WorkersTimedOut,
-    /** More workers failed than spec.maxFailedWorkers allows. */
-    Failed,
+    /**
+     * More workers failed than spec.maxFailedWorkers allows (as batch/v1's MaxFailedIndexesExceeded). Named
+     * {@code Failed} before, which was also the phase and the condition type and said nothing of why.
+     */
+    MaxFailedWorkersExceeded,
 
     // the job's way through its stages
     /** Sizing: listing partitions before profiling. */

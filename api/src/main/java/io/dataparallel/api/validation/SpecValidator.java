@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
     public static final int MAX_BATCH_SIZE = 1 << 20;
-    /** Array names as numpy writes them into an npz: no slashes, not empty. */
+    /** An output name: an array of the prediction .npz, so no path separators. */
     private static final Pattern ARRAY_NAME = Pattern.compile("[^/\\\\]{1,200}");
+    /** An input or label name: an HDF5 dataset path may have groups ({@code strain/H1}), so '/' is allowed, not alone. */
+    private static final Pattern INPUT_NAME = Pattern.compile("(?=.*[^/])[^\\\\]{1,200}");
 
     private SpecValidator() {
     }
@@ -39,28 +41,43 @@ public final class SpecValidator {
         S3Uri outputUri = null;
         ModelSpec model = spec.model();
         if (model == null) {
-            out.add(new FieldError("spec.model", "is required: give uri and inputs of a TorchScript model"));
+            out.add(new FieldError("spec.model", "is required: give uri and inputs of a TorchScript or ONNX model"));
         } else {
             modelUri = uri(out, "spec.model.uri", model.uri());
             if (modelUri != null && (modelUri.key().isEmpty() || modelUri.key().endsWith("/"))) {
                 out.add(new FieldError("spec.model.uri", "'" + model.uri() + "' names a prefix, not a file: point it at the TorchScript file, e.g. s3://models/astro/redshift.pt"));
             }
-            names(out, "spec.model.inputs", model.inputs(), true);
-            names(out, "spec.model.outputs", model.outputs(), false);
+            names(out, "spec.model.inputs", model.inputs(), true, INPUT_NAME);
+            names(out, "spec.model.outputs", model.outputs(), false, ARRAY_NAME);
         }
         DataSpec data = spec.data();
         if (data == null) {
-            out.add(new FieldError("spec.data", "is required: give uri, the s3:// prefix holding the .npz partitions"));
+            out.add(new FieldError("spec.data", "is required: give uri, the s3:// prefix holding the partitions"));
         } else {
             dataUri = uri(out, "spec.data.uri", data.uri());
             if (data.fileLimit() != null && data.fileLimit() < 1) {
                 out.add(new FieldError("spec.data.fileLimit", "is " + data.fileLimit() + ": use a positive number of partitions, or leave it out to take all"));
             }
             if (data.labels() != null) {
-                if (!ARRAY_NAME.matcher(data.labels()).matches()) {
+                if (!INPUT_NAME.matcher(data.labels()).matches()) {
                     out.add(new FieldError("spec.data.labels", "'" + data.labels() + "' is not an array name: give the name of the ground-truth array in each partition"));
                 } else if (model != null && model.inputs() != null && model.inputs().contains(data.labels())) {
                     out.add(new FieldError("spec.data.labels", "'" + data.labels() + "' is also a model input: labels must be a separate array"));
+                }
+            }
+            if (data.keep() != null) {
+                names(out, "spec.data.keep", data.keep(), false, INPUT_NAME);
+                List<String> stored = new java.util.ArrayList<>(model == null ? List.of() : model.outputNames());
+                for (int i = 0; i < data.keep().size(); i++) {
+                    String name = data.keep().get(i);
+                    if (name != null && INPUT_NAME.matcher(name).matches()) {
+                        String as = DataSpec.keptName(name);
+                        if (stored.contains(as)) {
+                            out.add(new FieldError("spec.data.keep[" + i + "]", "'" + name + "' would be stored as '" + as
+                                    + "', which another kept array or an output (spec.model.outputs) already is: keep each name once"));
+                        }
+                        stored.add(as);
+                    }
                 }
             }
         }
@@ -119,7 +136,7 @@ public final class SpecValidator {
         }
     }
 
-    private static void names(List<FieldError> out, String field, List<String> names, boolean required) {
+    private static void names(List<FieldError> out, String field, List<String> names, boolean required, Pattern valid) {
         if (names == null || names.isEmpty()) {
             if (required) {
                 out.add(new FieldError(field, "is required: list the partition arrays the model takes, in argument order, e.g. [images, magnitudes]"));
@@ -129,8 +146,9 @@ public final class SpecValidator {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            if (name == null || !ARRAY_NAME.matcher(name).matches()) {
-                out.add(new FieldError(field + "[" + i + "]", "'" + name + "' is not a valid array name: use a non-empty name without '/'"));
+            if (name == null || !valid.matcher(name).matches()) {
+                out.add(new FieldError(field + "[" + i + "]", "'" + name + "' is not a valid array name: use a non-empty name"
+                        + (valid == ARRAY_NAME ? " without '/'" : " without '\\'") + " of at most 200 characters"));
             } else if (!seen.add(name)) {
                 out.add(new FieldError(field + "[" + i + "]", "'" + name + "' appears twice: names must be unique"));
             }

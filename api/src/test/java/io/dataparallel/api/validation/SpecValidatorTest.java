@@ -42,6 +42,14 @@ class SpecValidatorTest {
         assertEquals(List.of("spec.maxFailedWorkers"), fields(spec(MODEL, DATA, OUT, null, 2, 2, null)));
         assertEquals(List.of("spec.model.inputs"), fields(spec(new ModelSpec(MODEL.uri(), List.of(), null), DATA, OUT, null, null, null, null)));
         assertEquals(List.of("spec.model.inputs[1]"), fields(spec(new ModelSpec(MODEL.uri(), List.of("a", "a"), null), DATA, OUT, null, null, null, null)));
+        // an input may be an HDF5 dataset path with groups; an output is an .npz array name, so no '/'
+        assertEquals(List.of(), fields(spec(new ModelSpec(MODEL.uri(), List.of("cutouts", "/strain/H1"), null), DATA, OUT, null, null, null, null)));
+        assertEquals(List.of("spec.model.inputs[0]"), fields(spec(new ModelSpec(MODEL.uri(), List.of("//"), null), DATA, OUT, null, null, null, null)));
+        assertEquals(List.of("spec.model.outputs[0]"), fields(spec(new ModelSpec(MODEL.uri(), List.of("a"), List.of("p/q")), DATA, OUT, null, null, null, null)));
+        // kept arrays are stored under their last path segment: two that end alike, or one named as an output, clash
+        assertEquals(List.of(), fields(spec(MODEL, new DataSpec("s3://data/x/", null, null, List.of("ids", "meta/ra")), OUT, null, null, null, null)));
+        assertEquals(List.of("spec.data.keep[1]"), fields(spec(MODEL, new DataSpec("s3://data/x/", null, null, List.of("a/ids", "b/ids")), OUT, null, null, null, null)));
+        assertEquals(List.of("spec.data.keep[0]"), fields(spec(MODEL, new DataSpec("s3://data/x/", null, null, List.of("predictions")), OUT, null, null, null, null)));
         assertEquals(List.of("spec.model.uri"), fields(spec(new ModelSpec("s3://models/dir/", List.of("a"), null), DATA, OUT, null, null, null, null)));
         assertEquals(List.of("spec.data.uri"), fields(spec(MODEL, new DataSpec("/local/path", null, null), OUT, null, null, null, null)));
         assertEquals(List.of("spec.data.labels"), fields(spec(MODEL, new DataSpec(DATA.uri(), null, "images"), OUT, null, null, null, null)));

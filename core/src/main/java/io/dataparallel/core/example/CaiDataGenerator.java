@@ -1,6 +1,7 @@
 package io.dataparallel.core.example;
 
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.format.PartitionFormat;
 import io.dataparallel.core.npz.DType;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
@@ -51,8 +52,22 @@ public final class CaiDataGenerator {
      * {@code prefix}, named {@code partition-00000.npz} and up, so lexical order is index order.
      */
     public static void upload(ObjectStore store, S3Uri prefix, long seed, int partitions, int samples) {
+        upload(store, prefix, seed, partitions, samples, PartitionFormat.NPZ);
+    }
+
+    /**
+     * As {@link #upload(ObjectStore, S3Uri, long, int, int)}, in {@code format} ({@code .npz} or HDF5, whose
+     * datasets {@code images}, {@code magnitudes} and {@code redshift} hold the same arrays): {@code partition-00000.h5} and up.
+     */
+    public static void upload(ObjectStore store, S3Uri prefix, long seed, int partitions, int samples, PartitionFormat format) {
         for (int i = 0; i < partitions; i++) {
-            store.put(prefix.resolve(String.format("partition-%05d.npz", i)), partition(seed, i, samples),
+            byte[] npz = partition(seed, i, samples);
+            byte[] bytes = switch (format) {
+                case NPZ -> npz;
+                case HDF5 -> Hdf5Example.of(Npz.read(npz));
+                default -> throw new IllegalArgumentException("the example data is written as .npz or HDF5, not " + format);
+            };
+            store.put(prefix.resolve(String.format("partition-%05d%s", i, format.extensions().get(0))), bytes,
                     "application/octet-stream", Map.of(), false, "spec.data.uri");
         }
     }

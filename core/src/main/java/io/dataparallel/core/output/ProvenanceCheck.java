@@ -8,6 +8,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.plan.Provenance;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.model.ModelFormat;
 import io.dataparallel.core.s3.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,6 +50,9 @@ public final class ProvenanceCheck {
         }
         if (!recorded.outputs().equals(now.outputs())) {
             throw new BadInputException("spec.model.outputs", "changed" + since + recorded.outputs() + " -> " + now.outputs() + "): " + WAYS_ON);
+        }
+        if (!recorded.keep().equals(now.keep())) {
+            throw new BadInputException("spec.data.keep", "changed" + since + recorded.keep() + " -> " + now.keep() + "): " + WAYS_ON);
         }
     }
 
@@ -103,18 +107,36 @@ public final class ProvenanceCheck {
         return PredictionFigures.resumed(p.key(), samples, p.size(), meta.get(OutputLayout.META_FIGURES));
     }
 
+    /**
+     * What {@code plan}'s predictions are computed with, as one line: the model as predictions record it and the digest of
+     * the names. Two runs with the same line computed the same job's predictions.
+     */
+    public static String line(Plan plan) {
+        return modelTag(plan.model()) + " " + ioDigest(plan.provenance());
+    }
+
     private static String describe(ModelObject model) {
         return model == null ? "unknown" : "etag " + model.etag() + ", " + model.size() + " bytes";
     }
 
-    /** The model's ETag as predictions record it; plans built by hand have none. */
+    /**
+     * The model as a prediction records it: its ETag, and for a model that is not TorchScript its format too
+     * ({@code ONNX:etag}), so a model whose format changed is a changed model (a TorchScript model keeps the bare
+     * ETag predictions recorded before formats were).
+     */
     private static String modelTag(ModelObject model) {
-        return model == null ? "unknown" : model.etag();
+        if (model == null) {
+            return "unknown";
+        }
+        return model.format() == null || model.format().equals(ModelFormat.TORCHSCRIPT.title()) ? model.etag()
+                : model.format() + ":" + model.etag();
     }
 
     /** Input and output names as one short digest: names may be long or non-ASCII, which metadata values cannot hold. */
     static String ioDigest(Provenance provenance) {
-        String text = String.join("\n", provenance.inputs()) + "\n->\n" + String.join("\n", provenance.outputs());
+        // kept arrays join the digest only when there are some, so predictions written before keep existed still match
+        String text = String.join("\n", provenance.inputs()) + "\n->\n" + String.join("\n", provenance.outputs())
+                + (provenance.keep() == null || provenance.keep().isEmpty() ? "" : "\nkeep\n" + String.join("\n", provenance.keep()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

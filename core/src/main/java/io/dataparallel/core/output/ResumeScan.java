@@ -3,6 +3,9 @@ package io.dataparallel.core.output;
 import io.dataparallel.api.plan.Partition;
 import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.PartitionResult;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.concurrent.DaemonThreads;
+import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
@@ -12,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,11 +45,12 @@ public final class ResumeScan {
     public static Map<Integer, PartitionResult> doneEarlier(ObjectStore store, OutputLayout layout, Plan plan) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < plan.partitionCount(); i++) {
-            index.put(plan.keys().get(i), i);
+            index.put(layout.predictionName(plan.keys().get(i)), i); // predictions are named so
         }
-        String prefix = layout.prediction("").key();
+        S3Uri predictions = layout.root().resolve(OutputLayout.PREDICTIONS);
+        String prefix = predictions.key();
         List<Integer> found = new ArrayList<>();
-        for (StoredObject o : store.list(layout.prediction(""), OutputLayout.FIELD)) {
+        for (StoredObject o : store.list(predictions, OutputLayout.FIELD)) {
             Integer i = index.get(o.key().substring(prefix.length()));
             if (i != null) {
                 found.add(i);
@@ -57,7 +60,7 @@ public final class ResumeScan {
         if (found.isEmpty()) {
             return done;
         }
-        ExecutorService heads = Executors.newFixedThreadPool(Math.min(HEADS_AT_ONCE, found.size()));
+        ExecutorService heads = Executors.newFixedThreadPool(Math.min(HEADS_AT_ONCE, found.size()), DaemonThreads.named("resume-head"));
         try {
             Map<Integer, Future<Optional<PartitionResult>>> pending = new TreeMap<>();
             for (int i : found) {
@@ -66,14 +69,10 @@ public final class ResumeScan {
                         .map(prediction -> ProvenanceCheck.requireDone(prediction, plan, p, layout))));
             }
             for (Map.Entry<Integer, Future<Optional<PartitionResult>>> e : pending.entrySet()) {
-                e.getValue().get().ifPresent(r -> done.put(e.getKey(), r)); // gone since the listing: computed again
+                Futures.await(e.getValue(), "checking the earlier predictions")
+                        .ifPresent(r -> done.put(e.getKey(), r)); // gone since the listing: computed again
             }
             return done;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking the earlier predictions", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
             heads.shutdownNow();
         }

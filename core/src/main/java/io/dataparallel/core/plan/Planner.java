@@ -7,26 +7,36 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.api.validation.SpecValidator;
+import io.dataparallel.core.format.PartitionFormat;
+import io.dataparallel.core.model.ModelFormat;
+import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.StoredObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
  * Turns a spec into a {@link Plan}: lists {@code spec.data.uri} (every page), keeps the
- * {@code .npz} keys in lexical order, applies {@code fileLimit}, splits the partitions
+ * keys of a partition format ({@link PartitionFormat}: npz, HDF5, FITS, Parquet, WebDataset shards) in lexical order, applies {@code fileLimit}, splits the partitions
  * among the workers by bytes and records the model object's identity. The same listing always gives the same plan.
  *
  * <p>More workers than partitions is not an error: the plan runs one worker per partition
  * and says so in {@link Plan#notes()}, since idle workers would only cost pod start-ups.
  */
 public final class Planner {
-    static final String NPZ = ".npz";
     private static final String MODEL_FIELD = "spec.model.uri";
+
+    /**
+     * The cap on workers when {@code spec.workers} is not given, unless the operator's
+     * configuration (the chart's {@code worker.maxWorkers}) says otherwise: local mode and the
+     * operator plan the same job into the same number of ranks.
+     */
+    public static final int DEFAULT_MAX_WORKERS = 1000;
 
     private final ObjectStore store;
     private final int maxWorkers;
@@ -50,7 +60,7 @@ public final class Planner {
         List<StoredObject> listed = store.list(data, "spec.data.uri");
         List<StoredObject> partitions = new ArrayList<>();
         for (StoredObject o : listed) {
-            if (o.key().toLowerCase(Locale.ROOT).endsWith(NPZ)) {
+            if (PartitionFormat.ofKey(o.key()).isPresent()) {
                 if (S3Uri.hasDotSegment(o.key())) {
                     // its prediction would be written under predictions/ + this key: normalised, outside the output
                     throw new BadInputException("spec.data.uri", "the object '" + o.key() + "' has a '.' or '..' segment in its"
@@ -60,17 +70,34 @@ public final class Planner {
             }
         }
         partitions.sort(Comparator.comparing(StoredObject::key));
+        OutputLayout layout = OutputLayout.of(spec.output());
+        Map<String, String> outputs = new HashMap<>();
+        for (StoredObject o : partitions) {
+            String key = o.key().substring(data.key().length());
+            // .npz names (every prediction's as npz, the quality data's in either format) can collide; <key>.parquet cannot
+            List<String> names = spec.data().labels() == null ? List.of(OutputLayout.PREDICTIONS + layout.predictionName(key))
+                    : List.of(OutputLayout.PREDICTIONS + layout.predictionName(key), OutputLayout.QUALITY + OutputLayout.npzName(key));
+            for (String name : names) {
+                String other = outputs.put(name, key);
+                if (other != null) {
+                    throw new BadInputException("spec.data.uri", "the partitions '" + other + "' and '" + key + "' would both write "
+                            + name + " (a partition of another format than .npz writes <key>.npz): rename one of them or move it"
+                            + " out of " + data);
+                }
+            }
+        }
         if (partitions.isEmpty()) {
             throw new BadInputException("spec.data.uri", listed.isEmpty()
-                    ? "no objects under " + data + ": upload the .npz partitions there or fix the prefix"
-                    : listed.size() + " objects under " + data + " but none ends in .npz: partitions must be .npz files"
+                    ? "no objects under " + data + ": upload the partitions there or fix the prefix"
+                    : listed.size() + " objects under " + data + " but none is a partition: partitions end in "
+                      + String.join(", ", PartitionFormat.allExtensions())
                       + " (convert CAI's .pt partitions with examples/tools/cai_pt_to_npz.py)");
         }
         Integer limit = spec.data().fileLimit();
         if (limit != null) {
             if (limit > partitions.size()) {
                 throw new BadInputException("spec.data.fileLimit", "is " + limit + " but only " + partitions.size()
-                        + " .npz partitions exist under " + data + ": use 1.." + partitions.size() + " or leave it out to take all");
+                        + " partitions exist under " + data + ": use 1.." + partitions.size() + " or leave it out to take all");
             }
             partitions = partitions.subList(0, limit);
         }
@@ -143,14 +170,15 @@ public final class Planner {
     }
 
     /**
-     * The model object's identity, from one HEAD: the plan records which model its predictions
-     * come from, and a missing model is found here rather than by every worker.
+     * The model object's identity, from one HEAD, and its format, from its first bytes: the plan records which model
+     * its predictions come from, and a missing model or one of no known format is found here rather than by every worker.
      */
     private ModelObject model(InferenceJobSpec spec) {
         S3Uri uri = S3Uri.parse(MODEL_FIELD, spec.model().uri());
         StoredObject model = store.head(uri, MODEL_FIELD).orElseThrow(() ->
-                new BadInputException(MODEL_FIELD, uri + " does not exist: upload it or fix the URI"));
-        return new ModelObject(model.etag(), model.size());
+                BadInputException.missing(MODEL_FIELD, uri));
+        ModelFormat format = ModelFormat.of(store.head(uri, ModelFormat.HEAD_BYTES, MODEL_FIELD), uri.toString());
+        return new ModelObject(model.etag(), model.size(), format.title());
     }
 
     /** How many partitions the plan has, and how many of them were done earlier: {@code 8 partitions: 4 done earlier (skipped), 4 to run}. */

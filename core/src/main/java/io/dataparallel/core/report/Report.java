@@ -1,7 +1,9 @@
 package io.dataparallel.core.report;
 
 import io.dataparallel.api.result.Cost;
+import io.dataparallel.api.result.IsoTime;
 import io.dataparallel.api.result.Quality;
+import io.dataparallel.api.result.RunRecord;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.summary.Verdict;
 import java.util.ArrayList;
@@ -63,11 +65,12 @@ public final class Report {
             long first = data.ranks().stream().mapToLong(r -> r.startedMs()).min().getAsLong();
             fact(b, Fmt.seconds((data.writtenMs() - first) / 1000.0), "from the first worker's start to this report");
         }
-        fact(b, Fmt.seconds(s.seconds()), "workers' wall time");
+        fact(b, Fmt.seconds(s.seconds()), s.earlierRuns().isEmpty() ? "workers' wall time" : "workers' wall time, all runs");
         fact(b, Fmt.count(s.samples()), "samples");
         fact(b, s.partitionsDone() + " / " + s.partitions(), "partitions done");
         if (s.partitionsResumed() > 0) {
             fact(b, Integer.toString(s.partitionsResumed()), "of them done earlier (skipped)");
+            fact(b, Fmt.count(s.computedSamples()), "samples computed now");
         }
         fact(b, s.workers() + (s.failedWorkers().isEmpty() ? "" : " (" + s.failedWorkers().size() + " failed)"), "workers");
         fact(b, Fmt.num(s.samplesPerSecond()), "samples/s end to end");
@@ -85,19 +88,19 @@ public final class Report {
     }
 
     /**
-     * The page with its cost section replaced by {@code cost}'s. On a cluster the summarizer writes
+     * The page with its cost section replaced by {@code summary}'s. On a cluster the summarizer writes
      * the page before its own pod has ended, and only the operator knows the pods' requests and the
      * node pool's prices; it completes the cost afterwards and puts it here as in summary.json. A page
      * without the section (written by an older version) is returned as it was.
      */
-    public static String withCost(String html, Cost cost) {
+    public static String withCost(String html, Summary summary) {
         int from = html.indexOf(COST_START);
         int to = html.indexOf(COST_END, from + 1);
         if (from < 0 || to < 0) {
             return html;
         }
         StringBuilder b = new StringBuilder(html.length() + 1024).append(html, 0, from);
-        costSection(b, cost);
+        costSection(b, summary);
         return b.append(html, to + COST_END.length(), html.length()).toString();
     }
 
@@ -105,10 +108,14 @@ public final class Report {
     private static final String COST_END = "<!--/cost-->";
 
     /** The cost rows in a section of their own, between markers {@link #withCost} finds again. */
-    private static void costSection(StringBuilder b, Cost c) {
+    private static void costSection(StringBuilder b, Summary s) {
         b.append(COST_START);
         List<String[]> rows = new ArrayList<>();
-        costRows(rows, c);
+        boolean earlier = !s.earlierRuns().isEmpty();
+        costRows(rows, s.thisRun() == null ? s.cost() : s.thisRun().cost(), earlier ? " (this run)" : "");
+        if (earlier) {
+            costRows(rows, s.cost(), " (all " + (s.earlierRuns().size() + 1) + " runs)");
+        }
         if (!rows.isEmpty()) {
             rows(b, "cost", "Cost", rows);
         }
@@ -116,29 +123,47 @@ public final class Report {
     }
 
     /** Billed cost where the node pool's prices are known, else the pod seconds that are the cost. */
-    private static void costRows(List<String[]> rows, Cost c) {
+    private static void costRows(List<String[]> rows, Cost c, String which) {
         if (c == null) {
             return;
         }
         if (c.billed() != null) {
-            rows.add(new String[] {"billed cost", Fmt.num(c.billed())});
+            rows.add(new String[] {"billed cost" + which, Fmt.num(c.billed())});
         }
-        rows.add(new String[] {"pod seconds (" + (c.pods() == null ? "workers" : "all pods") + ")", Fmt.num(c.podSeconds())});
+        rows.add(new String[] {"pod seconds (" + (c.pods() == null ? "workers" : "all pods") + ")" + which, Fmt.num(c.podSeconds())});
         if (c.pods() != null) {
             for (Cost.PodCost p : c.pods()) {
-                rows.add(new String[] {"cost of " + p.role() + " pods", p.pods() + " × (" + Fmt.num(p.cpus()) + " CPU, "
+                rows.add(new String[] {"cost of " + p.role() + " pods" + which, p.pods() + " × (" + Fmt.num(p.cpus()) + " CPU, "
                         + Fmt.num(p.memoryGib()) + " GiB" + (p.gpus() > 0 ? ", " + Fmt.num(p.gpus()) + " GPU" : "") + "), "
                         + Fmt.seconds(p.seconds()) + (p.billed() == null ? "" : ": " + Fmt.num(p.billed()))});
             }
         }
     }
 
+    /** Each run of the job, oldest first: what it computed, on how many workers, in how long. */
+    private static String runs(Summary s) {
+        List<String> parts = new ArrayList<>();
+        List<RunRecord> all = new ArrayList<>(s.earlierRuns());
+        if (s.thisRun() != null) {
+            all.add(s.thisRun());
+        }
+        for (RunRecord r : all) {
+            parts.add((r == s.thisRun() ? "this run: " : IsoTime.of(r.startedMs()) + ": ") + Fmt.count(r.computedSamples())
+                    + " samples in " + r.partitionsComputed() + " partitions on " + r.workers() + " workers, " + Fmt.seconds(r.seconds()));
+        }
+        return String.join("; ", parts);
+    }
+
     private static void table(StringBuilder b, Summary s) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"samples/s compute only", Fmt.num(s.computeSamplesPerSecond())});
+        rows.add(new String[] {"samples/s compute only" + (s.earlierRuns().isEmpty() ? "" : ", all runs together"),
+                Fmt.num(s.computeSamplesPerSecond())});
         if (s.partitionsResumed() > 0) {
-            rows.add(new String[] {"samples computed now / earlier", Fmt.count(s.computedSamples()) + " / " + Fmt.count(s.resumedSamples())});
-            rows.add(new String[] {"samples/s compute only, now and earlier together", Fmt.num(s.combinedComputeSamplesPerSecond())});
+            rows.add(new String[] {"samples computed now / done earlier", Fmt.count(s.computedSamples()) + " / "
+                    + Fmt.count(s.resumedSamples())});
+        }
+        if (!s.earlierRuns().isEmpty()) {
+            rows.add(new String[] {"runs", runs(s)});
         }
         rows.add(new String[] {"throughput_bps (CAI)", Fmt.num(s.throughputBps())});
         rows.add(new String[] {"mean seconds per batch", Fmt.num(s.meanSecondsPerBatch())});
@@ -165,7 +190,7 @@ public final class Report {
             }
         }
         rows(b, "summary", "Figures", rows);
-        costSection(b, s.cost());
+        costSection(b, s);
     }
 
     private static void rows(StringBuilder b, String id, String title, List<String[]> rows) {

@@ -2,7 +2,6 @@ package io.dataparallel.core.s3;
 
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.spec.S3Uri;
-import io.dataparallel.core.npz.AlignedBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -109,10 +107,29 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The object's first {@code n} bytes (all of a shorter object), from one ranged GET; a missing object is a bad
+     * input naming {@code field}.
+     */
+    public byte[] head(S3Uri uri, int n, String field) {
+        return call("GET", field, uri, () -> {
+            try {
+                return s3.getObjectAsBytes(b -> b.bucket(uri.bucket()).key(uri.key()).range("bytes=0-" + (n - 1))).asByteArray();
+            } catch (NoSuchKeyException e) {
+                throw BadInputException.missing(field, uri);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 416) { // an empty object has no byte 0
+                    return new byte[0];
+                }
+                throw e;
+            }
+        });
+    }
+
     /** The object's bytes; a missing object is a bad input naming {@code field}. */
     public byte[] get(S3Uri uri, String field) {
         return getIfExists(uri, field).orElseThrow(() ->
-                new BadInputException(field, uri + " does not exist: upload it or fix the URI"));
+                BadInputException.missing(field, uri));
     }
 
     /**
@@ -127,7 +144,7 @@ public final class ObjectStore implements AutoCloseable {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return StoredObject.unquote(r.eTag());
             } catch (NoSuchKeyException e) {
-                throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
+                throw BadInputException.missing(field, uri);
             } catch (IOException e) {
                 throw new StoreUnavailableException("cannot write " + target + ": " + e.getMessage(), e);
             } finally {
@@ -140,8 +157,15 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
-    /** An object read into memory, and the ETag the store served with it. */
-    public record Fetched(ByteBuffer data, String etag) {
+    /**
+     * An object read into memory or mapped from a file, and the ETag the store served with it.
+     *
+     * @param mapping what to close once nothing reads {@code data} any more; {@link FileMapping#NONE} for memory
+     */
+    public record Fetched(ByteBuffer data, String etag, FileMapping mapping) {
+        public Fetched(ByteBuffer data, String etag) {
+            this(data, etag, FileMapping.NONE);
+        }
     }
 
     /**
@@ -152,62 +176,18 @@ public final class ObjectStore implements AutoCloseable {
      * one would need a copy.
      */
     public Fetched getDirect(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
-        // the SDK retries a request until it hands over the body; a body that breaks off after that is ours to retry
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return getDirectOnce(uri, field, alignAt);
-            } catch (BodyBrokeOff e) {
-                if (attempt >= S3Clients.MAX_ATTEMPTS) {
-                    throw new StoreUnavailableException("reading GET " + uri + " (" + field + ") broke off " + attempt
-                            + " times: " + e.getMessage(), e);
-                }
-                sleep(Math.min(5_000, 200L << attempt));
-            }
-        }
+        return WholeObjects.retried(uri, field, () -> call("GET", field, uri, () -> WholeObjects.direct(s3, uri, field, alignAt)));
     }
 
-    /** A body that ended before its Content-Length: the connection broke, the request may be tried again. */
-    private static final class BodyBrokeOff extends RuntimeException {
-        BodyBrokeOff(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while waiting to read again", e);
-        }
-    }
-
-    private Fetched getDirectOnce(S3Uri uri, String field, ToIntFunction<ByteBuffer> alignAt) {
-        return call("GET", field, uri, () -> {
-            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.bucket()).key(uri.key()))) {
-                long length = in.response().contentLength();
-                if (length > Integer.MAX_VALUE - AlignedBuffer.ALIGNMENT) {
-                    throw new BadInputException(field, uri + " is " + length + " bytes: split partitions below 2 GiB");
-                }
-                byte[] chunk = new byte[1 << 20];
-                int first = in.readNBytes(chunk, 0, (int) Math.min(chunk.length, length));
-                int at = alignAt.applyAsInt(ByteBuffer.wrap(chunk, 0, first).slice());
-                ByteBuffer data = AlignedBuffer.allocate((int) length, at);
-                data.put(chunk, 0, first);
-                int n;
-                while (data.hasRemaining() && (n = in.read(chunk, 0, Math.min(chunk.length, data.remaining()))) > 0) {
-                    data.put(chunk, 0, n);
-                }
-                if (data.hasRemaining()) {
-                    throw new BodyBrokeOff("the store ended it after " + data.position() + " of " + length + " bytes", null);
-                }
-                return new Fetched(data.flip(), StoredObject.unquote(in.response().eTag()));
-            } catch (NoSuchKeyException e) {
-                throw new BadInputException(field, uri + " does not exist: upload it or fix the URI");
-            } catch (IOException e) {
-                throw new BodyBrokeOff(e.getMessage(), e);
-            }
-        });
+    /**
+     * Reads the whole object into a file under {@code dir}, then maps it. For a partition whose arrays are decoded
+     * (copied) out of its bytes (compressed or big-endian formats), the raw bytes then sit in the page cache, which
+     * the kernel reclaims under a memory limit, rather than in memory the process holds beside the decoded arrays.
+     * The file is removed as soon as it is mapped, so nothing is left in {@code dir}; its disk blocks stay
+     * until the caller closes {@link Fetched#mapping()}, which it must do once it is done with the bytes.
+     */
+    public Fetched getMapped(S3Uri uri, Path dir, String field) {
+        return WholeObjects.retried(uri, field, () -> call("GET", field, uri, () -> WholeObjects.mapped(s3, uri, dir, field)));
     }
 
     /**

@@ -34,11 +34,11 @@ public final class Sizer {
      * @throws BadInputException         when nothing can be chosen at all (a budget with no prices, fixed
      *                                   fields no allowed size can hold)
      */
-    public static Sizing size(SizingRequest request) {
+    public static SizingResult size(SizingRequest request) {
         TimeModel model = new TimeModel(request.profile(), new RankLoads(request.sizes()));
         Pool pool = request.pool();
         Goal goal = request.goal();
-        Cost extraCost = Cost.billed(pool.prices(), request.extraPods());
+        BilledCost extraCost = BilledCost.billed(pool.prices(), request.extraPods());
         if (goal.budget() != null && !pool.prices().known()) {
             throw new BadInputException("spec.budget", "node pool '" + pool.name() + "' has no prices, so no cost"
                     + " can be checked against a budget: give the pool's prices or remove spec.budget");
@@ -70,7 +70,7 @@ public final class Sizer {
         if (meeting.isEmpty()) {
             throw infeasible(goal, cheapest, fastest, cheapests, fastests, byCost, byTime);
         }
-        return new Sizing(meeting.get(0), cheapest, fastest, meeting);
+        return new SizingResult(meeting.get(0), cheapest, fastest, meeting);
     }
 
     /** Why no (size, batch, replicas) is left: too many fixed workers for the pool's CPUs, or too little memory. */
@@ -112,13 +112,13 @@ public final class Sizer {
                     + fastest.cost().text() + ": set spec.deadline to at least " + fastest.timeText(), fastest, cheapest);
         }
         if (goal.budget() != null && cheapest.cost().amount() > goal.budget()) {
-            return new SizingInfeasibleException("spec.budget", "no configuration costs at most " + Cost.money(goal.budget())
+            return new SizingInfeasibleException("spec.budget", "no configuration costs at most " + BilledCost.money(goal.budget())
                     + ": the cheapest, " + cheapest.text() + ", costs " + cheapest.cost().text() + " and takes "
                     + cheapest.timeText() + ": raise spec.budget to at least " + cheapest.cost().text(), fastest, cheapest);
         }
         // each alone can be met, not both: name what each costs the other
         return new SizingInfeasibleException("spec.budget", "no configuration meets both spec.deadline "
-                + deadlineText(goal) + " and spec.budget " + Cost.money(goal.budget()) + ": the fastest, " + fastest.text()
+                + deadlineText(goal) + " and spec.budget " + BilledCost.money(goal.budget()) + ": the fastest, " + fastest.text()
                 + ", takes " + fastest.timeText() + " and costs " + fastest.cost().text() + "; the cheapest, "
                 + cheapest.text() + ", costs " + cheapest.cost().text() + " and takes " + cheapest.timeText()
                 + ": raise spec.budget or lengthen spec.deadline", fastest, cheapest);
@@ -190,10 +190,10 @@ public final class Sizer {
         private final Combo combo;
         private final Prices prices;
         private final double extraSeconds;
-        private final Cost extraCost;
+        private final BilledCost extraCost;
         private final double perByte;
 
-        Search(TimeModel model, Combo combo, Prices prices, double extraSeconds, Cost extraCost) {
+        Search(TimeModel model, Combo combo, Prices prices, double extraSeconds, BilledCost extraCost) {
             this.model = model;
             this.combo = combo;
             this.prices = prices;

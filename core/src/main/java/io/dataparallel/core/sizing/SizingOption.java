@@ -21,7 +21,7 @@ import java.util.Locale;
  */
 public record SizingOption(int workers, WorkerSize size, int batchSize, int replicas, double seconds,
                            double startupSeconds, double downloadSeconds, double computeSeconds, long rankBytes,
-                           Cost cost) {
+                           BilledCost cost) {
 
     /** {@code 12 workers × 2 CPU, batch 512} (and the replicas when more than one). */
     public String text() {

@@ -52,7 +52,7 @@ public final class TimeModel {
      * @param extraCost    the other pods' cost (summarizer, profiling), added to the cost
      */
     public SizingOption predict(int workers, WorkerSize size, int batch, int replicas, Prices prices,
-                                double extraSeconds, Cost extraCost) {
+                                double extraSeconds, BilledCost extraCost) {
         double perByte = secondsPerByte(size, batch, replicas);
         long rankBytes = loads.maxBytes(workers);
         double download = rankBytes / profile.downloadBytesPerSecond();
@@ -63,9 +63,9 @@ public final class TimeModel {
     }
 
     /** The workers' billed cost: one pod per rank, each billed for its own start-up, download and compute. */
-    public Cost workerCost(int workers, WorkerSize size, double secondsPerByte, Prices prices) {
+    public BilledCost workerCost(int workers, WorkerSize size, double secondsPerByte, Prices prices) {
         // billing is linear in time, so the ranks' pods add up to one pod running all their seconds
         double podSeconds = workers * profile.startupSeconds() + loads.totalBytes() * secondsPerByte;
-        return Cost.billed(prices, List.of(new PodUsage(PodUsage.Kind.WORKER, size, podSeconds)));
+        return BilledCost.billed(prices, List.of(new PodUsage(PodUsage.Kind.WORKER, size, podSeconds)));
     }
 }

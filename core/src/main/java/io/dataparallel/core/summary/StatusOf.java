@@ -1,6 +1,8 @@
 package io.dataparallel.core.summary;
 
 import io.dataparallel.api.plan.Plan;
+import io.dataparallel.api.result.Cost;
+import io.dataparallel.api.result.RunRecord;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.status.InferenceJobStatus;
 import io.dataparallel.api.status.JobMetrics;
@@ -28,9 +30,11 @@ public final class StatusOf {
      */
     public static InferenceJobStatus summarized(InferenceJobStatus status, Plan plan, Summary summary) {
         InferenceJobStatus s = status;
-        if (s.sizing() != null) {
-            Double billed = summary.cost() == null ? null : summary.cost().billed();
-            s = s.withSizing(s.sizing().withActual(Math.round(summary.seconds() * 10) / 10.0,
+        if (s.sizing() != null) { // the sizing predicted this run, not the job's earlier ones
+            RunRecord run = summary.thisRun();
+            Cost cost = run == null ? summary.cost() : run.cost();
+            Double billed = cost == null ? null : cost.billed();
+            s = s.withSizing(s.sizing().withActual(Math.round((run == null ? summary.seconds() : run.seconds()) * 10) / 10.0,
                     billed == null ? null : Math.round(billed * 1e6) / 1e6));
         }
         return s.with(b -> b.metrics(JobMetrics.of(summary)).partitionsDone(summary.partitionsDone())

@@ -6,9 +6,11 @@ import io.dataparallel.api.result.FailedPartition;
 import io.dataparallel.api.result.PartitionResult;
 import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.RankResult;
+import io.dataparallel.api.result.RunRecord;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.api.result.WorkerTiming;
 import io.dataparallel.api.spec.Device;
+import io.dataparallel.core.output.ProvenanceCheck;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,34 +21,39 @@ final class Summaries {
     }
 
     /**
+     * @param results this run's rank results
      * @param resumed the partitions done by an earlier run (in no rank), with the figures of the run that computed them
+     * @param record  what the earlier runs left: their rank results and run records
      */
     static Summary of(Plan plan, String planHash, List<RankResult> results, List<PartitionResult> resumed, long samples,
                       int partitionsDone, List<Integer> failedWorkers, List<FailedPartition> failedPartitions,
-                      boolean workersTimedOut, Quality quality) {
-        long computed = 0;
-        double bps = 0;
-        double cpuSeconds = 0;
-        double wallSum = 0;
-        double computeSeconds = 0;
+                      boolean workersTimedOut, Quality quality, JobRecord record) {
+        boolean gpu = plan.spec().deviceOrDefault() == Device.gpu;
+        RunRecord thisRun = JobRecord.of(planHash, ProvenanceCheck.line(plan), plan.worldSize(), results, gpu);
+        List<RunRecord> runs = new ArrayList<>(record.earlierRuns());
+        runs.add(thisRun);
+        // the job's workers: this run's and the earlier runs' still behind its predictions
+        List<RankResult> workers = new ArrayList<>(record.earlierRanks());
+        workers.addAll(results);
+        double seconds = 0;
+        long computedByRuns = 0;
+        List<Cost> costs = new ArrayList<>();
+        for (RunRecord r : runs) {
+            seconds += r.seconds();
+            computedByRuns += r.computedSamples();
+            costs.add(r.cost());
+        }
+        Cost cost = Cost.sum(costs);
+        double batchSeconds = 0;
         long batches = 0;
         double download = 0;
         double modelLoad = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (RankResult r : results) {
-            computed += r.computedSamples();
-            bps += r.throughputBps();
-            cpuSeconds += r.cpuSeconds();
-            wallSum += r.endToEndSeconds();
-            computeSeconds += r.computeSeconds();
+        for (RankResult r : workers) {
+            batchSeconds += r.computeSeconds();
             batches += r.numBatches();
             download += r.downloadSeconds();
             modelLoad += r.modelLoadSeconds();
-            first = Math.min(first, r.startedMs());
-            last = Math.max(last, r.finishedMs());
         }
-        double seconds = results.isEmpty() ? 0 : (last - first) / 1000.0;
         // the whole job's work: this run's partitions, those a retried worker's earlier attempt computed, those done earlier
         List<PartitionResult> all = new ArrayList<>(resumed);
         results.forEach(r -> all.addAll(r.partitions()));
@@ -63,10 +70,9 @@ final class Summaries {
             }
         }
         double everSeconds = computeSeconds(all, true);
-        boolean gpu = plan.spec().deviceOrDefault() == Device.gpu;
-        WorkerTiming slowest = results.stream().max(Comparator.comparingDouble(RankResult::endToEndSeconds))
+        WorkerTiming slowest = workers.stream().max(Comparator.comparingDouble(RankResult::endToEndSeconds))
                 .map(Summaries::timing).orElse(null);
-        WorkerTiming fastest = results.stream().min(Comparator.comparingDouble(RankResult::endToEndSeconds))
+        WorkerTiming fastest = workers.stream().min(Comparator.comparingDouble(RankResult::endToEndSeconds))
                 .map(Summaries::timing).orElse(null);
         return new Summary(
                 plan.job() == null ? null : plan.job().id(),
@@ -79,24 +85,48 @@ final class Summaries {
                 failedWorkers,
                 failedPartitions,
                 workersTimedOut,
-                seconds > 0 ? computed / seconds : 0,
-                computeSeconds(results) > 0 ? computed / computeSeconds(results) : 0,
-                computed,
-                resumedSamples,
+                seconds > 0 ? computedByRuns / seconds : 0,
                 everSeconds > 0 ? everComputed / everSeconds : 0,
+                thisRun.computedSamples(),
+                resumedSamples,
                 seconds,
-                cpuSeconds,
-                gpu ? wallSum : 0,
-                bps,
-                batches > 0 ? computeSeconds / batches : 0,
+                cost.cpuSeconds(),
+                cost.gpuSeconds(),
+                throughputBps(workers),
+                batches > 0 ? batchSeconds / batches : 0,
                 download,
-                results.isEmpty() ? 0 : modelLoad / results.size(),
+                workers.isEmpty() ? 0 : modelLoad / workers.size(),
                 slowest,
                 fastest,
                 quality,
                 // what the workers used; the operator adds the billed amounts, which need requests and prices
-                new Cost(wallSum, cpuSeconds, gpu ? wallSum : 0, null, null),
-                TuningSummaries.of(results));
+                cost,
+                TuningSummaries.of(workers),
+                thisRun,
+                record.earlierRuns());
+    }
+
+    /**
+     * CAI's throughput_bps for the job: within one run the sum of its workers' (they ran side by side), over
+     * several runs their input bits over the time each run's rate implies, so a run that computed little
+     * weighs little.
+     */
+    static double throughputBps(List<RankResult> workers) {
+        double bits = 0;
+        double seconds = 0;
+        for (List<RankResult> run : JobRecord.byRun(workers).values()) {
+            double runBits = 0;
+            double runBps = 0;
+            for (RankResult r : run) {
+                runBits += r.throughputBps() * r.computeSeconds();
+                runBps += r.throughputBps();
+            }
+            if (runBps > 0 && Double.isFinite(runBps)) {
+                bits += runBits;
+                seconds += runBits / runBps;
+            }
+        }
+        return seconds > 0 ? bits / seconds : 0;
     }
 
     /**

@@ -9,6 +9,8 @@ import io.dataparallel.api.result.Quality;
 import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
+import io.dataparallel.core.concurrent.DaemonThreads;
+import io.dataparallel.core.concurrent.Futures;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.output.OutputLayout;
@@ -26,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +42,8 @@ import java.util.function.Function;
  * failed worker too (it exited BAD_INPUT, so the Job failed its index): those partitions are
  * listed with their own reasons, once, and its other partitions count as done. Partitions an
  * earlier run computed (the plan's resumed ones) count as done with that run's figures, read
- * from their predictions' metadata.
+ * from their predictions' metadata, and the earlier runs' rank results and records stay in the
+ * job's files ({@link JobRecord}): a rerun adds to the job's record, never replaces it.
  */
 public final class Summarizer {
     private static final int READERS = 8;
@@ -64,7 +66,7 @@ public final class Summarizer {
      * verdict and the report's banner say so).
      */
     public Summary summarize(Plan plan, Long jobStartedMs, boolean workersTimedOut) {
-        OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+        OutputLayout layout = OutputLayout.of(plan.spec().output());
         String planHash = PlanCodec.hash(plan);
         List<RankResult> results = new ArrayList<>();
         List<Integer> failedWorkers = new ArrayList<>();
@@ -118,12 +120,16 @@ public final class Summarizer {
         List<Map<String, NpyArray>> qualityData = plan.spec().data().labels() == null ? List.of()
                 : List.copyOf(parallel(donePartitions, key -> readQuality(layout, key)).values());
         Quality quality = qualityData.isEmpty() ? null : QualityData.aggregate(qualityData);
+        // read before this run's files replace them: what the earlier runs behind the resumed partitions left
+        JobRecord record = JobRecord.read(store, layout, plan, planHash, resumed);
         Summary summary = Summaries.of(plan, planHash, results, resumed, samples, donePartitions.size(),
-                failedWorkers, failedPartitions, workersTimedOut, quality);
+                failedWorkers, failedPartitions, workersTimedOut, quality, record);
+        List<RankResult> combined = new ArrayList<>(record.earlierRanks());
+        combined.addAll(results);
         // the verdict the operator and the CLI give once this summary exists, so the page agrees with them
         ReportData report = new ReportData(summary, Verdict.of(summary, plan.spec()), results, resumed,
                 QualityChartData.of(qualityData), jobStartedMs, System.currentTimeMillis());
-        store.putJson(layout.combined(), Json.writePretty(results), OutputLayout.FIELD);
+        store.putJson(layout.combined(), Json.writePretty(combined), OutputLayout.FIELD);
         store.putJson(layout.summary(), Json.writePretty(summary), OutputLayout.FIELD);
         store.put(layout.report(), Report.html(report).getBytes(StandardCharsets.UTF_8),
                 "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD);
@@ -151,7 +157,7 @@ public final class Summarizer {
         if (items.isEmpty()) {
             return Map.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, items.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, items.size()), DaemonThreads.named("summary-read"));
         try {
             Map<T, Future<R>> pending = new LinkedHashMap<>();
             for (T item : items) {
@@ -159,14 +165,9 @@ public final class Summarizer {
             }
             Map<T, R> out = new LinkedHashMap<>();
             for (Map.Entry<T, Future<R>> e : pending.entrySet()) {
-                out.put(e.getKey(), e.getValue().get());
+                out.put(e.getKey(), Futures.await(e.getValue(), "reading the job's outputs"));
             }
             return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the job's outputs", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
         }

@@ -37,10 +37,22 @@ public record Verdict(Phase phase, boolean partial, String message) {
                     + InferenceJobStatus.LISTED_FAILED_PARTITIONS + ", summary.json all)" + why(summary));
         }
         if (failed == 0) {
-            return new Verdict(Phase.Succeeded, false, "all " + summary.partitions() + " partitions done");
+            return new Verdict(Phase.Succeeded, false, allDone(summary));
         }
         return new Verdict(Phase.Succeeded, true, summary.partitionsDone() + "/" + summary.partitions() + " partitions done; "
                 + failed + " workers failed, within spec.maxFailedWorkers (" + allowed + ")");
+    }
+
+    /** All partitions done, and which run did them: a rerun that had nothing left to compute says so. */
+    private static String allDone(Summary s) {
+        if (s.partitionsResumed() == 0) {
+            return "all " + s.partitions() + " partitions done";
+        }
+        if (s.partitionsResumed() == s.partitions()) {
+            return "all " + s.partitions() + " partitions done earlier; nothing to compute";
+        }
+        return "all " + s.partitions() + " partitions done: " + (s.partitions() - s.partitionsResumed()) + " computed now, "
+                + s.partitionsResumed() + " done earlier";
     }
 
     /** How many characters of the first reason a message carries: Events and conditions are read, not scrolled. */

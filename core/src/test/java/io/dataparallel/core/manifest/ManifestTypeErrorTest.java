@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dataparallel.api.BadInputException;
+import io.dataparallel.api.spec.OutputFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,11 +41,19 @@ class ManifestTypeErrorTest {
             "data: {uri: s3://d/in/}|data: [s3://d/in/]|spec.data: is a list, not an object with fields",
             "uri: s3://d/out/|uri: {bucket: d}|spec.output.uri: is an object, not text",
             "workers: 2|device: tpu|spec.device: must be cpu or gpu, got 'tpu'",
+            "uri: s3://d/out/}|uri: s3://d/out/, format: csv}|spec.output.format: must be npz or parquet, got 'csv'",
     })
     void namesTheFieldAndWhatItShouldBe(String from, String to, String expected) {
         String message = error(from, to);
         assertEquals(expected, message);
         assertFalse(message.contains("java."), message);
+    }
+
+    @Test
+    void anOutputFormatIsReadInAnyCaseAndDefaultsToNpz() {
+        Manifest parquet = Manifests.parse(SPEC.replace("uri: s3://d/out/}", "uri: s3://d/out/, format: Parquet}"), "t.yaml");
+        assertEquals(OutputFormat.parquet, parquet.spec().output().formatOrDefault());
+        assertEquals(OutputFormat.npz, Manifests.parse(SPEC, "t.yaml").spec().output().formatOrDefault());
     }
 
     @Test

@@ -68,9 +68,26 @@ class ProvenanceCheckTest {
         assertEquals("spec.model.uri", model.field());
         assertTrue(model.getMessage().contains("etag aaaa1111 -> ffff0000"), model.getMessage());
 
+        // the same ETag in another format (a store that reuses ETags, or an ETag collision): a changed model all the same
+        String etag = OutputClaimTest.MODEL.etag();
+        Plan asOnnx = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT), new ModelObject(etag, 100, "ONNX"));
+        BadInputException format = refused(asOnnx, P, meta);
+        assertEquals("spec.model.uri", format.field());
+        assertTrue(format.getMessage().contains("ONNX:" + etag), format.getMessage());
+        Map<String, String> onnxMeta = ProvenanceCheck.metadata(asOnnx, P, COMPUTED);
+        assertEquals(42, ProvenanceCheck.requireDone(prediction(onnxMeta), asOnnx, P, LAYOUT).samples());
+        Plan asTorchScript = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT), new ModelObject(etag, 100, "TorchScript"));
+        assertEquals(42, ProvenanceCheck.requireDone(prediction(meta), asTorchScript, P, LAYOUT).samples(),
+                "a TorchScript model keeps the tag predictions recorded before formats were");
+        assertEquals("spec.model.uri", refused(asTorchScript, P, onnxMeta).field());
+
         Plan renamed = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT)
                 .withModel(new ModelSpec("s3://m/model.pt", List.of("images"), List.of("other"))), OutputClaimTest.MODEL);
         assertEquals("spec.model", refused(renamed, P, meta).field());
+
+        Plan keeping = OutputClaimTest.plan(JOB, OutputClaimTest.spec(OUT).withData(new io.dataparallel.api.spec.DataSpec(
+                OutputClaimTest.spec(OUT).data().uri(), null, null, List.of("ids"))), OutputClaimTest.MODEL);
+        assertEquals("spec.model", refused(keeping, P, meta).field(), "a prediction without the kept arrays is not this plan's");
 
         BadInputException partition = refused(PLAN, new Partition(P.key(), P.size(), "0123beef"), meta);
         assertEquals("spec.data.uri", partition.field());

@@ -13,6 +13,7 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.DataSpec;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.ModelSpec;
+import io.dataparallel.api.spec.OutputFormat;
 import io.dataparallel.api.spec.OutputSpec;
 import io.dataparallel.api.spec.S3Spec;
 import io.dataparallel.core.s3.ObjectStore;
@@ -51,7 +52,7 @@ class PlannerTest {
         planner = new Planner(s3.store(), 10_000);
         s3.createBucket("data");
         s3.createBucket("models");
-        s3.put("s3://models/model.pt", "model bytes".getBytes());
+        s3.put("s3://models/model.pt", modelBytes("model bytes"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> puts = new ArrayList<>();
         for (int i = 0; i < MANY; i++) {
@@ -92,7 +93,28 @@ class PlannerTest {
         }
         assertEquals(16, plan.worldSize());
         assertEquals(Plan.ETAG_CHARS, plan.etags().get(0).length());
-        assertEquals(11, plan.model().size());
+        assertEquals(15, plan.model().size()); // the zip magic and "model bytes"
+        assertEquals("TorchScript", plan.model().format());
+    }
+
+    @Test
+    void everyPartitionFormatIsTakenAndTwoThatWouldShareAPredictionAreRefused() {
+        for (String key : List.of("a.npz", "b.h5", "c.hdf5", "d.fits", "e.fit", "f.fits.gz", "g.parquet", "h.tar", "notes.txt", "i.csv")) {
+            s3.put("s3://data/formats/" + key, new byte[] {1});
+        }
+        Plan plan = planner.plan(JOB, spec("s3://data/formats/", null, null));
+        assertEquals(List.of("a.npz", "b.h5", "c.hdf5", "d.fits", "e.fit", "f.fits.gz", "g.parquet", "h.tar"), plan.keys());
+        s3.put("s3://data/clash/p.fits", new byte[] {1});
+        s3.put("s3://data/clash/p.fits.npz", new byte[] {1});
+        BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/clash/", null, null)));
+        assertEquals("spec.data.uri", e.field());
+        assertTrue(e.getMessage().contains("'p.fits' and 'p.fits.npz' would both write predictions/p.fits.npz"), e.getMessage());
+        // as Parquet the predictions are p.fits.parquet and p.fits.npz.parquet; their quality data would still share one .npz
+        InferenceJobSpec parquet = spec("s3://data/clash/", null, null).withOutput(new OutputSpec("s3://out/x/", OutputFormat.parquet));
+        assertEquals(List.of("p.fits", "p.fits.npz"), planner.plan(JOB, parquet).keys());
+        BadInputException labelled = assertThrows(BadInputException.class,
+                () -> planner.plan(JOB, parquet.withData(new DataSpec("s3://data/clash/", null, "y"))));
+        assertTrue(labelled.getMessage().contains("'p.fits' and 'p.fits.npz' would both write quality/p.fits.npz"), labelled.getMessage());
     }
 
     @Test
@@ -105,13 +127,13 @@ class PlannerTest {
     @Test
     void aChangedModelChangesThePlanHash() {
         Plan before = planner.plan(JOB, spec("s3://data/eleven/", null, 1));
-        s3.put("s3://models/model.pt", "retrained model".getBytes());
+        s3.put("s3://models/model.pt", modelBytes("retrained model"));
         try {
             Plan after = planner.plan(JOB, spec("s3://data/eleven/", null, 1));
             assertNotEquals(before.model(), after.model());
             assertNotEquals(PlanCodec.hash(before), PlanCodec.hash(after));
         } finally {
-            s3.put("s3://models/model.pt", "model bytes".getBytes());
+            s3.put("s3://models/model.pt", modelBytes("model bytes"));
         }
     }
 
@@ -164,7 +186,7 @@ class PlannerTest {
     void fileLimitAboveTheCountSaysHowManyExist() {
         BadInputException e = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/eleven/", 12, null)));
         assertEquals("spec.data.fileLimit", e.field());
-        assertTrue(e.getMessage().contains("only 11 .npz partitions"), e.getMessage());
+        assertTrue(e.getMessage().contains("only 11 partitions"), e.getMessage());
     }
 
     @Test
@@ -183,7 +205,7 @@ class PlannerTest {
         assertEquals("spec.data.uri", empty.field());
         assertTrue(empty.getMessage().contains("no objects under s3://data/nothing-here/"));
         BadInputException noNpz = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://data/text-only/", null, null)));
-        assertTrue(noNpz.getMessage().contains("none ends in .npz"), noNpz.getMessage());
+        assertTrue(noNpz.getMessage().contains("none is a partition: partitions end in .npz, .h5, .hdf5, .fits"), noNpz.getMessage());
         BadInputException bucket = assertThrows(BadInputException.class, () -> planner.plan(JOB, spec("s3://no-such-bucket/x/", null, null)));
         assertEquals("spec.data.uri", bucket.field());
         assertTrue(bucket.getMessage().contains("bucket 'no-such-bucket' does not exist"), bucket.getMessage());
@@ -199,5 +221,17 @@ class PlannerTest {
                     () -> new Planner(wrong, 10).plan(JOB, spec("s3://data/eleven/", null, null)));
             assertEquals("spec.s3.credentialsSecret", e.field());
         }
+    }
+
+    /** Bytes the planner takes for a TorchScript model: a zip's first bytes, then {@code text}. */
+    static byte[] modelBytes(String text) {
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = new byte[4 + body.length];
+        bytes[0] = 'P';
+        bytes[1] = 'K';
+        bytes[2] = 3;
+        bytes[3] = 4;
+        System.arraycopy(body, 0, bytes, 4, body.length);
+        return bytes;
     }
 }

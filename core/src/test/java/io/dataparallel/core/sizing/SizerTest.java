@@ -23,7 +23,7 @@ class SizerTest {
     @Test
     void deadlineTakesTheCheapestThatMeetsIt() {
         // 1 CPU: 2 partitions a rank → 5 + 22 = 27 s on 5 workers, 135 CPU-s; 2 CPUs: 4 a rank → 29 s on 3, 150 CPU-s
-        Sizing sizing = Sizer.size(request(Fixed.NONE, HALF_MINUTE, null));
+        SizingResult sizing = Sizer.size(request(Fixed.NONE, HALF_MINUTE, null));
         SizingOption choice = sizing.choice();
         assertEquals(5, choice.workers());
         assertEquals(ONE, choice.size());
@@ -32,13 +32,13 @@ class SizerTest {
         assertEquals(135 / 3600.0, choice.cost().amount(), 1e-12);
         assertEquals(135, choice.cost().cpuSeconds(), 1e-9);
         assertEquals(2, sizing.options().size());
-        assertEquals(new SizingOption(3, TWO, 64, 1, 29, 5, 4, 20, 4000, new Cost(150 / 3600.0, true, 150, 300, 0)),
+        assertEquals(new SizingOption(3, TWO, 64, 1, 29, 5, 4, 20, 4000, new BilledCost(150 / 3600.0, true, 150, 300, 0)),
                 sizing.options().get(1));
     }
 
     @Test
     void runnerUpsAreTheCheapestAndTheFastest() {
-        Sizing sizing = Sizer.size(request(Fixed.NONE, HALF_MINUTE, null));
+        SizingResult sizing = Sizer.size(request(Fixed.NONE, HALF_MINUTE, null));
         assertEquals(1, sizing.cheapest().workers());
         assertEquals(ONE, sizing.cheapest().size());
         assertEquals(115, sizing.cheapest().seconds(), 1e-9);
@@ -49,13 +49,13 @@ class SizerTest {
 
     @Test
     void fixedFieldsAreKept() {
-        Sizing workers = Sizer.size(request(new Fixed(3, null, null, null, null), HALF_MINUTE, null));
+        SizingResult workers = Sizer.size(request(new Fixed(3, null, null, null, null), HALF_MINUTE, null));
         assertEquals(3, workers.choice().workers());
         assertEquals(TWO, workers.choice().size()); // one CPU would need 49 s on 3 workers
-        Sizing cpus = Sizer.size(request(new Fixed(null, null, null, 2.0, null), HALF_MINUTE, null));
+        SizingResult cpus = Sizer.size(request(new Fixed(null, null, null, 2.0, null), HALF_MINUTE, null));
         assertEquals(2, cpus.choice().size().cpus());
         assertEquals(3, cpus.choice().workers());
-        Sizing batch = Sizer.size(request(new Fixed(null, 100, null, null, null), HALF_MINUTE, null));
+        SizingResult batch = Sizer.size(request(new Fixed(null, 100, null, null, null), HALF_MINUTE, null));
         assertEquals(100, batch.choice().batchSize()); // not profiled: batch 64's rates stand in
         assertEquals(5, batch.choice().workers());
     }
@@ -80,7 +80,7 @@ class SizerTest {
     @Test
     void budgetTakesTheFastestWithinIt() {
         // 1 CPU costs (5 W + 110) CPU-s: within 0.04 × 3600 = 144 up to 6 workers, 27 s from 5 on; 2 CPUs: 2 workers, 35 s
-        Sizing sizing = Sizer.size(request(Fixed.NONE, null, 0.04));
+        SizingResult sizing = Sizer.size(request(Fixed.NONE, null, 0.04));
         assertEquals(5, sizing.choice().workers());
         assertEquals(ONE, sizing.choice().size());
         assertEquals(27, sizing.choice().seconds(), 1e-9);
@@ -120,7 +120,7 @@ class SizerTest {
     void extraSecondsAndPodsCount() {
         SizingRequest request = new SizingRequest(profile(), partitions(10, 1000), pool(CPU_HOUR), Fixed.NONE,
                 new Goal(HALF_MINUTE, null), 3, List.of(new PodUsage(PodUsage.Kind.SUMMARIZER, ONE, 36)));
-        Sizing sizing = Sizer.size(request);
+        SizingResult sizing = Sizer.size(request);
         // 27 s left for ranks: 1 CPU with 2 partitions a rank just fits (5 + 22 + 3 = 30 s); 2 CPUs with 4 a rank
         // does not (29 + 3), with 3 a rank on 4 workers it takes 26 s for 160 CPU-s, more than 1 CPU's 135
         assertEquals(ONE, sizing.choice().size());
@@ -189,7 +189,7 @@ class SizerTest {
         for (Goal goal : List.of(new Goal(Duration.ofMinutes(10), null), new Goal(null, 500.0),
                 new Goal(Duration.ofHours(2), 400.0))) {
             long start = System.nanoTime();
-            Sizing sizing = Sizer.size(new SizingRequest(profile, sizes, pool, Fixed.NONE, goal, 0, List.of()));
+            SizingResult sizing = Sizer.size(new SizingRequest(profile, sizes, pool, Fixed.NONE, goal, 0, List.of()));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds < 5, "sizing 100,000 partitions took " + seconds + " s"); // generous: a busy machine
             if (goal.deadline() != null) {

@@ -76,7 +76,7 @@ class StatusOfTest {
     }
 
     private static Summary summary(int done, List<FailedPartition> failed, Cost cost) {
-        return new Summary("ns/job", "h", 100, 5, done, 2, 2, List.of(), failed, false, 8, 10, 60, 40, 10, 12.5, 20, 0, 1e6, 0.1,
-                1, 1, null, null, null, cost, null);
+        return new Summary("ns/job", "h", 100, 5, done, 2, 2, List.of(), failed, false, 8, 10, 60, 40, 12.5, 20, 0, 1e6, 0.1,
+                1, 1, null, null, null, cost, null, null, List.of());
     }
 }

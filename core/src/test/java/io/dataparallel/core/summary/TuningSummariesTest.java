@@ -59,13 +59,13 @@ class TuningSummariesTest {
     void theSummaryCarriesItThroughJsonAndLeavesItOutWhenAbsent() {
         Tuning measured = new Tuning(Tuning.MEASURED, 32, 2, 1, 0.6, TABLE);
         Summary with = Summaries.of(plan(), "h", List.of(rank(0, measured), rank(1, measured)), List.of(), 200, 2,
-                List.of(), List.of(), false, null);
+                List.of(), List.of(), false, null, JobRecord.NONE);
         String json = new String(Json.write(with));
         assertEquals(with.tuning(), Json.read(Json.write(with), Summary.class).tuning());
         assertEquals(true, json.contains("\"tuning\":{\"choices\":[{\"source\":\"measured\",\"batch_size\":32"), json);
         assertEquals(true, json.contains("\"skipped\":\"over the 3.0 s tuning budget\""), json);
         Summary without = Summaries.of(plan(), "h", List.of(rank(0, null)), List.of(), 100, 1,
-                List.of(1), List.of(), false, null);
+                List.of(1), List.of(), false, null, JobRecord.NONE);
         assertEquals(false, new String(Json.write(without)).contains("tuning"));
     }
 }

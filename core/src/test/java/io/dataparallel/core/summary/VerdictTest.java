@@ -73,7 +73,7 @@ class VerdictTest {
                 .flatMap(r -> IntStream.range(0, perWorker).mapToObj(i -> new FailedPartition("p" + r + i, r, "crashed")))
                 .toList();
         return new Summary("ns/job", "h", 0, partitions, partitions - failed.size(), 0, workers, failedWorkers, failed, timedOut,
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null);
     }
 
     private static InferenceJobSpec spec(Integer maxFailedWorkers) {

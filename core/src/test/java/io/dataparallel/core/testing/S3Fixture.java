@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,12 @@ import java.util.Optional;
 public final class S3Fixture implements AutoCloseable {
     public static final String ACCESS_KEY = "test-access-key";
     public static final String SECRET_KEY = "test-secret-key";
+    /** Where {@link #withExample} puts the example's astro model, partitions and output. */
+    public static final String EXAMPLE_MODEL = "s3://models/astro/redshift.pt";
+    public static final String EXAMPLE_DATA = "s3://data/astro/";
+    public static final String EXAMPLE_OUTPUT = "s3://results/astro/";
+    public static final List<String> EXAMPLE_INPUTS = List.of("images", "magnitudes");
+    public static final List<String> EXAMPLE_OUTPUTS = List.of("redshift_pred");
 
     private final EmbeddedS3 server;
     private final ObjectStore store;
@@ -30,6 +37,24 @@ public final class S3Fixture implements AutoCloseable {
         this.root = root;
         this.server = EmbeddedS3.start(root, ACCESS_KEY, SECRET_KEY);
         this.store = new ObjectStore(S3Clients.create(spec(), env()));
+    }
+
+    /**
+     * The example store most tests start from: buckets {@code models}, {@code data} and
+     * {@code results}, the example's astro model at {@link #EXAMPLE_MODEL} and {@code partitions}
+     * copies of its small astro partition as {@code part-<i>.npz} under {@link #EXAMPLE_DATA}.
+     */
+    public static S3Fixture withExample(Path root, int partitions) {
+        S3Fixture s3 = new S3Fixture(root);
+        Path examples = repoRoot().resolve("examples");
+        for (String bucket : List.of("models", "data", "results")) {
+            s3.createBucket(bucket);
+        }
+        s3.put(EXAMPLE_MODEL, examples.resolve("models/astro-redshift.pt"));
+        for (int i = 0; i < partitions; i++) {
+            s3.put(EXAMPLE_DATA + "part-" + i + ".npz", examples.resolve("reference/astro-small.npz"));
+        }
+        return s3;
     }
 
     /** {@code spec.s3} pointing at this server. */

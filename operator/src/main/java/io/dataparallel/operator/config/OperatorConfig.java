@@ -3,6 +3,7 @@ package io.dataparallel.operator.config;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dataparallel.core.plan.Planner;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -66,7 +67,7 @@ public record OperatorConfig(
         workerImagePullPolicy = or(workerImagePullPolicy, "IfNotPresent");
         workerServiceAccount = or(workerServiceAccount, "dataparallel-worker");
         workerServiceAccountAnnotations = workerServiceAccountAnnotations == null ? Map.of() : Map.copyOf(workerServiceAccountAnnotations);
-        maxWorkers = maxWorkers == null ? 1000 : maxWorkers;
+        maxWorkers = maxWorkers == null ? Planner.DEFAULT_MAX_WORKERS : maxWorkers;
         pollIntervalSeconds = pollIntervalSeconds == null ? 10 : pollIntervalSeconds;
         defaultNodePool = or(defaultNodePool, DEFAULT_POOL);
         nodePools = nodePools == null || nodePools.isEmpty()

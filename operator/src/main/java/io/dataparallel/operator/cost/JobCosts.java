@@ -85,7 +85,7 @@ public final class JobCosts {
 
     private static Cost.PodCost podCost(String role, int count, double seconds, Requests r, Prices prices) {
         // the one billing rule, shared with the sizing's predictions and local mode
-        io.dataparallel.core.sizing.Cost c = io.dataparallel.core.sizing.Cost.billed(prices,
+        io.dataparallel.core.sizing.BilledCost c = io.dataparallel.core.sizing.BilledCost.billed(prices,
                 List.of(new PodUsage(KINDS.get(role), r.toSizing(), seconds)));
         Double billed = c.priced() ? c.amount() : null;
         return new Cost.PodCost(role, count, seconds, r.cpus(), r.memoryGiB(), r.gpus(), billed);

@@ -3,6 +3,7 @@ package io.dataparallel.operator.events;
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.status.Reason;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,11 +35,7 @@ public final class EventRecorder implements AutoCloseable {
     private final KubernetesClient client;
     /** Package-private: a test holds it busy. */
     final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(QUEUE), r -> {
-                Thread t = new Thread(r, "event-recorder");
-                t.setDaemon(true);
-                return t;
-            }, (r, pool) -> LOG.warn("{} events waiting to be sent: dropping one", QUEUE));
+            new LinkedBlockingQueue<>(QUEUE), DaemonThreads.named("event-recorder"), (r, pool) -> LOG.warn("{} events waiting to be sent: dropping one", QUEUE));
 
     public EventRecorder(KubernetesClient client) {
         this.client = client;

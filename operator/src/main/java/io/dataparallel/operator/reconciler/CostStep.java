@@ -31,7 +31,8 @@ final class CostStep {
 
     /** {@code summary} with its cost completed, written back to {@code summary.json}; as it was when already complete. */
     static Summary complete(JobRun run, Plan plan, Summary summary, ObjectStore store) {
-        Cost used = summary.cost();
+        // this run's usage: the earlier runs' costs were completed by the runs that billed them
+        Cost used = summary.thisRun() == null ? summary.cost() : summary.thisRun().cost();
         if (used == null || used.pods() != null) {
             return summary;
         }
@@ -43,11 +44,11 @@ final class CostStep {
         Cost billed = JobCosts.billed(used, summary.workers(),
                 JobCosts.Requests.of(WorkerJobs.workerResources(plan.spec(), run.config)), others,
                 WorkerJobs.pool(plan.spec(), run.config).prices());
-        Summary completed = summary.withCost(billed);
+        Summary completed = summary.thisRun() == null ? summary.withCost(billed) : summary.withRunCost(billed);
         try {
             // the page first: a summary.json with its pods listed is what says this step is done
             store.getIfExists(run.output().report(), OutputLayout.FIELD).ifPresent(page -> store.put(run.output().report(),
-                    Report.withCost(new String(page, StandardCharsets.UTF_8), billed).getBytes(StandardCharsets.UTF_8),
+                    Report.withCost(new String(page, StandardCharsets.UTF_8), completed).getBytes(StandardCharsets.UTF_8),
                     "text/html; charset=utf-8", Map.of(), false, OutputLayout.FIELD));
             store.putJson(run.output().summary(), Json.writePretty(completed), OutputLayout.FIELD);
         } catch (RuntimeException e) { // status still gets the cost; the files keep the usage alone

@@ -108,7 +108,7 @@ final class JobRun {
     /** Where the plan's outputs go, bound once per pass for every step that reads them; null when not planned. */
     OutputLayout output() {
         if (output == null && plan() != null) {
-            output = OutputLayout.of(plan.spec().output().uri());
+            output = OutputLayout.of(plan.spec().output());
         }
         return output;
     }

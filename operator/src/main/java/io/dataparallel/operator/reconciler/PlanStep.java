@@ -49,7 +49,7 @@ final class PlanStep implements Step {
                 SpecValidator.requireValid(spec);
                 plan = new Planner(store, run.config.maxWorkers()).plan(ref, spec);
                 PlanConfigMap.build(run.job, plan); // a plan too large for it fails here, before the claim
-                OutputLayout layout = OutputLayout.of(plan.spec().output().uri());
+                OutputLayout layout = OutputLayout.of(plan.spec().output());
                 OutputClaim.claim(store, layout, plan, restartAsked(run));
                 // what an earlier run of the job computed leaves the ranks: workers start only for what is left
                 plan = ResumeScan.resume(store, layout, plan);

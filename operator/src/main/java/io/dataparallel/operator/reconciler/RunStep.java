@@ -72,8 +72,10 @@ final class RunStep implements Step {
         if (failed.isEmpty()) {
             return toSummary(run, Reason.WorkersFinished, "all " + plan.worldSize() + " workers finished", false);
         }
+        WorkerPods pods = run.workerPods(workers);
         return toSummary(run, Reason.WorkersFailed, failed.size() + " of " + plan.worldSize() + " workers failed (ranks " + failed + "): "
-                + WorkerFailures.explain(workers, run.workerPods(workers)).orElse(JobStatuses.failedReason(workers)), true);
+                + WorkerFailures.explain(workers, pods).orElse(JobStatuses.failedReason(workers))
+                + LogCommands.failedWorker(run.namespace(), workers, pods.get(), failed).map(l -> "; " + l).orElse(""), true);
     }
 
     private static StepResult toSummary(JobRun run, Reason reason, String message, boolean warning) {

@@ -100,7 +100,8 @@ final class SizeStep implements Step {
                 }
                 if (JobStatuses.hasCondition(profiling, "Failed")) {
                     return run.fail(Reason.ProfilingFailed, "the profiling Job " + profiling.getMetadata().getName() + " failed ("
-                            + JobStatuses.failedReason(profiling) + "); see its pod's log. Without a profile the job cannot be sized:"
+                            + JobStatuses.failedReason(profiling) + "); see its log: "
+                            + LogCommands.job(run.namespace(), profiling.getMetadata().getName()) + ". Without a profile the job cannot be sized:"
                             + " set spec.workers, spec.batchSize and spec.resources and remove spec.deadline and spec.budget to run it unsized");
                 }
                 if (!JobStatuses.hasCondition(profiling, "Complete")) {
@@ -169,7 +170,7 @@ final class SizeStep implements Step {
                 JobCosts.Requests.of(ProfilingJobs.resources(spec, run.config)).toSizing(), profilingSeconds));
         SizingRequest request = new SizingRequest(profile, sizes, io.dataparallel.operator.sizing.Pools.of(spec, run.config),
                 Fixed.from(spec), new Goal(spec.deadlineDuration().orElse(null), spec.budget()), 0, extra);
-        io.dataparallel.core.sizing.Sizing result = Sizer.size(request);
+        io.dataparallel.core.sizing.SizingResult result = Sizer.size(request);
         Sizing sizing = SizingStatus.of(spec, result, profile, where, reused);
         listings.remove(run.job.getMetadata().getUid());
         String message = "sized for " + sizing.goal() + ": " + result.choice().text() + ", predicted "
@@ -187,6 +188,6 @@ final class SizeStep implements Step {
 
     /** Where the profiling pod writes its profile: under the job's output prefix. */
     static S3Uri profileFile(InferenceJobSpec spec) {
-        return OutputLayout.of(spec.output().uri()).root().resolve(Profile.FILE);
+        return OutputLayout.of(spec.output()).root().resolve(Profile.FILE);
     }
 }

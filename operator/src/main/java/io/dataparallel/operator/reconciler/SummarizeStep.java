@@ -17,6 +17,7 @@ import io.dataparallel.operator.resources.Children;
 import io.dataparallel.operator.resources.WorkerJobs;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,7 +51,7 @@ final class SummarizeStep implements Step {
         run.status.set(s -> s.withSummarizerJob(name));
         if (JobStatuses.hasCondition(summarizer, "Failed")) {
             return run.fail(Reason.SummarizerFailed, "the summarizer Job failed (" + JobStatuses.failedReason(summarizer)
-                    + "); see kubectl logs job/" + summarizer.getMetadata().getName());
+                    + "); see its log: " + LogCommands.job(run.namespace(), summarizer.getMetadata().getName()));
         }
         if (!JobStatuses.hasCondition(summarizer, "Complete")) {
             return StepResult.after(CHECK);
@@ -81,7 +82,10 @@ final class SummarizeStep implements Step {
             // what the pods tell (a worker OOM-killed) comes first: the summary only knows its partitions are missing
             Job workers = plan.worldSize() == 0 ? null : run.child(Job.class, Children.workerJob(run.job), true);
             String why = workers == null ? "" : WorkerFailures.explain(workers, run.workerPods(workers)).map(w -> w + "; ").orElse("");
-            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.Failed, why + verdict.message());
+            String log = workers == null ? "" : LogCommands.failedWorker(run.namespace(), workers, run.workerPods(workers).get(),
+                    failedRanks(workers, summary)).map(l -> "; " + l).orElse("");
+            return run.fail(summary.workersTimedOut() ? Reason.WorkersTimedOut : Reason.MaxFailedWorkersExceeded,
+                    why + verdict.message() + log);
         }
         String message = verdict.message();
         boolean changed = s.get().phase() != Phase.Succeeded;
@@ -92,5 +96,11 @@ final class SummarizeStep implements Step {
             run.events.normalBeforeStatus(run.job, Reason.Succeeded, message); // the status is written after the step
         }
         return StepResult.WAIT;
+    }
+
+    /** The ranks the Job counts as failed, else those the summary found without a result. */
+    private static List<Integer> failedRanks(Job workers, Summary summary) {
+        List<Integer> failed = JobStatuses.failedRanks(workers);
+        return failed.isEmpty() && summary.failedWorkers() != null ? summary.failedWorkers() : failed;
     }
 }

@@ -14,14 +14,14 @@ import java.util.Map;
 /**
  * What a worker pod needs beyond the user's resources, from the plan:
  * <ul>
- * <li>scratch space for {@code /tmp}: the partition being computed, the one being prefetched and
- * the model, so an emptyDir {@code sizeLimit} and an {@code ephemeral-storage} request of twice
- * the largest partition plus 1 GiB (the kubelet evicts a pod past its limit instead of letting it
+ * <li>scratch space for {@code /tmp}: the partitions in flight ({@link #partitionsInFlight}) and
+ * the model, so an emptyDir {@code sizeLimit} and an {@code ephemeral-storage} request of that many
+ * times the largest partition plus 1 GiB (the kubelet evicts a pod past its limit instead of letting it
  * fill the node's disk);</li>
  * <li>intra-op threads from the CPU request ({@code resourceFieldRef}, rounded up): with no CPU
  * limit (the default) the process would otherwise see every core of the node and oversubscribe it;</li>
  * <li>JVM memory: partitions live in direct buffers and libtorch in native memory, so the heap is
- * kept to a quarter of the memory limit and direct memory to the two partitions in flight plus
+ * kept to a quarter of the memory limit and direct memory to the partitions in flight plus
  * headroom, leaving the rest to libtorch.</li>
  * </ul>
  */
@@ -36,8 +36,16 @@ final class WorkerSizing {
         return plan.sizes().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
+    /**
+     * The partitions a worker holds at once: the one computing and the one downloading ahead, and with
+     * {@code spec.data.keep} also the one uploading, whose kept arrays its prediction copies.
+     */
+    static int partitionsInFlight(Plan plan) {
+        return plan.spec().data().keepOrNone().isEmpty() ? 2 : 3;
+    }
+
     static Quantity scratch(Plan plan) {
-        return bytes(2 * largestPartition(plan) + MODEL_HEADROOM);
+        return bytes(partitionsInFlight(plan) * largestPartition(plan) + MODEL_HEADROOM);
     }
 
     /** The resources with an ephemeral-storage request for the scratch space, unless the user gave one. */
@@ -60,7 +68,7 @@ final class WorkerSizing {
             // -Xmx, not a percentage: the image's entry point sets MaxRAMPercentage, and an explicit
             // heap size wins over it wherever it is given
             long heap = resources.getLimits().get("memory").getNumericalAmount().longValue() / 4;
-            long direct = 2 * largestPartition(plan) + DIRECT_HEADROOM;
+            long direct = partitionsInFlight(plan) * largestPartition(plan) + DIRECT_HEADROOM;
             env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS")
                     .withValue("-Xmx" + (heap >> 20) + "m -XX:MaxDirectMemorySize=" + (direct >> 20) + "m").build());
         }

@@ -1,6 +1,7 @@
 package io.dataparallel.operator.s3;
 
 import io.dataparallel.api.spec.S3Spec;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import io.dataparallel.core.s3.S3Clients;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,11 +26,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class ClientCache implements AutoCloseable {
     static final int MAX_CLIENTS = 64;
     static final Duration CLOSE_EVICTED_AFTER = Duration.ofMinutes(10);
-    private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "s3-client-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("s3-client-closer"));
     private final Map<String, S3Client> clients = new LinkedHashMap<>(16, 0.75f, true);
 
     synchronized S3Client get(S3Spec spec, Map<String, String> credentials) {

@@ -17,7 +17,7 @@ public final class SizingStatus {
     private SizingStatus() {
     }
 
-    public static Sizing of(InferenceJobSpec spec, io.dataparallel.core.sizing.Sizing result, Profile profile, String where,
+    public static Sizing of(InferenceJobSpec spec, io.dataparallel.core.sizing.SizingResult result, Profile profile, String where,
                             boolean reused) {
         String goal = spec.deadline() != null
                 ? (result.choice().cost().priced() ? "least cost within spec.deadline " : "least CPU-seconds within spec.deadline ")

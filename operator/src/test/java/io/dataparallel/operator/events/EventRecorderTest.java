@@ -49,9 +49,9 @@ class EventRecorderTest {
                 }
             });
             events.normal(job, Reason.Summarizing, "summarizing");
-            events.warningBeforeStatus(job, Reason.Failed, "2 of 3 partitions failed");
+            events.warningBeforeStatus(job, Reason.MaxFailedWorkersExceeded, "2 of 3 partitions failed");
             List<Event> sent = cluster.client().v1().events().inNamespace("ns").list().getItems();
-            assertEquals(List.of("Failed"), sent.stream().map(Event::getReason).toList(),
+            assertEquals(List.of("MaxFailedWorkersExceeded"), sent.stream().map(Event::getReason).toList(),
                     "the ending event is on the API server while the queue is still held");
             String failedAt = sent.get(0).getLastTimestamp();
             held.countDown();

@@ -67,7 +67,7 @@ public final class OperatorFixture implements AutoCloseable {
         s3.createBucket("models");
         s3.createBucket("data");
         s3.createBucket("out");
-        s3.put("s3://models/astro/redshift.pt", S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
+        s3.put(S3Fixture.EXAMPLE_MODEL, S3Fixture.repoRoot().resolve("examples/models/astro-redshift.pt"));
         CaiDataGenerator.upload(s3.store(), new S3Uri("data", "cai/"), 7, PARTITIONS, SAMPLES);
         cluster.createNamespace(NAMESPACE);
         cluster.client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
@@ -78,8 +78,8 @@ public final class OperatorFixture implements AutoCloseable {
 
     /** The example job's spec on {@code s3}: the CAI-shaped model over the partitions, with labels. */
     public static InferenceJobSpec exampleSpec(S3Fixture s3, String output, Integer workers) {
-        return InferenceJobSpec.of(new ModelSpec("s3://models/astro/redshift.pt", List.of("images", "magnitudes"),
-                List.of("redshift_pred")), new DataSpec("s3://data/cai/", null, "redshift"), new OutputSpec(output))
+        return InferenceJobSpec.of(new ModelSpec(S3Fixture.EXAMPLE_MODEL, S3Fixture.EXAMPLE_INPUTS,
+                S3Fixture.EXAMPLE_OUTPUTS), new DataSpec("s3://data/cai/", null, "redshift"), new OutputSpec(output))
                 .withBatchSize(8).withWorkers(workers).withS3(new S3Spec(s3.spec().endpoint(), "us-east-1", true, SECRET)).withRetries(1);
     }
 

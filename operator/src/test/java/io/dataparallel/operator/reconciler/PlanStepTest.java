@@ -12,29 +12,11 @@ import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.status.Reason;
 import io.dataparallel.operator.harness.OperatorFixture;
 import io.dataparallel.operator.resources.Children;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Planning: list, claim the output, store the plan; a bad input fails the job naming it. */
-class PlanStepTest {
-    @TempDir
-    Path tmp;
-    private StepHarness h;
-
-    @BeforeEach
-    void start() {
-        h = new StepHarness(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class PlanStepTest extends StepTest {
     @Test
     void aPlanIsStoredAndTheStatusCountsIt() {
         InferenceJob job = h.create("plan", h.spec("s3://out/plan/", 3));

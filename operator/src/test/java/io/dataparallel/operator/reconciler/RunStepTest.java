@@ -17,29 +17,11 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
-import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Running: the worker Job kept in place and followed until every rank has finished. */
-class RunStepTest {
-    @TempDir
-    Path tmp;
-    private StepHarness h;
-
-    @BeforeEach
-    void start() {
-        h = new StepHarness(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class RunStepTest extends StepTest {
     /** The job as planned: what PlanStep leaves for RunStep. */
     private JobRun planned(InferenceJob job) {
         JobRun run = h.run(job, InferenceJobStatus.EMPTY.withPhase(Phase.Planning));

@@ -19,29 +19,11 @@ import io.dataparallel.operator.resources.Children;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
-import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Sizing: list once, profile the model in a Job, and end when the profile cannot be had. */
-class SizeStepTest {
-    @TempDir
-    Path tmp;
-    private StepHarness h;
-
-    @BeforeEach
-    void start() {
-        h = new StepHarness(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class SizeStepTest extends StepTest {
     private JobRun sizing(InferenceJob job) {
         return h.run(job, InferenceJobStatus.EMPTY.withPhase(Phase.Sizing));
     }

@@ -17,29 +17,11 @@ import io.dataparallel.operator.harness.OperatorFixture;
 import io.dataparallel.operator.resources.Children;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Summarizing: the summarizer Job, then the status from its summary.json as the verdict says. */
-class SummarizeStepTest {
-    @TempDir
-    Path tmp;
-    private StepHarness h;
-
-    @BeforeEach
-    void start() {
-        h = new StepHarness(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class SummarizeStepTest extends StepTest {
     /** A job planned on two workers, now summarizing. */
     private JobRun summarizing(InferenceJob job) {
         JobRun run = h.run(job, InferenceJobStatus.EMPTY.withPhase(Phase.Planning));
@@ -66,8 +48,8 @@ class SummarizeStepTest {
         JobRun first = summarizing(job);
         new SummarizeStep().run(first);
         finish(job, "Complete");
-        Summary summary = new Summary("astro/ok", "h", 72, 6, 6, 0, 2, List.of(), List.of(), false, 36, 40, 72, 0, 40, 2.0, 3.0, 0,
-                1e6, 0.1, 0.5, 0.5, null, null, null, null, null);
+        Summary summary = new Summary("astro/ok", "h", 72, 6, 6, 0, 2, List.of(), List.of(), false, 36, 40, 72, 0, 2.0, 3.0, 0,
+                1e6, 0.1, 0.5, 0.5, null, null, null, null, null, null, List.of());
         h.s3.store().putJson(OutputLayout.of("s3://out/ok/").summary(), Json.writePretty(summary), "t");
         JobRun run = h.run(job, first.status.get());
         new SummarizeStep().run(run);
@@ -90,7 +72,8 @@ class SummarizeStepTest {
         JobRun run = h.run(job, first.status.get());
         new SummarizeStep().run(run);
         assertEquals(Phase.Failed, run.status.get().phase());
-        assertTrue(run.status.get().message().contains("kubectl logs job/" + Children.summarizerJob(job)), run.status.get().message());
+        String log = "kubectl logs -n " + job.getMetadata().getNamespace() + " job/" + Children.summarizerJob(job);
+        assertTrue(run.status.get().message().contains(log), run.status.get().message());
         assertEquals(Reason.SummarizerFailed.name(), StepHarness.condition(run, ConditionType.Failed).orElseThrow().getReason());
     }
 

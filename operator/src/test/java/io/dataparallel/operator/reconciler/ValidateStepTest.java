@@ -8,28 +8,10 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.ConditionType;
 import io.dataparallel.api.status.Phase;
 import io.dataparallel.api.status.Reason;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Pending: a spec is checked before anything touches S3 or the cluster. */
-class ValidateStepTest {
-    @TempDir
-    Path tmp;
-    private StepHarness h;
-
-    @BeforeEach
-    void start() {
-        h = new StepHarness(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
-
+class ValidateStepTest extends StepTest {
     @Test
     void aValidSpecGoesOnToPlanningInTheSamePass() {
         JobRun run = h.run(h.create("ok", h.spec("s3://out/ok/", 2)));

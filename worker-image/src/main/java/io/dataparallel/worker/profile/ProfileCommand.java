@@ -1,6 +1,5 @@
 package io.dataparallel.worker.profile;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.dataparallel.api.BadInputException;
 import io.dataparallel.api.Timestamps;
 import io.dataparallel.api.launch.WorkerLaunch;
@@ -8,8 +7,8 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
-import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.npz.NpyArray;
+import io.dataparallel.core.npz.Npz;
 import io.dataparallel.core.npz.NpzFormatException;
 import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
@@ -112,9 +111,8 @@ public final class ProfileCommand {
         }
         List<Integer> batches = batchSizes(env, spec, rows);
         RateMeasure measure = new RateMeasure(model, key, inputs, rows, SECONDS_PER_POINT);
-        JniUtils.setNumThreads(maxThreads);
         long firstRows = Math.min(rows, batches.get(batches.size() - 1));
-        double firstBatch = measure.seconds(firstRows, batches.get(batches.size() - 1));
+        double firstBatch = measure.seconds(firstRows, batches.get(batches.size() - 1), maxThreads);
         double toFirstBatch = (System.currentTimeMillis() - startedMs) / 1000.0;
         List<RatePoint> points = new ArrayList<>();
         for (int threads : threadCounts(env, maxThreads)) {

@@ -1,6 +1,5 @@
 package io.dataparallel.worker.profile;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.dataparallel.core.npz.NpyArray;
 import io.dataparallel.core.sizing.RatePoint;
 import io.dataparallel.worker.ModelRunner;
@@ -31,21 +30,20 @@ final class RateMeasure {
     }
 
     /** Seconds for the first {@code count} samples in batches of {@code batch}. */
-    double seconds(long count, int batch) {
+    double seconds(long count, int batch, int threads) {
         long t0 = System.nanoTime();
-        model.run(partition, inputs, Math.min(rows, count), batch);
+        model.run(partition, inputs, Math.min(rows, count), batch, threads);
         return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Samples per second at {@code batch} with {@code threads} intra-op threads. */
     RatePoint measure(int batch, int threads) {
-        JniUtils.setNumThreads(threads);
         long oneBatch = Math.min(rows, batch);
-        seconds(oneBatch, batch); // warm-up: the first call at a new shape or thread count is slower
-        double first = seconds(oneBatch, batch);
+        seconds(oneBatch, batch, threads); // warm-up: the first call at a new shape or thread count is slower
+        double first = seconds(oneBatch, batch, threads);
         long batches = Math.max(1, (long) Math.ceil(secondsPerPoint * oneBatch / Math.max(first, 1e-6) / batch));
         long count = Math.min(rows, batches * batch);
-        double timed = seconds(count, batch);
+        double timed = seconds(count, batch, threads);
         return new RatePoint(batch, threads, 1, count / Math.max(timed, 1e-9));
     }
 }

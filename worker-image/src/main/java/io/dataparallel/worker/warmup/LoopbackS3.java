@@ -2,6 +2,7 @@ package io.dataparallel.worker.warmup;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.dataparallel.core.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,11 +34,7 @@ final class LoopbackS3 implements AutoCloseable {
     LoopbackS3() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "loopback-s3");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newFixedThreadPool(4, DaemonThreads.named("loopback-s3")));
         server.start();
     }
 

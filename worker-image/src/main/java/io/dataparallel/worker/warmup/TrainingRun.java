@@ -33,10 +33,11 @@ import java.util.Random;
  * {@link LoopbackS3}, so that the JVM has loaded what a worker or summarizer pod loads: the
  * image build runs it under {@code -XX:ArchiveClassesAtExit} and the pods map the archive it
  * writes, starting in about half the time (README, worker launch contract). The model is the
- * example classifier, shipped in the worker jar for this alone.
+ * example classifier, shipped in the worker jar for this alone, once as TorchScript and once as
+ * ONNX, so that both engines' classes are in the archive and both engines' natives in the image.
  */
 public final class TrainingRun {
-    private static final String MODEL = "toy-classifier.pt";
+    private static final List<String> MODELS = List.of("toy-classifier.pt", "toy-classifier.onnx");
     private static final int ROWS = 64;
 
     private TrainingRun() {
@@ -47,19 +48,25 @@ public final class TrainingRun {
      * the pod environment a Job gives them); {@code temp} holds the plan and downloads.
      */
     public static void run(Path temp, Commands worker) {
+        for (String model : MODELS) {
+            run(temp, worker, model);
+        }
+    }
+
+    private static void run(Path temp, Commands worker, String model) {
         try (LoopbackS3 s3 = new LoopbackS3()) {
-            s3.put("warmup", "model.pt", model());
+            s3.put("warmup", model, model(model));
             s3.put("warmup", "data/part-0.npz", partition());
-            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://warmup/model.pt", List.of("features"),
+            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://warmup/" + model, List.of("features"),
                             List.of("logits", "embedding")), new DataSpec("s3://warmup/data/", null, "label"),
-                    new OutputSpec("s3://warmup/out/")).withBatchSize(16).withWorkers(1)
+                    new OutputSpec("s3://warmup/out-" + model + "/")).withBatchSize(16).withWorkers(1)
                     .withS3(new S3Spec(s3.endpoint(), "us-east-1", true, null));
             Map<String, String> env = new HashMap<>(Map.of(WorkerLaunch.ACCESS_KEY_ID, "warmup",
                     WorkerLaunch.SECRET_ACCESS_KEY, "warmup", WorkerLaunch.RANK, "0", WorkerLaunch.WORLD_SIZE, "1",
                     WorkerLaunch.THREADS, "1", WorkerLaunch.TMPDIR, temp.toString()));
             try (ObjectStore store = new ObjectStore(S3Clients.create(spec.s3OrDefault(), env))) {
                 Plan plan = new Planner(store, 1).plan(new JobRef("warmup", "warmup", ""), spec);
-                OutputClaim.claim(store, OutputLayout.of(spec.output().uri()), plan, false);
+                OutputClaim.claim(store, OutputLayout.of(spec.output()), plan, false);
                 Path planFile = temp.resolve("warmup-plan.json.gz");
                 PlanCodec.write(plan, planFile);
                 env.put(WorkerLaunch.PLAN, planFile.toString());
@@ -78,10 +85,10 @@ public final class TrainingRun {
         void run(String command, Map<String, String> env);
     }
 
-    private static byte[] model() throws IOException {
-        try (InputStream in = TrainingRun.class.getResourceAsStream(MODEL)) {
+    private static byte[] model(String name) throws IOException {
+        try (InputStream in = TrainingRun.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IOException(MODEL + " is not in the worker jar");
+                throw new IOException(name + " is not in the worker jar");
             }
             return in.readAllBytes();
         }

@@ -33,18 +33,10 @@ class ProfileCommandTest {
 
     @Test
     void measuresTheFirstPartitionAndWritesProfileJsonToTheStore() throws Exception {
-        Path examples = S3Fixture.repoRoot().resolve("examples");
-        try (S3Fixture s3 = new S3Fixture(tmp.resolve("store"))) {
-            s3.createBucket("models");
-            s3.createBucket("data");
-            s3.createBucket("results");
-            s3.put("s3://models/astro/redshift.pt", examples.resolve("models/astro-redshift.pt"));
-            for (int i = 0; i < 2; i++) {
-                s3.put("s3://data/astro/part-" + i + ".npz", examples.resolve("reference/astro-small.npz"));
-            }
-            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec("s3://models/astro/redshift.pt",
-                    List.of("images", "magnitudes"), List.of("redshift_pred")), new DataSpec("s3://data/astro/", null, null),
-                    new OutputSpec("s3://results/astro/")).withDevice(Device.cpu).withS3(s3.spec());
+        try (S3Fixture s3 = S3Fixture.withExample(tmp.resolve("store"), 2)) {
+            InferenceJobSpec spec = InferenceJobSpec.of(new ModelSpec(S3Fixture.EXAMPLE_MODEL,
+                    S3Fixture.EXAMPLE_INPUTS, S3Fixture.EXAMPLE_OUTPUTS), new DataSpec(S3Fixture.EXAMPLE_DATA, null, null),
+                    new OutputSpec(S3Fixture.EXAMPLE_OUTPUT)).withDevice(Device.cpu).withS3(s3.spec());
             Plan plan = new Planner(s3.store(), 10).plan(new JobRef("default", "profiled", "uid"), spec);
             Path planFile = tmp.resolve("plan.json.gz");
             PlanCodec.write(plan, planFile);
