@@ -30,6 +30,11 @@ public final class OperatorMain {
     public static void main(String[] args) throws IOException {
         OperatorConfig config = OperatorConfig.load(System.getenv());
         KubernetesClient client = new KubernetesClientBuilder().build();
+        String problem = ApiServerCheck.problem(client, config.watchNamespaces());
+        if (problem != null) {
+            LOG.error("the operator cannot start: {}", problem);
+            System.exit(1);
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String namespace = System.getenv().getOrDefault("POD_NAMESPACE", client.getNamespace());
         DataparallelOperator operator = new DataparallelOperator(client, config, registry,
