@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the e2e node's container runtime from the Go module proxy, once, into a cache folder
+# outside the repository keyed by the release: containerd 2.x with its runc shim and ctr, and the
+# pods' pause (e2e/node/pause). runc itself and the CNI plugins come from Debian's packages
+# (installed here with apt-get when missing). Prints the folder holding the binaries.
+#
+#   e2e/build-node.sh            build what the cache lacks, print the bin folder
+#   e2e/build-node.sh --print    print the bin folder, build nothing (exit 1 if incomplete)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+mod="$here/node"
+containerd_version="$(awk '$1=="require" && $2=="github.com/containerd/containerd/v2" {print $3; exit}' "$mod/go.mod")"
+cache="${DATAPARALLEL_CACHE:-$HOME/.cache/dataparallel}/node-containerd-$containerd_version-$(sha256sum "$mod/pause/main.go" | cut -c1-8)"
+bin="$cache/bin"
+commands=(containerd containerd-shim-runc-v2 ctr pause)
+
+complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done; }
+packages() { command -v runc >/dev/null && [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]]; }
+
+if [[ "${1:-}" == "--print" ]]; then complete && packages && echo "$bin" && exit 0; exit 1; fi
+if ! packages; then
+  echo "installing runc and containernetworking-plugins with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq runc containernetworking-plugins >&2 \
+    || { apt-get update -qq >&2 && apt-get install -y -qq runc containernetworking-plugins >&2; }
+fi
+if complete; then echo "$bin"; exit 0; fi
+
+export PATH="$PATH:/usr/local/go/bin"
+command -v go >/dev/null || { echo "e2e/build-node.sh: needs Go (the polyglot machine has it)" >&2; exit 1; }
+mkdir -p "$bin"
+log="$cache/build.log"
+start=$SECONDS
+echo "building containerd $containerd_version and pause into $bin (cold: a few minutes on 2 cores; log $log)" >&2
+(
+  cd "$mod"
+  # static, no cgo: the btrfs and devmapper snapshotters (cgo) are left out, overlayfs is what the node uses
+  export CGO_ENABLED=0 GOFLAGS=-mod=mod
+  tags="no_btrfs no_devmapper no_zfs"
+  ldflags="-s -w -X github.com/containerd/containerd/v2/version.Version=$containerd_version"
+  for c in containerd containerd-shim-runc-v2 ctr; do
+    [[ -x "$bin/$c" ]] && continue
+    go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$bin/$c.tmp" "github.com/containerd/containerd/v2/cmd/$c" \
+      && mv "$bin/$c.tmp" "$bin/$c"
+    echo "  built $c ($((SECONDS - start)) s)" >&2
+  done
+  if [[ ! -x "$bin/pause" ]]; then
+    go build -trimpath -ldflags "-s -w" -o "$bin/pause.tmp" ./pause && mv "$bin/pause.tmp" "$bin/pause"
+  fi
+) >"$log" 2>&1 || { echo "e2e/build-node.sh: build failed; last lines of $log:" >&2; tail -30 "$log" >&2; exit 1; }
+echo "built in $((SECONDS - start)) s" >&2
+echo "$bin"
