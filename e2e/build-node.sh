@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the e2e node's container runtime from the Go module proxy, once, into a cache folder
 # outside the repository keyed by the release: containerd 2.x with its runc shim and ctr, and the
-# pods' pause (e2e/node/pause). runc itself and the CNI plugins come from Debian's packages
-# (installed here with apt-get when missing). Prints the folder holding the binaries.
+# pods' pause (e2e/node/pause) with its image (pause.oci.tar, made with buildah from the binary alone).
+# runc, buildah and the CNI plugins come from Debian's packages (installed here with apt-get when
+# missing). Prints the folder holding the binaries.
 #
 #   e2e/build-node.sh            build what the cache lacks, print the bin folder
 #   e2e/build-node.sh --print    print the bin folder, build nothing (exit 1 if incomplete)
@@ -14,15 +15,16 @@ cache="${DATAPARALLEL_CACHE:-$HOME/.cache/dataparallel}/node-containerd-$contain
 bin="$cache/bin"
 commands=(containerd containerd-shim-runc-v2 ctr pause)
 
-complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done; }
-packages() { command -v runc >/dev/null && [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]]; }
+complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done; [[ -s "$bin/pause.oci.tar" ]]; }
+packages() { command -v runc >/dev/null && command -v buildah >/dev/null && command -v iptables >/dev/null \
+  && [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]]; }
 
 if [[ "${1:-}" == "--print" ]]; then complete && packages && echo "$bin" && exit 0; exit 1; fi
 if ! packages; then
-  echo "installing runc and containernetworking-plugins with apt-get" >&2
+  echo "installing runc, buildah, iptables and containernetworking-plugins with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq runc containernetworking-plugins >&2 \
-    || { apt-get update -qq >&2 && apt-get install -y -qq runc containernetworking-plugins >&2; }
+  debs=(runc buildah iptables containernetworking-plugins)
+  apt-get install -y -qq "${debs[@]}" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "${debs[@]}" >&2; }
 fi
 if complete; then echo "$bin"; exit 0; fi
 
@@ -46,6 +48,16 @@ echo "building containerd $containerd_version and pause into $bin (cold: a few m
   done
   if [[ ! -x "$bin/pause" ]]; then
     go build -trimpath -ldflags "-s -w" -o "$bin/pause.tmp" ./pause && mv "$bin/pause.tmp" "$bin/pause"
+  fi
+  if [[ ! -s "$bin/pause.oci.tar" ]]; then
+    # the sandbox image: the static binary and nothing else
+    c=$(buildah from scratch)
+    buildah copy "$c" "$bin/pause" /pause
+    buildah config --entrypoint '["/pause"]' "$c"
+    buildah commit -q "$c" localhost/dataparallel/pause:e2e
+    buildah rm "$c"
+    buildah push -q localhost/dataparallel/pause:e2e "oci-archive:$bin/pause.oci.tar.tmp:localhost/dataparallel/pause:e2e"
+    mv "$bin/pause.oci.tar.tmp" "$bin/pause.oci.tar"
   fi
 ) >"$log" 2>&1 || { echo "e2e/build-node.sh: build failed; last lines of $log:" >&2; tail -30 "$log" >&2; exit 1; }
 echo "built in $((SECONDS - start)) s" >&2

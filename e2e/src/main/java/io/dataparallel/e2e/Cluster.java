@@ -66,6 +66,9 @@ public final class Cluster implements AutoCloseable {
     private EmbeddedS3 s3;
     private Tools tools;
     private int metricsPort;
+    private RealNode realNode;
+    /** The node pool of the chart's values whose nodeSelector and toleration pick the real node. */
+    public static final String REAL_POOL = "real";
 
     private Cluster(Options options) {
         this.options = options;
@@ -123,7 +126,13 @@ public final class Cluster implements AutoCloseable {
                     nodeSelector: {dataparallel.io/e2e-pool: none}
                     tolerations: []
                     gpu: false
-                """.formatted(metricsPort, options.pollSeconds(), WORKER_ACCOUNT_ANNOTATION, WORKER_ACCOUNT_ROLE));
+                  # the real node (kubelet on containerd), when a test starts it
+                  %s:
+                    nodeSelector: {%s: real}
+                    tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
+                    gpu: false
+                """.formatted(metricsPort, options.pollSeconds(), WORKER_ACCOUNT_ANNOTATION, WORKER_ACCOUNT_ROLE, REAL_POOL,
+                RealNode.POOL_LABEL, RealNode.POOL_LABEL));
         tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
                 "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
         LOG.info("chart installed, operator ready ({} s)", seconds(t0));
@@ -226,6 +235,29 @@ public final class Cluster implements AutoCloseable {
 
     public Tools tools() {
         return tools;
+    }
+
+    /**
+     * The real node (kubelet on containerd, the shipped images), started on first use and stopped with the cluster;
+     * {@link RealNode#unavailable} says where it cannot run. Jobs reach it through the pool {@link #REAL_POOL}.
+     */
+    public synchronized RealNodeHandle realNode() throws IOException, InterruptedException {
+        if (realNode == null) {
+            long t0 = System.nanoTime();
+            realNode = RealNode.start(options.repo(), options.state(), controlPlane, admin, s3.endpoint().getPort(), tools.k8sBin());
+            started.add(realNode);
+            LOG.info("real node up ({} s)", seconds(t0));
+        }
+        return new RealNodeHandle(RealNode.NAME, realNode.s3Endpoint());
+    }
+
+    /** What a test needs of the real node: its name, and the S3 endpoint as its pods reach it. */
+    public record RealNodeHandle(String name, String s3Endpoint) {
+    }
+
+    /** Null when {@link #realNode} can start here; else why not. */
+    public static String realNodeUnavailable() {
+        return RealNode.unavailable();
     }
 
     public int metricsPort() {

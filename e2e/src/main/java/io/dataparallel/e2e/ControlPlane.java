@@ -85,6 +85,11 @@ final class ControlPlane implements AutoCloseable {
                 "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", Integer.toString(apiPort),
                 "--tls-cert-file", pki.serverCert().toString(), "--tls-private-key-file", pki.serverKey().toString(),
                 "--client-ca-file", pki.caCert().toString(),
+                // to a real kubelet (logs, exec): by its node's InternalIP (no DNS here), as the cluster's admin, whom the
+                // kubelet's webhook authorizer lets through
+                "--kubelet-preferred-address-types", "InternalIP",
+                "--kubelet-client-certificate", pki.adminCert().toString(), "--kubelet-client-key", pki.adminKey().toString(),
+                "--kubelet-certificate-authority", pki.caCert().toString(),
                 "--authorization-mode", "Node,RBAC",
                 "--enable-admission-plugins", "OwnerReferencesPermissionEnforcement",
                 "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",

@@ -77,6 +77,17 @@ final class Pki {
         return this;
     }
 
+    /** A kubelet's serving certificate for {@code node} at {@code ip} (made once); returns {cert, key}. */
+    Path[] kubeletServing(String node, String ip) throws IOException, InterruptedException {
+        String name = "kubelet-" + node;
+        if (!Files.exists(dir.resolve(name + ".crt"))) {
+            Path ext = dir.resolve(name + ".ext");
+            Files.writeString(ext, "subjectAltName=IP:" + ip + ",DNS:" + node + "\nextendedKeyUsage=serverAuth\n");
+            signed(name, "/CN=" + node, ext);
+        }
+        return new Path[] {dir.resolve(name + ".crt"), dir.resolve(name + ".key")};
+    }
+
     private void signed(String name, String subject, Path ext) throws IOException, InterruptedException {
         Path key = dir.resolve(name + ".key");
         Path csr = dir.resolve(name + ".csr");
