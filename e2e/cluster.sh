@@ -2,7 +2,9 @@
 # A real Kubernetes control plane on this machine, with no Docker and no cluster:
 # upstream etcd, kube-apiserver, kube-controller-manager and kube-scheduler (built from the Go
 # module proxy by e2e/build-k8s.sh), two nodes played by a process kubelet, an S3 endpoint over a
-# folder, and the chart installed with helm (its operator runs as the chart's Deployment).
+# folder, and the chart installed with helm (its operator runs as the chart's Deployment). Run as root
+# where podman can be had, it adds a real node (kubelet on containerd, the images built from the
+# Dockerfiles) and jobs run there; the operator stays on the process kubelet's node.
 #
 #   e2e/cluster.sh up [--store DIR] [--namespace NS]   start it; writes e2e/.cluster/env
 #   e2e/cluster.sh down                                stop everything, remove e2e/.cluster
@@ -52,8 +54,9 @@ up() {
       tail -40 "$state/cluster.log" >&2
       exit 1
     fi
-    if (( SECONDS - start > 600 )); then
-      echo "cluster.sh up: not ready after 600 s; see $state/cluster.log and $state/logs/" >&2
+    # the first time also builds containerd and the images for the real node
+    if (( SECONDS - start > 1800 )); then
+      echo "cluster.sh up: not ready after 1800 s; see $state/cluster.log and $state/logs/" >&2
       exit 1
     fi
     sleep 1
@@ -78,6 +81,8 @@ down() {
   # for this cluster names the state folder on its command line
   if [[ -d $state ]]; then
     pkill -KILL -f -- "$state/" 2>/dev/null || true
+    # the real node's pod and image mounts
+    awk -v r="$state/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r | xargs -r umount -l 2>/dev/null || true
   fi
   rm -rf "$state"
   echo "down"

@@ -51,7 +51,11 @@ public final class Cluster implements AutoCloseable {
      * @param store the S3 endpoint's folder ({@code store/bucket/key})
      * @param pollSeconds the operator's polling interval (the chart's default is 10; tests poll every 2)
      */
-    public record Options(Path repo, Path state, Path store, int pollSeconds) {
+    public record Options(Path repo, Path state, Path store, int pollSeconds, boolean jobsOnRealNode) {
+        public Options(Path repo, Path state, Path store, int pollSeconds) {
+            this(repo, state, store, pollSeconds, false);
+        }
+
         public Options(Path repo, Path state, Path store) {
             this(repo, state, store, 2);
         }
@@ -69,6 +73,8 @@ public final class Cluster implements AutoCloseable {
     private RealNode realNode;
     /** The node pool of the chart's values whose nodeSelector and toleration pick the real node. */
     public static final String REAL_POOL = "real";
+    /** In {@code cluster.sh up} with a real node: the process kubelet's nodes keep only the operator. */
+    static final String PROCESS_NODE_TAINT = "dataparallel.io/process-node";
 
     private Cluster(Options options) {
         this.options = options;
@@ -132,10 +138,40 @@ public final class Cluster implements AutoCloseable {
                     tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
                     gpu: false
                 """.formatted(metricsPort, options.pollSeconds(), WORKER_ACCOUNT_ANNOTATION, WORKER_ACCOUNT_ROLE, REAL_POOL,
-                RealNode.POOL_LABEL, RealNode.POOL_LABEL));
+                RealNode.POOL_LABEL, RealNode.POOL_LABEL)
+                + (options.jobsOnRealNode() ? """
+                # jobs run on the real node; the operator stays on the process kubelet's CPU node, as pods there cannot
+                # reach the API server yet (no kube-proxy)
+                operator:
+                  nodeSelector: {dataparallel.io/e2e-pool: cpu}
+                  tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
+                """.formatted(PROCESS_NODE_TAINT) : ""));
         tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
                 "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
         LOG.info("chart installed, operator ready ({} s)", seconds(t0));
+        if (options.jobsOnRealNode()) {
+            jobsToTheRealNode();
+            LOG.info("jobs go to the real node {} ({} s)", RealNode.NAME, seconds(t0));
+        }
+    }
+
+    /**
+     * {@code cluster.sh up} where a real node can run: the real node takes every pod that asks for no pool (its taint
+     * goes) and the process kubelet's nodes take none but the operator's (they get {@link #PROCESS_NODE_TAINT}).
+     */
+    private void jobsToTheRealNode() throws IOException, InterruptedException {
+        realNode();
+        admin.nodes().withName(RealNode.NAME).edit(n -> {
+            n.getSpec().getTaints().removeIf(t -> RealNode.POOL_LABEL.equals(t.getKey()));
+            return n;
+        });
+        for (String name : List.of(FakeNodes.CPU_NODE, FakeNodes.GPU_NODE)) {
+            admin.nodes().withName(name).edit(n -> {
+                n.getSpec().getTaints().add(new io.fabric8.kubernetes.api.model.TaintBuilder().withKey(PROCESS_NODE_TAINT)
+                        .withValue("true").withEffect("NoSchedule").build());
+                return n;
+            });
+        }
     }
 
     private static boolean keepPodFolders() {
@@ -157,7 +193,8 @@ public final class Cluster implements AutoCloseable {
     public String envFile(String namespace) {
         return String.join("\n",
                 "export KUBECONFIG=" + controlPlane.adminKubeconfig,
-                "export S3_ENDPOINT=" + s3.endpoint(),
+                // pods in their own network reach the S3 endpoint at the bridge's address (and so does everything here)
+                "export S3_ENDPOINT=" + (realNode != null ? realNode.s3Endpoint() : s3.endpoint().toString()),
                 "export NAMESPACE=" + namespace,
                 "export AWS_ACCESS_KEY_ID=" + ACCESS_KEY,
                 "export AWS_SECRET_ACCESS_KEY=" + SECRET_KEY,
@@ -371,7 +408,13 @@ public final class Cluster implements AutoCloseable {
      * Arguments: {@code REPO STATE STORE NAMESPACE}.
      */
     public static void main(String[] args) throws Exception {
-        Options o = new Options(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath());
+        // jobs on a real node (kubelet on containerd) wherever one can run; else on the process kubelet, as in the suite
+        String noRealNode = RealNode.unavailable();
+        if (noRealNode != null) {
+            LOG.info("no real node: {}; jobs run on the process kubelet", noRealNode);
+        }
+        Options o = new Options(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath(),
+                2, noRealNode == null);
         String namespace = args[3];
         Cluster cluster = up(o);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "cluster-down"));
