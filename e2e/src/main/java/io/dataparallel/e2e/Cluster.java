@@ -73,7 +73,7 @@ public final class Cluster implements AutoCloseable {
     private RealNode realNode;
     /** The node pool of the chart's values whose nodeSelector and toleration pick the real node. */
     public static final String REAL_POOL = "real";
-    /** In {@code cluster.sh up} with a real node: the process kubelet's nodes keep only the operator. */
+    /** In {@code cluster.sh up} with a real node: the process kubelet's nodes take no pod. */
     static final String PROCESS_NODE_TAINT = "dataparallel.io/process-node";
 
     private Cluster(Options options) {
@@ -95,7 +95,11 @@ public final class Cluster implements AutoCloseable {
         long t0 = System.nanoTime();
         Files.createDirectories(options.state());
         tools = Tools.ensure(options.repo());
-        controlPlane = new ControlPlane(tools.k8sBin(), options.state()).start();
+        if (options.jobsOnRealNode()) {
+            RealNode.ensureNetwork(); // the API server listens on the bridge, where the real node's pods reach it
+        }
+        controlPlane = new ControlPlane(tools.k8sBin(), options.state(),
+                options.jobsOnRealNode() ? RealNode.NODE_IP : "127.0.0.1").start();
         started.add(controlPlane);
         admin = controlPlane.adminClient();
         started.add(admin);
@@ -138,26 +142,19 @@ public final class Cluster implements AutoCloseable {
                     tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
                     gpu: false
                 """.formatted(metricsPort, options.pollSeconds(), WORKER_ACCOUNT_ANNOTATION, WORKER_ACCOUNT_ROLE, REAL_POOL,
-                RealNode.POOL_LABEL, RealNode.POOL_LABEL)
-                + (options.jobsOnRealNode() ? """
-                # jobs run on the real node; the operator stays on the process kubelet's CPU node, as pods there cannot
-                # reach the API server yet (no kube-proxy)
-                operator:
-                  nodeSelector: {dataparallel.io/e2e-pool: cpu}
-                  tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
-                """.formatted(PROCESS_NODE_TAINT) : ""));
+                RealNode.POOL_LABEL, RealNode.POOL_LABEL));
+        if (options.jobsOnRealNode()) {
+            jobsToTheRealNode(); // before the chart: the operator's pod too runs on the real node
+            LOG.info("pods go to the real node {} ({} s)", RealNode.NAME, seconds(t0));
+        }
         tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
                 "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
         LOG.info("chart installed, operator ready ({} s)", seconds(t0));
-        if (options.jobsOnRealNode()) {
-            jobsToTheRealNode();
-            LOG.info("jobs go to the real node {} ({} s)", RealNode.NAME, seconds(t0));
-        }
     }
 
     /**
-     * {@code cluster.sh up} where a real node can run: the real node takes every pod that asks for no pool (its taint
-     * goes) and the process kubelet's nodes take none but the operator's (they get {@link #PROCESS_NODE_TAINT}).
+     * {@code cluster.sh up} where a real node can run: the real node takes every pod that asks for no pool, the
+     * operator's included (its taint goes), and the process kubelet's nodes none (they get {@link #PROCESS_NODE_TAINT}).
      */
     private void jobsToTheRealNode() throws IOException, InterruptedException {
         realNode();

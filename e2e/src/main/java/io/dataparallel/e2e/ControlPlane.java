@@ -46,9 +46,21 @@ final class ControlPlane implements AutoCloseable {
     Path adminKubeconfig;
     Path auditLog;
 
+    /**
+     * Where the API server listens and what it advertises: loopback for the process kubelet, whose pods share the
+     * host's network; the real node's bridge address when pods in their own network reach it (through the
+     * {@code kubernetes} Service, whose endpoint the API server then keeps itself).
+     */
+    final String address;
+
     ControlPlane(Path bin, Path state) {
+        this(bin, state, "127.0.0.1");
+    }
+
+    ControlPlane(Path bin, Path state, String address) {
         this.bin = bin;
         this.state = state;
+        this.address = address;
         this.pki = new Pki(state.resolve("pki"));
     }
 
@@ -82,7 +94,7 @@ final class ControlPlane implements AutoCloseable {
                 """);
         apiServerCommand = List.of(bin.resolve("kube-apiserver").toString(),
                 "--etcd-servers", etcdUrl,
-                "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", Integer.toString(apiPort),
+                "--bind-address", address, "--advertise-address", address, "--secure-port", Integer.toString(apiPort),
                 "--tls-cert-file", pki.serverCert().toString(), "--tls-private-key-file", pki.serverKey().toString(),
                 "--client-ca-file", pki.caCert().toString(),
                 // to a real kubelet (logs, exec): by its node's InternalIP (no DNS here), as the cluster's admin, whom the
@@ -97,7 +109,7 @@ final class ControlPlane implements AutoCloseable {
                 "--service-account-signing-key-file", pki.serviceAccountKey().toString(),
                 "--service-cluster-ip-range", SERVICE_RANGE,
                 // the default reconciler refuses a loopback address for the kubernetes Service
-                "--endpoint-reconciler-type", "none",
+                "--endpoint-reconciler-type", address.startsWith("127.") ? "none" : "lease",
                 "--audit-policy-file", policy.toString(), "--audit-log-path", auditLog.toString(),
                 "--audit-log-format", "json",
                 "--default-not-ready-toleration-seconds", Integer.toString(NODE_TOLERATION_SECONDS),
@@ -149,7 +161,7 @@ final class ControlPlane implements AutoCloseable {
     }
 
     String server() {
-        return "https://127.0.0.1:" + apiPort;
+        return "https://" + address + ":" + apiPort;
     }
 
     KubernetesClient adminClient() throws IOException {

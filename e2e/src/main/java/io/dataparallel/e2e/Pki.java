@@ -60,7 +60,7 @@ final class Pki {
         }
         if (!Files.exists(serverCert())) {
             Path ext = dir.resolve("apiserver.ext");
-            Files.writeString(ext, "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,"
+            Files.writeString(ext, "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,IP:" + RealNode.NODE_IP + ",DNS:localhost,DNS:kubernetes,"
                     + "DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n"
                     + "extendedKeyUsage=serverAuth\n");
             signed("apiserver", "/CN=kube-apiserver", ext);

@@ -40,6 +40,8 @@ final class RealNode implements AutoCloseable {
     private final KubernetesClient admin;
     private final Path containerdBin;
     private TcpForwarder s3;
+    /** Set once kube-proxy started: its iptables rules are removed with the node ({@code kube-proxy --cleanup}). */
+    private Path kubeProxy;
 
     private RealNode(Path dir, KubernetesClient admin, Path containerdBin) {
         this.dir = dir;
@@ -65,17 +67,23 @@ final class RealNode implements AutoCloseable {
     static RealNode start(Path repo, Path state, ControlPlane plane, KubernetesClient admin, int s3Port, Path k8sBin)
             throws IOException, InterruptedException {
         Path bin = Path.of(lastLine(run(List.of("bash", repo.resolve("e2e/build-node.sh").toString()), 1800)));
-        String worker = run(List.of("bash", repo.resolve("images/build.sh").toString(), "worker"), 1800).lines()
-                .filter(l -> l.startsWith("worker ")).reduce((a, b) -> b).orElseThrow(() -> new IOException("images/build.sh printed no image"));
-        String[] built = worker.split(" "); // worker <ref> <archive>
+        String images = run(List.of("bash", repo.resolve("images/build.sh").toString(), "all"), 1800);
         RealNode node = new RealNode(Files.createDirectories(state.resolve("real-node")), admin, bin);
         try {
-            node.network();
+            ensureNetwork();
+            node.cniConfig();
             node.s3 = TcpForwarder.start(NODE_IP, s3Port, "127.0.0.1", s3Port);
             node.startContainerd();
             node.importImage(bin.resolve("pause.oci.tar"), PAUSE, null);
-            node.importImage(Path.of(built[2]), built[1], "ghcr.io/dataparallel/worker:" + appVersion(repo));
+            for (String name : List.of("worker", "operator")) {
+                String[] built = images.lines().filter(l -> l.startsWith(name + " ")).reduce((a, b) -> b)
+                        .orElseThrow(() -> new IOException("images/build.sh printed no " + name + " image:\n" + images)).split(" ");
+                node.importImage(Path.of(built[2]), built[1], "ghcr.io/dataparallel/" + name + ":" + appVersion(repo));
+            }
             node.startKubelet(plane, k8sBin);
+            if (!plane.address.startsWith("127.")) {
+                node.startKubeProxy(plane, k8sBin);
+            }
             node.awaitReady();
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -93,7 +101,8 @@ final class RealNode implements AutoCloseable {
         return dir.resolve("containerd.sock");
     }
 
-    private void network() throws IOException, InterruptedException {
+    /** The pod network's bridge with the node's address on it, and the rule that keeps its traffic on this machine. */
+    static void ensureNetwork() throws IOException, InterruptedException {
         if (exit(List.of("ip", "link", "show", BRIDGE)) != 0) {
             run(List.of("ip", "link", "add", BRIDGE, "type", "bridge"), 30);
             run(List.of("ip", "addr", "add", NODE_IP + "/16", "dev", BRIDGE), 30);
@@ -107,10 +116,13 @@ final class RealNode implements AutoCloseable {
             insert.addAll(drop);
             run(insert, 30);
         }
+    }
+
+    private void cniConfig() throws IOException {
         Path cni = Files.createDirectories(dir.resolve("cni"));
         Files.writeString(cni.resolve("10-e2e.conflist"), """
                 {"cniVersion": "1.0.0", "name": "e2e", "plugins": [
-                  {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": false,
+                  {"type": "bridge", "bridge": "%s", "isGateway": true, "isDefaultGateway": true, "ipMasq": false,
                    "ipam": {"type": "host-local", "dataDir": "%s",
                             "ranges": [[{"subnet": "%s", "rangeStart": "10.88.1.1", "rangeEnd": "10.88.255.254", "gateway": "%s"}]]}},
                   {"type": "loopback"}]}
@@ -194,17 +206,43 @@ final class RealNode implements AutoCloseable {
                 authorization: {mode: Webhook}
                 registerWithTaints: [{key: %s, value: real, effect: NoSchedule}]
                 failSwapOn: false
+                # the containers' logs with the node's other files, not in the machine's /var/log/pods
+                podLogsDir: %s
                 resolvConf: ""
                 enforceNodeAllocatable: []
                 # the machine's disk is shared with everything else: only a full one evicts
                 evictionHard: {memory.available: "100Mi", nodefs.available: "1%%", imagefs.available: "1%%"}
                 imageGCHighThresholdPercent: 100
                 imageGCLowThresholdPercent: 99
-                """.formatted(socket(), NODE_IP, Ports.free(), serving[0], serving[1], plane.pki.caCert(), POOL_LABEL));
+                """.formatted(socket(), NODE_IP, Ports.free(), serving[0], serving[1], plane.pki.caCert(), POOL_LABEL,
+                dir.resolve("pod-logs")));
         daemons.add(Daemon.start("kubelet", List.of(k8sBin.resolve("kubelet").toString(), "--config", config.toString(),
                 "--kubeconfig", plane.adminKubeconfig.toString(), "--hostname-override", NAME, "--node-ip", NODE_IP,
                 "--node-labels", POOL_LABEL + "=real", "--root-dir", dir.resolve("kubelet").toString(),
                 "--cert-dir", dir.resolve("certs").toString()), dir));
+    }
+
+    /**
+     * kube-proxy (iptables mode) for the {@code kubernetes} Service: a pod's request to its ClusterIP is sent to the
+     * API server at the bridge's address, as in any cluster (the Service's endpoint is the API server's own).
+     */
+    private void startKubeProxy(ControlPlane plane, Path k8sBin) throws IOException {
+        Path config = dir.resolve("kube-proxy.yaml");
+        Files.writeString(config, """
+                apiVersion: kubeproxy.config.k8s.io/v1alpha1
+                kind: KubeProxyConfiguration
+                mode: iptables
+                clientConnection: {kubeconfig: %s}
+                hostnameOverride: %s
+                clusterCIDR: %s
+                bindAddress: %s
+                healthzBindAddress: 127.0.0.1:%d
+                metricsBindAddress: 127.0.0.1:%d
+                # a VM's conntrack table is the host's to size
+                conntrack: {maxPerCore: 0}
+                """.formatted(plane.adminKubeconfig, NAME, SUBNET, NODE_IP, Ports.free(), Ports.free()));
+        kubeProxy = k8sBin.resolve("kube-proxy");
+        daemons.add(Daemon.start("kube-proxy", List.of(kubeProxy.toString(), "--config", config.toString()), dir));
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -226,7 +264,7 @@ final class RealNode implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("node " + NAME + " not Ready within 120 s; the kubelet's log ends:\n"
-                        + daemons.get(daemons.size() - 1).tail());
+                        + daemons.get(1).tail());
             }
             Thread.sleep(500);
         }
@@ -240,6 +278,9 @@ final class RealNode implements AutoCloseable {
         }
         try {
             exit(List.of("pkill", "-KILL", "-f", "--", "containerd-shim-runc-v2 -namespace k8s.io .*-address " + socket()));
+            if (kubeProxy != null) {
+                exit(List.of(kubeProxy.toString(), "--cleanup"));
+            }
             exit(List.of("sh", "-c", "awk -v r='" + dir + "/' 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r"
                     + " | xargs -r umount -l"));
         } catch (IOException | InterruptedException e) {
