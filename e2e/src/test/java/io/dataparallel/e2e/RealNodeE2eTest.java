@@ -7,9 +7,13 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.dataparallel.api.spec.S3Uri;
+import io.dataparallel.core.npz.Npz;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,5 +89,42 @@ class RealNodeE2eTest {
         assertEquals(137, terminated.getExitCode());
         String message = done.getStatus().message();
         assertTrue(message.contains("spec.resources.limits.memory") && message.contains("OOMKilled"), message);
+    }
+
+    @Test
+    void deletedMidRunItsPodsEndOnSigtermAndAppliedAgainItResumes() throws Exception {
+        String ns = E2e.namespace("real-delete");
+        E2e.exampleData("e2e", ns, 8, 4000);
+        String manifest = manifest(ns, "astro", 2, "batchSize: 64");
+        E2e.apply(manifest);
+        E2e.await(ns, "astro", Duration.ofMinutes(3), "a partition done, not all",
+                j -> j.getStatus() != null && j.getStatus().partitionsDone() != null && j.getStatus().partitionsDone() >= 1);
+        int podsAtDelete = E2e.admin().pods().inNamespace(ns).list().getItems().size();
+        Instant deleted = Instant.now();
+        E2e.kubectlOk(List.of("delete", "inferencejob", "astro", "-n", ns, "--wait=true", "--timeout=60s"));
+        // the garbage collector deletes the worker Job and its pods; the kubelet sends SIGTERM, and the workers end
+        // well before the 30 s grace period would have them killed
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!E2e.admin().pods().inNamespace(ns).list().getItems().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, () -> "pods left 60 s after the delete: " + E2e.pods(ns));
+            Thread.sleep(250);
+        }
+        double gone = Duration.between(deleted, Instant.now()).toMillis() / 1e3;
+        assertTrue(podsAtDelete > 0 && gone < 25, "the workers ended on SIGTERM, not at the grace period's SIGKILL: " + gone + " s");
+        // nothing half-written: every prediction there is whole
+        String prefix = "s3://e2e/" + ns + "/out/astro/predictions/";
+        Map<String, String> kept = Invariants.predictions("s3://e2e/" + ns + "/out/astro/");
+        for (String key : kept.keySet()) {
+            Npz.read(E2e.store().get(S3Uri.parse("out", prefix + key), "out"));
+        }
+        // applied again, it computes only what was left, and the job's record keeps what the first run did
+        E2e.apply(manifest);
+        InferenceJob done = Invariants.of(ns, "astro").keeping(kept).expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
+        assertEquals("8/8", done.getStatus().progress());
+        long resumed = done.getStatus().metrics().resumedSamples() == null ? 0 : done.getStatus().metrics().resumedSamples();
+        assertEquals(4000L * kept.size(), resumed, "the partitions done before the delete are resumed, not recomputed: " + kept.keySet());
+        Path local = LocalMode.run("e2e", ns, E2e.manifest(ns, "astro", "e2e", ns, 2, "batchSize: 64"));
+        String predictions = "e2e/" + ns + "/out/astro/predictions";
+        assertEquals(8, LocalMode.assertSamePredictions(E2e.STATE.resolve("store").resolve(predictions), local.resolve(predictions)));
     }
 }
