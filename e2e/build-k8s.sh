@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the upstream control plane the e2e suite runs against (kube-apiserver,
-# kube-controller-manager, kube-scheduler, etcd) from the Go module proxy, once, into a
+# kube-controller-manager, kube-scheduler, etcd) and the real node's kubelet and kube-proxy
+# from the Go module proxy, once, into a
 # cache folder outside the repository keyed by the release, and reuses it afterwards.
 # Prints the folder holding the binaries.
 #
@@ -13,7 +14,7 @@ k8s_version="$(awk '$1=="k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$mod
 etcd_version="$(awk '$1=="go.etcd.io/etcd/server/v3" {print $2; exit}' "$mod/go.mod")"
 cache="${DATAPARALLEL_CACHE:-$HOME/.cache/dataparallel}/k8s-$k8s_version-etcd-$etcd_version"
 bin="$cache/bin"
-commands=(kube-apiserver kube-controller-manager kube-scheduler etcd)
+commands=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy etcd)
 
 complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done; }
 
@@ -32,7 +33,7 @@ echo "building Kubernetes $k8s_version and etcd $etcd_version into $bin (cold: a
   # -trimpath and no debug info: smaller binaries; the version stamp lets the API
   # server report the release (kubectl version, discovery) as a real build does.
   ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$k8s_version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$k8s_version" | cut -d. -f2)"
-  for c in kube-apiserver kube-controller-manager kube-scheduler; do
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
     [[ -x "$bin/$c" ]] && continue
     go build -trimpath -ldflags "$ldflags" -o "$bin/$c.tmp" "k8s.io/kubernetes/cmd/$c" && mv "$bin/$c.tmp" "$bin/$c"
     echo "  built $c ($((SECONDS - start)) s)" >&2
