@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the e2e node's container runtime from the Go module proxy, once, into a cache folder
-# outside the repository keyed by the release: containerd 2.x with its runc shim and ctr, and the
-# pods' pause (e2e/node/pause) with its image (pause.oci.tar, made with buildah from the binary alone).
+# outside the repository keyed by the release: containerd 2.x with its runc shim and ctr, the
+# pods' pause (e2e/node/pause) with its image (pause.oci.tar, made with buildah from the binary alone),
+# and the cluster's DNS, CoreDNS (e2e/dns) with its image (coredns.oci.tar).
 # runc, buildah and the CNI plugins come from Debian's packages (installed here with apt-get when
 # missing). Prints the folder holding the binaries.
 #
@@ -11,11 +12,14 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 mod="$here/node"
 containerd_version="$(awk '$1=="require" && $2=="github.com/containerd/containerd/v2" {print $3; exit}' "$mod/go.mod")"
-cache="${DATAPARALLEL_CACHE:-$HOME/.cache/dataparallel}/node-containerd-$containerd_version-$(sha256sum "$mod/pause/main.go" | cut -c1-8)"
+dns="$here/dns"
+coredns_version="$(awk '$1=="require" && $2=="github.com/coredns/coredns" {print $3; exit}' "$dns/go.mod")"
+inputs="$(cat "$mod/pause/main.go" "$dns/main.go" "$dns/go.sum" | sha256sum | cut -c1-8)"
+cache="${DATAPARALLEL_CACHE:-$HOME/.cache/dataparallel}/node-containerd-$containerd_version-coredns-$coredns_version-$inputs"
 bin="$cache/bin"
-commands=(containerd containerd-shim-runc-v2 ctr pause)
+commands=(containerd containerd-shim-runc-v2 ctr pause coredns)
 
-complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done; [[ -s "$bin/pause.oci.tar" ]]; }
+complete() { for c in "${commands[@]}"; do [[ -x "$bin/$c" ]] || return 1; done; [[ -s "$bin/pause.oci.tar" && -s "$bin/coredns.oci.tar" ]]; }
 packages() { command -v runc >/dev/null && command -v buildah >/dev/null && command -v iptables >/dev/null \
   && [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]]; }
 
@@ -33,7 +37,7 @@ command -v go >/dev/null || { echo "e2e/build-node.sh: needs Go (the polyglot ma
 mkdir -p "$bin"
 log="$cache/build.log"
 start=$SECONDS
-echo "building containerd $containerd_version and pause into $bin (cold: a few minutes on 2 cores; log $log)" >&2
+echo "building containerd $containerd_version, pause and CoreDNS $coredns_version into $bin (cold: a few minutes on 2 cores; log $log)" >&2
 (
   cd "$mod"
   # static, no cgo: the btrfs and devmapper snapshotters (cgo) are left out, overlayfs is what the node uses
@@ -58,6 +62,20 @@ echo "building containerd $containerd_version and pause into $bin (cold: a few m
     buildah rm "$c"
     buildah push -q localhost/dataparallel/pause:e2e "oci-archive:$bin/pause.oci.tar.tmp:localhost/dataparallel/pause:e2e"
     mv "$bin/pause.oci.tar.tmp" "$bin/pause.oci.tar"
+  fi
+  if [[ ! -x "$bin/coredns" ]]; then
+    (cd "$dns" && go build -trimpath -ldflags "-s -w" -o "$bin/coredns.tmp" . && mv "$bin/coredns.tmp" "$bin/coredns")
+    echo "  built coredns ($((SECONDS - start)) s)" >&2
+  fi
+  if [[ ! -s "$bin/coredns.oci.tar" ]]; then
+    # CoreDNS alone, as user 65532 (its upstream image's nonroot user)
+    c=$(buildah from scratch)
+    buildah copy "$c" "$bin/coredns" /coredns
+    buildah config --entrypoint '["/coredns"]' --user 65532:65532 "$c"
+    buildah commit -q "$c" localhost/dataparallel/coredns:e2e
+    buildah rm "$c"
+    buildah push -q localhost/dataparallel/coredns:e2e "oci-archive:$bin/coredns.oci.tar.tmp:localhost/dataparallel/coredns:e2e"
+    mv "$bin/coredns.oci.tar.tmp" "$bin/coredns.oci.tar"
   fi
 ) >"$log" 2>&1 || { echo "e2e/build-node.sh: build failed; last lines of $log:" >&2; tail -30 "$log" >&2; exit 1; }
 echo "built in $((SECONDS - start)) s" >&2

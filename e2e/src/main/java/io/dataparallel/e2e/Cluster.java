@@ -50,10 +50,13 @@ public final class Cluster implements AutoCloseable {
      * @param state where the cluster keeps its certificates, etcd data, logs and pod folders
      * @param store the S3 endpoint's folder ({@code store/bucket/key})
      * @param pollSeconds the operator's polling interval (the chart's default is 10; tests poll every 2)
+     * @param jobsOnRealNode every pod that asks for no pool (the operator's included) runs on the real node, as a container
+     * @param processCpuNode with {@code jobsOnRealNode}, the process kubelet's CPU node stays too, for what a real node on
+     *                       this machine cannot do (a node that goes NotReady, a 32-CPU node), reached through {@link #PROCESS_POOL}
      */
-    public record Options(Path repo, Path state, Path store, int pollSeconds, boolean jobsOnRealNode) {
+    public record Options(Path repo, Path state, Path store, int pollSeconds, boolean jobsOnRealNode, boolean processCpuNode) {
         public Options(Path repo, Path state, Path store, int pollSeconds) {
-            this(repo, state, store, pollSeconds, false);
+            this(repo, state, store, pollSeconds, false, true);
         }
 
         public Options(Path repo, Path state, Path store) {
@@ -73,8 +76,10 @@ public final class Cluster implements AutoCloseable {
     private RealNode realNode;
     /** The node pool of the chart's values whose nodeSelector and toleration pick the real node. */
     public static final String REAL_POOL = "real";
-    /** In {@code cluster.sh up} with a real node: the process kubelet's nodes take no pod. */
+    /** With jobs on the real node: the process kubelet's CPU node takes only pods of {@link #PROCESS_POOL}. */
     static final String PROCESS_NODE_TAINT = "dataparallel.io/process-node";
+    /** The node pool of the process kubelet's CPU nodes ({@code dataparallel.io/e2e-pool: cpu}), tolerating {@link #PROCESS_NODE_TAINT}. */
+    public static final String PROCESS_POOL = "process";
 
     private Cluster(Options options) {
         this.options = options;
@@ -104,7 +109,7 @@ public final class Cluster implements AutoCloseable {
         admin = controlPlane.adminClient();
         started.add(admin);
         LOG.info("API server ready at {} ({} s)", controlPlane.server(), seconds(t0));
-        nodes = new FakeNodes(admin).register();
+        nodes = new FakeNodes(admin).register(!options.jobsOnRealNode() || options.processCpuNode());
         started.add(nodes);
         Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
         images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"),
@@ -141,20 +146,44 @@ public final class Cluster implements AutoCloseable {
                     nodeSelector: {%s: real}
                     tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
                     gpu: false
+                  # the process kubelet's CPU nodes (32 CPUs each), where they run beside a real node
+                  %s:
+                    nodeSelector: {dataparallel.io/e2e-pool: cpu}
+                    tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
+                    gpu: false
+                    workerSizes: [{cpu: "1", memory: 3Gi}, {cpu: "2", memory: 4Gi}, {cpu: "4", memory: 8Gi}]
                 """.formatted(metricsPort, options.pollSeconds(), WORKER_ACCOUNT_ANNOTATION, WORKER_ACCOUNT_ROLE, REAL_POOL,
-                RealNode.POOL_LABEL, RealNode.POOL_LABEL));
+                RealNode.POOL_LABEL, RealNode.POOL_LABEL, PROCESS_POOL, PROCESS_NODE_TAINT));
+        List<String> helmValues = new ArrayList<>(List.of("--values", values.toString()));
+        if (options.jobsOnRealNode()) {
+            // the real node has this machine's 2 CPUs: a worker asks a quarter of one, so a job's workers run at once
+            Path real = options.state().resolve("values-real-node.yaml");
+            helmValues.addAll(List.of("--values", real.toString()));
+            Files.writeString(real, """
+                    worker:
+                      defaultResources:
+                        requests: {cpu: 250m, memory: 1Gi}
+                        limits: {memory: 4Gi}
+                    nodePools:
+                      cpu-default:
+                        workerSizes: [{cpu: 250m, memory: 1Gi}, {cpu: 500m, memory: 2Gi}, {cpu: "1", memory: 3Gi}]
+                    """);
+        }
         if (options.jobsOnRealNode()) {
             jobsToTheRealNode(); // before the chart: the operator's pod too runs on the real node
             LOG.info("pods go to the real node {} ({} s)", RealNode.NAME, seconds(t0));
         }
-        tools.helm(controlPlane.adminKubeconfig, "upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
-                "--namespace", RELEASE_NAMESPACE, "--values", values.toString(), "--wait", "--timeout", "5m");
+        List<String> helm = new ArrayList<>(List.of("upgrade", "--install", RELEASE, options.repo().resolve("charts/dataparallel").toString(),
+                "--namespace", RELEASE_NAMESPACE, "--wait", "--timeout", "5m"));
+        helm.addAll(helmValues);
+        tools.helm(controlPlane.adminKubeconfig, helm.toArray(String[]::new));
         LOG.info("chart installed, operator ready ({} s)", seconds(t0));
     }
 
     /**
-     * {@code cluster.sh up} where a real node can run: the real node takes every pod that asks for no pool, the
-     * operator's included (its taint goes), and the process kubelet's nodes none (they get {@link #PROCESS_NODE_TAINT}).
+     * Where a real node can run: it takes every pod that asks for no pool, the operator's included (its taint goes); the
+     * process kubelet's CPU node, where there is one, only pods of {@link #PROCESS_POOL} ({@link #PROCESS_NODE_TAINT}).
+     * The GPU node stays as it is, a scheduling-only node for the GPU pool (this machine has no GPU).
      */
     private void jobsToTheRealNode() throws IOException, InterruptedException {
         realNode();
@@ -162,13 +191,27 @@ public final class Cluster implements AutoCloseable {
             n.getSpec().getTaints().removeIf(t -> RealNode.POOL_LABEL.equals(t.getKey()));
             return n;
         });
-        for (String name : List.of(FakeNodes.CPU_NODE, FakeNodes.GPU_NODE)) {
-            admin.nodes().withName(name).edit(n -> {
-                n.getSpec().getTaints().add(new io.fabric8.kubernetes.api.model.TaintBuilder().withKey(PROCESS_NODE_TAINT)
-                        .withValue("true").withEffect("NoSchedule").build());
-                return n;
-            });
+        if (nodes.nodes().containsKey(FakeNodes.CPU_NODE)) {
+            taintProcessNode(FakeNodes.CPU_NODE);
         }
+    }
+
+    private void taintProcessNode(String name) {
+        admin.nodes().withName(name).edit(n -> {
+            n.getSpec().getTaints().add(new io.fabric8.kubernetes.api.model.TaintBuilder().withKey(PROCESS_NODE_TAINT)
+                    .withValue("true").withEffect("NoSchedule").build());
+            return n;
+        });
+    }
+
+    /** True where the pods that ask for no pool run on the real node, as containers. */
+    public boolean jobsOnRealNode() {
+        return options.jobsOnRealNode();
+    }
+
+    /** The node the pods that ask for no pool run on: the real node, or the process kubelet's CPU node. */
+    public String jobNode() {
+        return options.jobsOnRealNode() ? RealNode.NAME : FakeNodes.CPU_NODE;
     }
 
     private static boolean keepPodFolders() {
@@ -202,8 +245,43 @@ public final class Cluster implements AutoCloseable {
         return admin;
     }
 
+    /** The S3 endpoint on the loopback address, for the harness and the tests (not every pod reaches it: see {@link #podS3Endpoint}). */
     public URI s3Endpoint() {
         return s3.endpoint();
+    }
+
+    /** The S3 endpoint as every pod reaches it (and everything on this machine): a manifest's {@code spec.s3.endpoint}. */
+    public String podS3Endpoint() {
+        return realNode != null ? realNode.s3Endpoint() : s3.endpoint().toString();
+    }
+
+    /** The address a test's own server listens on for pods to reach it: the bridge's with a real node, else loopback. */
+    public java.net.InetAddress podReachableAddress() throws IOException {
+        return java.net.InetAddress.getByName(realNode != null ? RealNode.NODE_IP : "127.0.0.1");
+    }
+
+    /**
+     * The log files of the pods of {@code namespace}, from both kinds of node: the process kubelet's
+     * {@code pods/<namespace>_<pod>/…log} and the real kubelet's {@code <namespace>_<pod>_<uid>/<container>/<n>.log}.
+     */
+    public List<Path> podLogs(String namespace) {
+        List<Path> logs = new ArrayList<>();
+        List<Path> roots = new ArrayList<>(List.of(options.state().resolve("pods")));
+        if (realNode != null) {
+            roots.add(realNode.podLogs());
+        }
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(root, 3)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f)
+                        && root.relativize(f).getName(0).toString().startsWith(namespace + "_")).forEach(logs::add);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a pod's folder removed while we walk: its Job is gone, its log with it
+            }
+        }
+        return logs;
     }
 
     public Path kubeconfig() {
@@ -304,12 +382,67 @@ public final class Cluster implements AutoCloseable {
 
     /** The process id of the operator pod's container (for heap measurements), or -1 when none runs. */
     public long operatorPid() {
+        for (var pod : admin.pods().inNamespace(RELEASE_NAMESPACE).list().getItems()) {
+            if (pod.getMetadata().getName().startsWith(RELEASE + "-operator-") && pod.getMetadata().getDeletionTimestamp() == null
+                    && RealNode.NAME.equals(pod.getSpec().getNodeName())) {
+                long pid = realNodePid(pod);
+                if (pid > 0) {
+                    return pid;
+                }
+            }
+        }
         return kubelet.pid(RELEASE_NAMESPACE, RELEASE + "-operator-");
     }
 
-    /** SIGKILLs the container of a running pod of the harness's nodes; false if none runs. */
+    /** SIGKILLs the container of a running pod, on whichever node it runs; false if none runs. */
     public boolean killPod(String namespace, String pod) {
+        var p = admin.pods().inNamespace(namespace).withName(pod).get();
+        if (p != null && realNode != null && RealNode.NAME.equals(p.getSpec().getNodeName())) {
+            String id = runningContainer(p);
+            try {
+                return id != null && realNode.kill(id);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         return kubelet.kill(namespace, pod);
+    }
+
+    private long realNodePid(io.fabric8.kubernetes.api.model.Pod pod) {
+        String id = runningContainer(pod);
+        try {
+            return id == null ? -1 : realNode.pid(id);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String runningContainer(io.fabric8.kubernetes.api.model.Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(c -> c.getState() != null && c.getState().getRunning() != null && c.getContainerID() != null)
+                .map(io.fabric8.kubernetes.api.model.ContainerStatus::getContainerID).findFirst().orElse(null);
+    }
+
+    /** The memory cgroup of a pod's running container on the real node (see {@link RealNode#memoryCgroup}), or null. */
+    public Path memoryCgroup(io.fabric8.kubernetes.api.model.Pod pod) {
+        String id = RealNode.NAME.equals(pod.getSpec().getNodeName()) ? runningContainer(pod) : null;
+        return id == null ? null : RealNode.memoryCgroup(pod.getMetadata().getUid(), id);
+    }
+
+    /** Restarts the real node's kubelet, down for {@code downMillis}; its containers run on meanwhile. */
+    public void restartRealKubelet(long downMillis) throws IOException, InterruptedException {
+        realNode();
+        realNode.restartKubelet(downMillis);
+        LOG.info("real node's kubelet restarted after {} ms down", downMillis);
     }
 
     /**
@@ -323,9 +456,12 @@ public final class Cluster implements AutoCloseable {
         LOG.info("kube-apiserver restarted: {} ms without an API server", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
-    /** A further node of the CPU pool ({@code dataparallel.io/e2e-pool: cpu}), Ready, run by the process kubelet. */
+    /** A further node of the CPU pool ({@code dataparallel.io/e2e-pool: cpu}), Ready, run by the process kubelet ({@link #PROCESS_POOL}). */
     public void addCpuNode(String name) {
         nodes.addCpuNode(name);
+        if (options.jobsOnRealNode()) {
+            taintProcessNode(name); // like the first: only pods of PROCESS_POOL
+        }
     }
 
     /**
@@ -410,8 +546,9 @@ public final class Cluster implements AutoCloseable {
         if (noRealNode != null) {
             LOG.info("no real node: {}; jobs run on the process kubelet", noRealNode);
         }
+        // with a real node, no process kubelet's CPU node: every pod is a container (the GPU pool's node is scheduling-only)
         Options o = new Options(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(), Path.of(args[2]).toAbsolutePath(),
-                2, noRealNode == null);
+                2, noRealNode == null, noRealNode != null);
         String namespace = args[3];
         Cluster cluster = up(o);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "cluster-down"));

@@ -49,8 +49,11 @@ final class FakeNodes implements AutoCloseable {
         this.client = client;
     }
 
-    FakeNodes register() {
-        register(node(CPU_NODE, Map.of("dataparallel.io/e2e-pool", "cpu"), false));
+    /** Registers the GPU node and, with {@code cpuNode}, the CPU node, and keeps them Ready. */
+    FakeNodes register(boolean cpuNode) {
+        if (cpuNode) {
+            register(node(CPU_NODE, Map.of("dataparallel.io/e2e-pool", "cpu"), false));
+        }
         register(node(GPU_NODE, Map.of("nvidia.com/gpu.present", "true", "dataparallel.io/e2e-pool", "gpu"), true));
         heartbeat.scheduleWithFixedDelay(this::renewLeases, 0, 4, TimeUnit.SECONDS);
         heartbeat.scheduleWithFixedDelay(this::reportReady, 0, 8, TimeUnit.SECONDS);

@@ -33,6 +33,9 @@ final class RealNode implements AutoCloseable {
     static final String SUBNET = "10.88.0.0/16";
     /** The sandbox image e2e/build-node.sh makes (no registry to pull registry.k8s.io/pause from). */
     static final String PAUSE = "localhost/dataparallel/pause:e2e";
+    /** CoreDNS's image (e2e/build-node.sh) and the kube-dns Service's address, the pods' nameserver. */
+    static final String COREDNS = "localhost/dataparallel/coredns:e2e";
+    static final String CLUSTER_DNS = "10.96.0.10";
     private static final Logger LOG = LoggerFactory.getLogger(RealNode.class);
 
     private final Path dir;
@@ -42,6 +45,8 @@ final class RealNode implements AutoCloseable {
     private TcpForwarder s3;
     /** Set once kube-proxy started: its iptables rules are removed with the node ({@code kube-proxy --cleanup}). */
     private Path kubeProxy;
+    /** The kubelet's command line, for {@link #restartKubelet}. */
+    private List<String> kubelet;
 
     private RealNode(Path dir, KubernetesClient admin, Path containerdBin) {
         this.dir = dir;
@@ -75,16 +80,22 @@ final class RealNode implements AutoCloseable {
             node.s3 = TcpForwarder.start(NODE_IP, s3Port, "127.0.0.1", s3Port);
             node.startContainerd();
             node.importImage(bin.resolve("pause.oci.tar"), PAUSE, null);
+            node.importImage(bin.resolve("coredns.oci.tar"), COREDNS, null);
             for (String name : List.of("worker", "operator")) {
                 String[] built = images.lines().filter(l -> l.startsWith(name + " ")).reduce((a, b) -> b)
                         .orElseThrow(() -> new IOException("images/build.sh printed no " + name + " image:\n" + images)).split(" ");
                 node.importImage(Path.of(built[2]), built[1], "ghcr.io/dataparallel/" + name + ":" + appVersion(repo));
             }
-            node.startKubelet(plane, k8sBin);
-            if (!plane.address.startsWith("127.")) {
+            // Services (and so the cluster's DNS) work where pods reach the API server: kube-proxy then runs
+            boolean services = !plane.address.startsWith("127.");
+            node.startKubelet(plane, k8sBin, services);
+            if (services) {
                 node.startKubeProxy(plane, k8sBin);
             }
             node.awaitReady();
+            if (services) {
+                node.startDns(repo);
+            }
             return node;
         } catch (IOException | InterruptedException | RuntimeException e) {
             node.close();
@@ -183,7 +194,7 @@ final class RealNode implements AutoCloseable {
         return cmd;
     }
 
-    private void startKubelet(ControlPlane plane, Path k8sBin) throws IOException, InterruptedException {
+    private void startKubelet(ControlPlane plane, Path k8sBin, boolean dns) throws IOException, InterruptedException {
         Path[] serving = plane.pki.kubeletServing(NAME, NODE_IP);
         Path config = dir.resolve("kubelet.yaml");
         Files.writeString(config, """
@@ -214,12 +225,83 @@ final class RealNode implements AutoCloseable {
                 evictionHard: {memory.available: "100Mi", nodefs.available: "1%%", imagefs.available: "1%%"}
                 imageGCHighThresholdPercent: 100
                 imageGCLowThresholdPercent: 99
+                %s
                 """.formatted(socket(), NODE_IP, Ports.free(), serving[0], serving[1], plane.pki.caCert(), POOL_LABEL,
-                dir.resolve("pod-logs")));
-        daemons.add(Daemon.start("kubelet", List.of(k8sBin.resolve("kubelet").toString(), "--config", config.toString(),
+                podLogs(), dns ? "clusterDNS: [" + CLUSTER_DNS + "]\nclusterDomain: cluster.local" : ""));
+        kubelet = List.of(k8sBin.resolve("kubelet").toString(), "--config", config.toString(),
                 "--kubeconfig", plane.adminKubeconfig.toString(), "--hostname-override", NAME, "--node-ip", NODE_IP,
                 "--node-labels", POOL_LABEL + "=real", "--root-dir", dir.resolve("kubelet").toString(),
-                "--cert-dir", dir.resolve("certs").toString()), dir));
+                "--cert-dir", dir.resolve("certs").toString());
+        daemons.add(Daemon.start("kubelet", kubelet, dir));
+    }
+
+    /**
+     * Stops the kubelet (SIGTERM, as systemd restarts it), leaves it down {@code downMillis}, and starts it again with the
+     * same configuration. The containers go on running under containerd meanwhile, as on any node; the new kubelet finds
+     * them and reports their pods again.
+     */
+    void restartKubelet(long downMillis) throws IOException, InterruptedException {
+        int i = indexOf("kubelet");
+        daemons.get(i).close();
+        Thread.sleep(downMillis);
+        daemons.set(i, Daemon.start("kubelet", kubelet, dir));
+    }
+
+    private int indexOf(String daemon) {
+        for (int i = 0; i < daemons.size(); i++) {
+            if (daemons.get(i).name.equals(daemon)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no " + daemon + " runs on the real node");
+    }
+
+    /**
+     * SIGKILLs a running container's process, as the kernel's OOM killer or a crash would end it; the kubelet sees it
+     * exit. {@code containerId} is a pod status's container ID (with or without {@code containerd://}).
+     */
+    boolean kill(String containerId) throws IOException, InterruptedException {
+        String id = bareId(containerId);
+        return pid(id) > 0 && exit(ctr("tasks", "kill", "--signal", "SIGKILL", id)) == 0;
+    }
+
+    /** The machine's process id of a running container's first process (its entrypoint's java), or -1 if it runs not. */
+    long pid(String containerId) throws IOException, InterruptedException {
+        String id = bareId(containerId);
+        for (String line : run(ctr("tasks", "ls"), 60).lines().skip(1).toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals(id) && f[2].equals("RUNNING")) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A running container's memory cgroup (v1, the kubelet's cgroupfs driver: {@code kubepods[/<qos>]/pod<uid>/<id>}), whose
+     * {@code memory.max_usage_in_bytes} is the high-water mark the kernel holds against the limit; null once it is gone.
+     */
+    static Path memoryCgroup(String podUid, String containerId) {
+        String id = bareId(containerId);
+        Path kubepods = Path.of("/sys/fs/cgroup/memory/kubepods");
+        for (Path pod : List.of(kubepods.resolve("pod" + podUid), kubepods.resolve("burstable").resolve("pod" + podUid),
+                kubepods.resolve("besteffort").resolve("pod" + podUid))) {
+            if (Files.isDirectory(pod.resolve(id))) {
+                return pod.resolve(id);
+            }
+        }
+        return null;
+    }
+
+    /** A container's ID without its runtime's scheme ({@code containerd://}). */
+    private static String bareId(String containerId) {
+        int scheme = containerId.indexOf("://");
+        return scheme < 0 ? containerId : containerId.substring(scheme + 3);
+    }
+
+    /** Where the kubelet keeps the containers' logs: {@code <namespace>_<pod>_<uid>/<container>/<restart>.log}. */
+    Path podLogs() {
+        return dir.resolve("pod-logs");
     }
 
     /**
@@ -245,6 +327,26 @@ final class RealNode implements AutoCloseable {
         daemons.add(Daemon.start("kube-proxy", List.of(kubeProxy.toString(), "--config", config.toString()), dir));
     }
 
+    /** CoreDNS as e2e/dns/coredns.yaml deploys it, Ready: pods resolve {@code <service>.<namespace>.svc.cluster.local}. */
+    private void startDns(Path repo) throws IOException, InterruptedException {
+        try (var in = Files.newInputStream(repo.resolve("e2e/dns/coredns.yaml"))) {
+            admin.load(in).forceConflicts().serverSideApply();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            var d = admin.apps().deployments().inNamespace("kube-system").withName("coredns").get();
+            if (d != null && d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas())) {
+                LOG.info("CoreDNS ready at {}", CLUSTER_DNS);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("CoreDNS not ready within 120 s: " + admin.pods().inNamespace("kube-system")
+                        .withLabel("k8s-app", "kube-dns").list().getItems().stream().map(p -> String.valueOf(p.getStatus())).toList());
+            }
+            Thread.sleep(500);
+        }
+    }
+
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
@@ -264,7 +366,7 @@ final class RealNode implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("node " + NAME + " not Ready within 120 s; the kubelet's log ends:\n"
-                        + daemons.get(1).tail());
+                        + daemons.get(indexOf("kubelet")).tail());
             }
             Thread.sleep(500);
         }

@@ -76,18 +76,17 @@ class CredentialsE2eTest {
                 }
             }
         }
-        Path pods = E2e.cluster().state().resolve("pods");
         int logs = 0;
-        try (Stream<Path> files = Files.walk(pods)) {
-            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
-                String dir = pods.relativize(log).toString();
-                if (dir.startsWith(ns + "_") || dir.startsWith(Cluster.RELEASE_NAMESPACE + "_")) {
-                    check(leaks, "log " + dir, Files.readString(log, StandardCharsets.ISO_8859_1));
-                    logs++;
+        for (String namespace : List.of(ns, Cluster.RELEASE_NAMESPACE)) {
+            for (Path log : E2e.cluster().podLogs(namespace)) {
+                try {
+                    check(leaks, "log " + log.getParent().getFileName() + "/" + log.getFileName(),
+                            Files.readString(log, StandardCharsets.ISO_8859_1));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
+                logs++;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         assertTrue(logs >= 4, "the operator's, two workers' and the summarizer's logs were read: " + logs);
         List<StoredObject> outputs = E2e.store().list(S3Uri.parse("out", "s3://e2e/" + ns + "/out/"), "out");
@@ -113,7 +112,7 @@ class CredentialsE2eTest {
         String ns = E2e.namespace("readonly");
         E2e.exampleData("e2e", ns, 3, 100);
         String out = "/e2e/" + ns + "/out/readonly/";
-        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint())) {
+        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint(), E2e.cluster().podReachableAddress())) {
             List<Rule> policy = Stream.of("PUT", "POST", "DELETE").map(m -> proxy.add(m, out, Fault.ACCESS_DENIED, -1)).toList();
             E2e.apply(S3FaultsE2eTest.throughProxy(E2e.manifest(ns, "readonly", "e2e", ns, 2), proxy));
             InferenceJob job = Invariants.of(ns, "readonly").fault("read-only credentials: 403 AccessDenied on writes under the output")

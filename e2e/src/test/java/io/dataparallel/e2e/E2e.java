@@ -39,7 +39,7 @@ final class E2e {
         if (cluster == null) {
             try {
                 ControlPlane.deleteTree(STATE);
-                cluster = Cluster.up(new Cluster.Options(REPO, STATE, STATE.resolve("store")));
+                cluster = Cluster.up(new Cluster.Options(REPO, STATE, STATE.resolve("store"), 2, jobsOnRealNode(), true));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -49,6 +49,19 @@ final class E2e {
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "e2e-cluster-down"));
         }
         return cluster;
+    }
+
+    /**
+     * Pods run as containers on the real node wherever one can run here (root, podman); {@code -De2e.realNode=false}
+     * keeps every pod on the process kubelet.
+     */
+    private static boolean jobsOnRealNode() {
+        String noRealNode = Cluster.realNodeUnavailable();
+        boolean wanted = !"false".equals(System.getProperty("e2e.realNode"));
+        if (wanted && noRealNode != null) {
+            System.err.println("e2e: pods run on the process kubelet: " + noRealNode);
+        }
+        return wanted && noRealNode == null;
     }
 
     static KubernetesClient admin() {
@@ -81,9 +94,14 @@ final class E2e {
 
     /** The example model and {@code partitions} CAI-shaped partitions, under {@code s3://bucket/prefix/}. */
     static void exampleData(String bucket, String prefix, int partitions, int samples) {
+        exampleData(bucket, prefix, partitions, samples, EXAMPLE_MODEL);
+    }
+
+    /** As {@link #exampleData(String, String, int, int)} with another model of the example's inputs (images, magnitudes). */
+    static void exampleData(String bucket, String prefix, int partitions, int samples, Path model) {
         bucket(bucket);
         try {
-            store().put(S3Uri.parse("model", "s3://" + bucket + "/" + prefix + "/model.pt"), Files.readAllBytes(EXAMPLE_MODEL),
+            store().put(S3Uri.parse("model", "s3://" + bucket + "/" + prefix + "/model.pt"), Files.readAllBytes(model),
                     "application/octet-stream", Map.of(), false, "model");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,7 +131,7 @@ final class E2e {
                   workers: %d
                   s3: {endpoint: "%s", pathStyle: true, credentialsSecret: %s}
                 """.formatted(name, namespace, bucket, prefix, bucket, prefix, bucket, prefix, name, workers,
-                cluster().s3Endpoint(), Cluster.CREDENTIALS_SECRET));
+                cluster().podS3Endpoint(), Cluster.CREDENTIALS_SECRET));
         for (String line : extra) {
             b.append("  ").append(line).append('\n');
         }

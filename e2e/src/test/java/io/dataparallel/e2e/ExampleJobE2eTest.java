@@ -80,7 +80,7 @@ class ExampleJobE2eTest {
         assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getEmptyDir() != null && v.getEmptyDir().getSizeLimit() != null));
         assertTrue(pod.getContainers().get(0).getResources().getRequests().containsKey("ephemeral-storage"));
         for (var p : E2e.admin().pods().inNamespace(ns).list().getItems()) {
-            assertEquals(FakeNodes.CPU_NODE, p.getSpec().getNodeName());
+            assertEquals(E2e.cluster().jobNode(), p.getSpec().getNodeName());
         }
         // issue 10 item 13: in all-namespaces mode the operator made the worker account here, with the chart's annotations
         var account = E2e.admin().serviceAccounts().inNamespace(ns).withName(pod.getServiceAccountName()).get();

@@ -287,22 +287,13 @@ final class Invariants {
 
     /** Conditional prediction PUTs the store refused, from the logs of the namespace's pods (kept while their Jobs are). */
     static int refusedPuts(String namespace) {
-        Path pods = E2e.STATE.resolve("pods");
-        if (!Files.isDirectory(pods)) {
-            return 0;
-        }
         int n = 0;
-        try (Stream<Path> files = Files.walk(pods, 2)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".log")
-                    && p.getParent().getFileName().toString().startsWith(namespace + "_")).toList()) {
-                try (Stream<String> lines = Files.lines(f)) {
-                    n += (int) lines.filter(l -> l.contains(REFUSED_PUT)).count();
-                } catch (IOException | UncheckedIOException e) {
-                    // a pod folder removed while we read: its Job is gone, nothing to count
-                }
+        for (Path f : E2e.cluster().podLogs(namespace)) {
+            try (Stream<String> lines = Files.lines(f)) {
+                n += (int) lines.filter(l -> l.contains(REFUSED_PUT)).count();
+            } catch (IOException | UncheckedIOException e) {
+                // a pod folder removed while we read: its Job is gone, nothing to count
             }
-        } catch (IOException | UncheckedIOException e) {
-            return n;
         }
         return n;
     }

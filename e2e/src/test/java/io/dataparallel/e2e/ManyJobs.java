@@ -30,6 +30,11 @@ final class ManyJobs {
      * liveness probe within the chart's 15 s delay and 3 failures, and was killed again and again (no cgroups here).
      */
     static final String SMALL_WORKER = "resources: {requests: {cpu: \"8\", memory: 256Mi}}";
+    /**
+     * The 32-CPU node of the process kubelet: hundreds of jobs' workers at once are more than the real node's 2 cores
+     * hold (the operator they load runs where it always does, on the real node where there is one).
+     */
+    static final String ON_PROCESS_NODE = "nodePool: " + Cluster.PROCESS_POOL;
 
     final String namespace;
     final List<String> names;
@@ -48,7 +53,7 @@ final class ManyJobs {
             for (int i = 0; i < count; i++) {
                 String name = String.format(Locale.ROOT, "job-%05d", i);
                 names.add(name);
-                String yaml = E2e.manifest(namespace, name, "e2e", prefix.apply(i), 1, SMALL_WORKER);
+                String yaml = E2e.manifest(namespace, name, "e2e", prefix.apply(i), 1, SMALL_WORKER, ON_PROCESS_NODE);
                 InferenceJob job = Serialization.unmarshal(yaml, InferenceJob.class);
                 done.add(clients.submit(() -> E2e.admin().resource(job).create()));
             }

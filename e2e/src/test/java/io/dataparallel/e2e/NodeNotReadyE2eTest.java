@@ -40,7 +40,8 @@ class NodeNotReadyE2eTest {
         try {
             String ns = E2e.namespace("nodelost");
             E2e.exampleData("e2e", ns, 6, 1500);
-            E2e.apply(E2e.manifest(ns, "lost", "e2e", ns, 2, "retries: 0"));
+            // the process kubelet's nodes: a node that goes NotReady while its machine stays
+            E2e.apply(E2e.manifest(ns, "lost", "e2e", ns, 2, "retries: 0", "nodePool: " + Cluster.PROCESS_POOL));
             S3Uri progress = S3Uri.parse("out", "s3://e2e/" + ns + "/out/lost/progress/0.json");
             Cluster.awaitQuietly("rank 0 to finish its first partition", 240, () -> {
                 Optional<byte[]> p = E2e.store().getIfExists(progress, "out");

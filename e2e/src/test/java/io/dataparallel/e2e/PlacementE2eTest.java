@@ -39,7 +39,7 @@ class PlacementE2eTest {
         List<Pod> summarizer = E2e.admin().pods().inNamespace(ns).withLabel("dataparallel.io/role", "summarizer").list().getItems();
         assertEquals(1, summarizer.size());
         assertTrue(summarizer.get(0).getSpec().getContainers().get(0).getImage().contains("/worker:"), "the CPU worker image");
-        assertEquals(FakeNodes.CPU_NODE, summarizer.get(0).getSpec().getNodeName());
+        assertEquals(E2e.cluster().jobNode(), summarizer.get(0).getSpec().getNodeName());
         for (Pod p : workers) {
             assertEquals(FakeNodes.GPU_NODE, p.getSpec().getNodeName(), "GPU workers go to the GPU node only");
             assertEquals("1", p.getSpec().getContainers().get(0).getResources().getLimits().get(FakeNodes.GPU_RESOURCE).toString());
@@ -55,7 +55,7 @@ class PlacementE2eTest {
         List<Pod> pods = E2e.admin().pods().inNamespace(ns).list().getItems();
         assertEquals(3, pods.size(), "two workers and the summarizer, each admitted under restricted");
         for (Pod p : pods) {
-            assertEquals(FakeNodes.CPU_NODE, p.getSpec().getNodeName(), () -> p.getMetadata().getName() + " placed on the GPU node");
+            assertEquals(E2e.cluster().jobNode(), p.getSpec().getNodeName(), () -> p.getMetadata().getName() + " placed on the GPU node");
         }
         assertEquals("restricted", E2e.admin().namespaces().withName(ns).get().getMetadata().getLabels()
                 .get("pod-security.kubernetes.io/enforce"));

@@ -1,6 +1,7 @@
 package io.dataparallel.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dataparallel.api.InferenceJob;
@@ -38,8 +39,8 @@ class RealNodeE2eTest {
         String[] lines = new String[extra.length + 1];
         lines[0] = "nodePool: " + Cluster.REAL_POOL;
         System.arraycopy(extra, 0, lines, 1, extra.length);
-        // the pods are in their own network namespace: S3 through the bridge's address, which the operator reaches too
-        return E2e.manifest(ns, name, "e2e", ns, workers, lines).replace(E2e.cluster().s3Endpoint().toString(), node.s3Endpoint());
+        // the pods are in their own network namespace: E2e.manifest names S3 at the bridge's address
+        return E2e.manifest(ns, name, "e2e", ns, workers, lines);
     }
 
     @Test
@@ -126,5 +127,57 @@ class RealNodeE2eTest {
         Path local = LocalMode.run("e2e", ns, E2e.manifest(ns, "astro", "e2e", ns, 2, "batchSize: 64"));
         String predictions = "e2e/" + ns + "/out/astro/predictions";
         assertEquals(8, LocalMode.assertSamePredictions(E2e.STATE.resolve("store").resolve(predictions), local.resolve(predictions)));
+    }
+
+    @Test
+    void theNodesKubeletRestartedMidJobLeavesItSucceededWithNothingLostOrDuplicated() throws Exception {
+        String ns = E2e.namespace("real-kubelet");
+        E2e.exampleData("e2e", ns, 8, 4000);
+        E2e.apply(manifest(ns, "astro", 2, "batchSize: 64"));
+        E2e.await(ns, "astro", Duration.ofMinutes(3), "a partition done",
+                j -> j.getStatus() != null && j.getStatus().partitionsDone() != null && j.getStatus().partitionsDone() >= 1);
+        Map<String, String> written = Invariants.predictions("s3://e2e/" + ns + "/out/astro/");
+        // as systemd restarts it: the containers run on under containerd, and the new kubelet takes them up again
+        E2e.cluster().restartRealKubelet(5000);
+        InferenceJob done = Invariants.of(ns, "astro").fault("the node's kubelet restarted mid-job").keeping(written)
+                .expect(Phase.Succeeded).within(Duration.ofMinutes(5)).check().job();
+        assertEquals("8/8", done.getStatus().progress());
+        List<Pod> workers = E2e.admin().pods().inNamespace(ns).withLabel("batch.kubernetes.io/job-name", done.getStatus().workerJob())
+                .list().getItems();
+        assertEquals(2, workers.size(), () -> "each worker ran once, through the restart: " + E2e.pods(ns));
+        for (Pod p : workers) {
+            assertEquals(0, p.getStatus().getContainerStatuses().get(0).getRestartCount(), p.getMetadata().getName());
+        }
+        Path local = LocalMode.run("e2e", ns, E2e.manifest(ns, "astro", "e2e", ns, 2, "batchSize: 64"));
+        String predictions = "e2e/" + ns + "/out/astro/predictions";
+        assertEquals(8, LocalMode.assertSamePredictions(E2e.STATE.resolve("store").resolve(predictions), local.resolve(predictions)));
+    }
+
+    @Test
+    void theOperatorRunsAsTheChartsPodInItsImageUnderRestrictedSecurity() {
+        Assumptions.assumeTrue(E2e.cluster().jobsOnRealNode(), "the operator runs on the process kubelet (-De2e.realNode=false)");
+        Pod operator = LeaderElectionE2eTest.operatorPod();
+        assertEquals(node.name(), operator.getSpec().getNodeName());
+        var status = operator.getStatus().getContainerStatuses().get(0);
+        assertTrue(status.getContainerID().startsWith("containerd://"), status.getContainerID());
+        assertTrue(status.getImage().contains("/operator:"), status.getImage());
+        var security = operator.getSpec().getContainers().get(0).getSecurityContext();
+        assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem());
+        assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation());
+        assertTrue(security.getCapabilities().getDrop().contains("ALL"));
+        String log = E2e.kubectlOk(List.of("logs", "-n", Cluster.RELEASE_NAMESPACE, "deployment/" + Cluster.RELEASE + "-operator"));
+        assertFalse(log.isBlank(), "kubectl logs of the operator's Deployment");
+    }
+
+    @Test
+    void aPodResolvesTheClustersServicesThroughCoreDnsAndKubectlExecReachesIt() {
+        Assumptions.assumeTrue(E2e.cluster().jobsOnRealNode(), "no Services nor DNS with the API server on loopback");
+        String operator = LeaderElectionE2eTest.operatorPod().getMetadata().getName();
+        String resolv = E2e.kubectlOk(List.of("exec", "-n", Cluster.RELEASE_NAMESPACE, operator, "--", "cat", "/etc/resolv.conf"));
+        assertTrue(resolv.contains("nameserver 10.96.0.10") && resolv.contains("svc.cluster.local"), resolv);
+        String clusterIp = E2e.admin().services().inNamespace("default").withName("kubernetes").get().getSpec().getClusterIP();
+        String hosts = E2e.kubectlOk(List.of("exec", "-n", Cluster.RELEASE_NAMESPACE, operator, "--",
+                "getent", "hosts", "kubernetes.default.svc.cluster.local"));
+        assertTrue(hosts.startsWith(clusterIp + " "), () -> "kubernetes.default.svc.cluster.local is " + clusterIp + ": " + hosts);
     }
 }

@@ -26,7 +26,7 @@ class S3FaultsE2eTest {
     void transientFaultsInEveryPhaseCostRetriesNotTheJobNorItsResults() throws IOException {
         String ns = E2e.namespace("s3faults");
         E2e.exampleData("e2e", ns, 3, 100);
-        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint())) {
+        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint(), E2e.cluster().podReachableAddress())) {
             String out = "/e2e/" + ns + "/out/faulty/";
             List<Rule> rules = List.of(
                     proxy.add("GET", "list-type=2&prefix=" + ns + "/data/", Fault.UNAVAILABLE, 2),
@@ -56,7 +56,7 @@ class S3FaultsE2eTest {
     void aPersistentFaultFailsTheJobInBoundedTimeNamingTheOperationAndKey() throws IOException {
         String ns = E2e.namespace("s3down");
         E2e.exampleData("e2e", ns, 3, 100);
-        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint())) {
+        try (S3FaultProxy proxy = new S3FaultProxy(E2e.cluster().s3Endpoint(), E2e.cluster().podReachableAddress())) {
             proxy.add("GET", "/data/partition-00001.npz", Fault.UNAVAILABLE, -1);
             E2e.apply(throughProxy(E2e.manifest(ns, "down", "e2e", ns, 3, "retries: 1"), proxy));
             // bounded: a persistent fault ends the job within 4 minutes of its apply
@@ -72,6 +72,6 @@ class S3FaultsE2eTest {
 
     /** The manifest with its spec.s3.endpoint through {@code proxy}: every pod of the job, and the operator, meet its faults. */
     static String throughProxy(String manifest, S3FaultProxy proxy) {
-        return manifest.replace("endpoint: \"" + E2e.cluster().s3Endpoint() + "\"", "endpoint: \"" + proxy.endpoint() + "\"");
+        return manifest.replace("endpoint: \"" + E2e.cluster().podS3Endpoint() + "\"", "endpoint: \"" + proxy.endpoint() + "\"");
     }
 }

@@ -117,7 +117,7 @@ class WorkerKillE2eTest {
     /** The example model and six partitions of {@value #SAMPLES} samples under s3://e2e/NS/, and a fault proxy in front of the store. */
     private static S3FaultProxy jobData(String ns) throws IOException {
         E2e.exampleData("e2e", ns, 2 * RANK0_PARTITIONS, SAMPLES);
-        return new S3FaultProxy(E2e.cluster().s3Endpoint());
+        return new S3FaultProxy(E2e.cluster().s3Endpoint(), E2e.cluster().podReachableAddress());
     }
 
     /** SIGKILLs rank 0's pod while the rule holds it; returns the predictions (key to ETag) the store had just before. */

@@ -111,14 +111,19 @@ public final class S3FaultProxy implements AutoCloseable {
     private long nextFreeNanos = System.nanoTime();
 
     public S3FaultProxy(URI backend) throws IOException {
+        this(backend, InetAddress.getLoopbackAddress());
+    }
+
+    /** A proxy listening on {@code address}: one that pods in their own network namespaces reach (a bridge's). */
+    public S3FaultProxy(URI backend, InetAddress address) throws IOException {
         this.backend = backend;
-        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, 200, address);
         this.acceptor = DaemonThreads.start("s3-fault-proxy", this::accept);
     }
 
     /** The endpoint a job's {@code spec.s3.endpoint} names to go through the proxy. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return URI.create("http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
     }
 
     /**
