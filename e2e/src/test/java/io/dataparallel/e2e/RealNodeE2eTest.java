@@ -112,6 +112,7 @@ class RealNodeE2eTest {
         }
         double gone = Duration.between(deleted, Instant.now()).toMillis() / 1e3;
         assertTrue(podsAtDelete > 0 && gone < 25, "the workers ended on SIGTERM, not at the grace period's SIGKILL: " + gone + " s");
+        System.out.printf("deleted mid-run: %d pods gone %.1f s after the delete (grace period 30 s)%n", podsAtDelete, gone);
         // nothing half-written: every prediction there is whole
         String prefix = "s3://e2e/" + ns + "/out/astro/predictions/";
         Map<String, String> kept = Invariants.predictions("s3://e2e/" + ns + "/out/astro/");
