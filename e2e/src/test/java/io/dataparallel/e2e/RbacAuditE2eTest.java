@@ -66,7 +66,7 @@ class RbacAuditE2eTest {
             String verb = e.path("verb").asText();
             String key = resource + ":" + verb;
             called.merge(key, 1, Integer::sum);
-            if (e.path("responseStatus").path("code").asInt() == 403) {
+            if (e.path("responseStatus").path("code").asInt() == 403 && !mapperNotYetRefreshed(e)) {
                 refused.add(key + " " + ref);
             }
             // a grant limited to names covers a request on that name
@@ -109,5 +109,16 @@ class RbacAuditE2eTest {
             }
         }
         return out;
+    }
+
+    /**
+     * A 403 of the OwnerReferencesPermissionEnforcement admission plugin, not of RBAC: in the seconds after helm
+     * installs the CRD, the plugin's REST mapper may not know InferenceJob yet, so a child owned by one (its
+     * blockOwnerDeletion) is refused until the mapper refreshes; the operator retries and the create succeeds.
+     */
+    private static boolean mapperNotYetRefreshed(JsonNode e) {
+        String message = e.path("responseStatus").path("message").asText();
+        return message.contains("cannot set blockOwnerDeletion") && message.contains("cannot find RESTMapping")
+                && message.contains("InferenceJob");
     }
 }
