@@ -64,7 +64,7 @@ up() {
   echo "up in $((SECONDS - start)) s. Now:"
   echo "  source $state/env      # KUBECONFIG, S3_ENDPOINT, NAMESPACE, helm and kubectl on PATH"
   echo "  kubectl get nodes; kubectl apply -f my-job.yaml; kubectl get ij"
-  echo "logs: $state/cluster.log, $state/logs/ (control plane), $state/pods/<ns>_<pod>_<uid>/ (containers)"
+  echo "logs: $state/cluster.log, $state/logs/ (control plane), $state/real-node/logs/ (kubelet, containerd), $state/real-node/pod-logs/ (containers; kubectl logs reads them), $state/pods/ (process kubelet pods)"
 }
 
 down() {
