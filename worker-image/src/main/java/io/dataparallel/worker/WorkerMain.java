@@ -10,7 +10,6 @@ import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.result.Summary;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.model.ModelFormat;
-import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.core.s3.StoreUnavailableException;
@@ -169,11 +168,6 @@ public final class WorkerMain {
     }
 
     private static Plan readPlan(String path, Map<String, String> env) {
-        try {
-            return PlanCodec.read(Path.of(path));
-        } catch (UncheckedIOException e) {
-            throw new BadInputException(WorkerLaunch.PLAN, "cannot read the plan at " + path + " (" + e.getMessage()
-                    + "): mount the job's plan ConfigMap there or set DATAPARALLEL_PLAN");
-        }
+        return PlanMount.read(Path.of(path), env.get(WorkerLaunch.JOB_UID), PlanMount.WAIT);
     }
 }

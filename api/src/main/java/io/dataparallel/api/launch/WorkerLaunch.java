@@ -40,6 +40,12 @@ public final class WorkerLaunch {
     public static final String WORLD_SIZE = "WORLD_SIZE";
     /** The plan file; {@link #DEFAULT_PLAN} when absent. */
     public static final String PLAN = "DATAPARALLEL_PLAN";
+    /**
+     * The uid of the InferenceJob the pod runs for. A job deleted and applied again under the same name has a plan
+     * ConfigMap of the same name, and a kubelet may mount the earlier one's from its cache for a while: a pod reads the
+     * plan until it is this job's ({@code plan.job().uid()}).
+     */
+    public static final String JOB_UID = "DATAPARALLEL_JOB_UID";
     /** Set to {@code true} on the summarizer when the workers were stopped at spec.timeout: its verdict says so. */
     public static final String WORKERS_TIMED_OUT = "DATAPARALLEL_WORKERS_TIMED_OUT";
     /** Intra-op threads; when absent, the CPUs the process may use. */

@@ -143,6 +143,9 @@ public final class WorkerJobs {
         NodePool pool = pool(spec, config);
         List<EnvVar> env = new ArrayList<>(extraEnv);
         env.add(env(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN));
+        if (job.getMetadata().getUid() != null) {
+            env.add(env(WorkerLaunch.JOB_UID, job.getMetadata().getUid()));
+        }
         env.add(env(WorkerLaunch.TMPDIR, "/tmp"));
         String secret = spec.s3OrDefault().credentialsSecret();
         if (secret != null && !secret.isBlank()) {
