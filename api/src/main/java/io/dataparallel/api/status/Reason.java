@@ -27,6 +27,11 @@ public enum Reason {
      * {@code Failed} before, which was also the phase and the condition type and said nothing of why.
      */
     MaxFailedWorkersExceeded,
+    /**
+     * A child the job creates (its plan ConfigMap or a Job) has its name taken by an object the job does not
+     * control: something else's, or an earlier InferenceJob's of the same name the garbage collector left.
+     */
+    ChildNameTaken,
 
     // the job's way through its stages
     /** Sizing: listing partitions before profiling. */

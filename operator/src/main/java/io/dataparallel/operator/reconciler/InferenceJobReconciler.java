@@ -83,7 +83,11 @@ public class InferenceJobReconciler implements Reconciler<InferenceJob> {
             StepResult result = StepResult.PROCEED;
             for (int i = 0; i < MAX_STEPS && result.proceed(); i++) {
                 Phase before = status.get().phase();
-                result = step(run);
+                try {
+                    result = step(run);
+                } catch (ChildNameTakenException e) {
+                    result = run.childNameTaken(e);
+                }
                 if (status.get().phase() != before) {
                     LOG.info("{} -> {}: {}", before, status.get().phase(), status.get().message());
                 }

@@ -19,8 +19,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One reconcile pass over one InferenceJob: the resource, the status being worked out and
@@ -31,6 +35,9 @@ import java.util.List;
  * A burst of new jobs thus costs the API server few requests per job.
  */
 final class JobRun {
+    static final Duration EARLIER_CHILD_WAIT = Duration.ofMinutes(5);
+    static final Duration EARLIER_CHILD_RETRY = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
     final InferenceJob job;
     final StatusDraft status;
     final KubernetesClient client;
@@ -122,15 +129,18 @@ final class JobRun {
 
     /**
      * The child named {@code name}: from the informer cache, else from the API server; null
-     * without a request when {@code recorded} is false (the status holds no sign of it).
+     * without a request when {@code recorded} is false (the status holds no sign of it). An object
+     * of that name that this job does not control (an earlier job's of the same name) is not it.
      */
     <T extends HasMetadata> T child(Class<T> type, String name, boolean recorded) {
         for (T cached : cache.all(type)) {
-            if (name.equals(cached.getMetadata().getName()) && namespace().equals(cached.getMetadata().getNamespace())) {
+            if (name.equals(cached.getMetadata().getName()) && namespace().equals(cached.getMetadata().getNamespace())
+                    && ChildOwner.controls(job, cached)) {
                 return cached;
             }
         }
-        return recorded ? client.resources(type).inNamespace(namespace()).withName(name).get() : null;
+        T found = recorded ? client.resources(type).inNamespace(namespace()).withName(name).get() : null;
+        return found != null && ChildOwner.controls(job, found) ? found : null;
     }
 
     /** The pods of the worker Job {@code workers}, listed at most once in this pass. */
@@ -141,7 +151,11 @@ final class JobRun {
         return workerPods;
     }
 
-    /** Creates {@code object} unless it exists; returns what is in the cluster either way. */
+    /**
+     * Creates {@code object} unless it exists; returns what is in the cluster either way. A
+     * controlled child whose name is held by an object this job does not control is not adopted:
+     * {@link ChildNameTakenException}, which {@link #childNameTaken} turns into waiting or failing.
+     */
     <T extends HasMetadata> T createOrGet(T object) {
         try {
             return client.resource(object).create();
@@ -149,8 +163,31 @@ final class JobRun {
             if (e.getCode() != 409) {
                 throw e;
             }
-            return client.resource(object).get();
+            T existing = client.resource(object).get();
+            if (existing == null || !ChildOwner.isControlledChild(object) || ChildOwner.controls(job, existing)) {
+                return existing;
+            }
+            throw ChildOwner.taken(job, existing);
         }
+    }
+
+    /**
+     * Waits, looking again every few seconds, while an earlier InferenceJob's child holds a name this
+     * job needs (the garbage collector deletes it); fails the job when something else holds it, or
+     * when the earlier child is still there {@link #EARLIER_CHILD_WAIT} after this job was created.
+     */
+    StepResult childNameTaken(ChildNameTakenException e) {
+        Instant created = job.getMetadata().getCreationTimestamp() == null ? null : Instant.parse(job.getMetadata().getCreationTimestamp());
+        boolean waited = created != null && Duration.between(created, Instant.now()).compareTo(EARLIER_CHILD_WAIT) > 0;
+        if (e.earlierJob() && !waited) {
+            LOG.info("{}", e.getMessage());
+            status.set(s -> s.withMessage(e.getMessage()));
+            return StepResult.after(EARLIER_CHILD_RETRY);
+        }
+        return fail(Reason.ChildNameTaken, e.earlierJob()
+                ? e.getMessage().replace("waiting for the garbage collector to delete", "the garbage collector has not deleted")
+                        + " in " + EARLIER_CHILD_WAIT.toSeconds() + " s: delete it and apply the InferenceJob again"
+                : e.getMessage());
     }
 
     /**
