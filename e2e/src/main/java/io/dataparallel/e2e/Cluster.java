@@ -2,14 +2,19 @@ package io.dataparallel.e2e;
 
 import io.dataparallel.api.launch.WorkerLaunch;
 import io.dataparallel.core.s3.EmbeddedS3;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +56,8 @@ public final class Cluster implements AutoCloseable {
      * @param store the S3 endpoint's folder ({@code store/bucket/key})
      * @param pollSeconds the operator's polling interval (the chart's default is 10; tests poll every 2)
      * @param jobsOnRealNode every pod that asks for no pool (the operator's included) runs on the real node, as a container
-     * @param processCpuNode with {@code jobsOnRealNode}, the process kubelet's CPU node stays too, for what a real node on
-     *                       this machine cannot do (a node that goes NotReady, a 32-CPU node), reached through {@link #PROCESS_POOL}
+     * @param processCpuNode register the process kubelet's CPU node; with {@code jobsOnRealNode} it is tainted and takes only
+     *                       what a real node on this machine cannot do (a node that goes NotReady, a 32-CPU node), through {@link #PROCESS_POOL}
      */
     public record Options(Path repo, Path state, Path store, int pollSeconds, boolean jobsOnRealNode, boolean processCpuNode) {
         public Options(Path repo, Path state, Path store, int pollSeconds) {
@@ -109,7 +114,7 @@ public final class Cluster implements AutoCloseable {
         admin = controlPlane.adminClient();
         started.add(admin);
         LOG.info("API server ready at {} ({} s)", controlPlane.server(), seconds(t0));
-        nodes = new FakeNodes(admin).register(!options.jobsOnRealNode() || options.processCpuNode());
+        nodes = new FakeNodes(admin).register(options.processCpuNode());
         started.add(nodes);
         Images images = new Images(options.repo(), Files.createDirectories(options.state().resolve("djl-cache")));
         images.warmUp(Files.createDirectories(options.state().resolve("logs")).resolve("worker-warmup.log"),
@@ -198,7 +203,7 @@ public final class Cluster implements AutoCloseable {
 
     private void taintProcessNode(String name) {
         admin.nodes().withName(name).edit(n -> {
-            n.getSpec().getTaints().add(new io.fabric8.kubernetes.api.model.TaintBuilder().withKey(PROCESS_NODE_TAINT)
+            n.getSpec().getTaints().add(new TaintBuilder().withKey(PROCESS_NODE_TAINT)
                     .withValue("true").withEffect("NoSchedule").build());
             return n;
         });
@@ -256,8 +261,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** The address a test's own server listens on for pods to reach it: the bridge's with a real node, else loopback. */
-    public java.net.InetAddress podReachableAddress() throws IOException {
-        return java.net.InetAddress.getByName(realNode != null ? RealNode.NODE_IP : "127.0.0.1");
+    public InetAddress podReachableAddress() throws IOException {
+        return InetAddress.getByName(realNode != null ? RealNode.NODE_IP : "127.0.0.1");
     }
 
     /**
@@ -277,7 +282,7 @@ public final class Cluster implements AutoCloseable {
             try (Stream<Path> files = Files.walk(root, 3)) {
                 files.filter(f -> f.getFileName().toString().endsWith(".log") && Files.isRegularFile(f)
                         && root.relativize(f).getName(0).toString().startsWith(namespace + "_")).forEach(logs::add);
-            } catch (IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 // a pod's folder removed while we walk: its Job is gone, its log with it
             }
         }
@@ -399,41 +404,27 @@ public final class Cluster implements AutoCloseable {
         var p = admin.pods().inNamespace(namespace).withName(pod).get();
         if (p != null && realNode != null && RealNode.NAME.equals(p.getSpec().getNodeName())) {
             String id = runningContainer(p);
-            try {
-                return id != null && realNode.kill(id);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return id != null && realNode.kill(id);
         }
         return kubelet.kill(namespace, pod);
     }
 
-    private long realNodePid(io.fabric8.kubernetes.api.model.Pod pod) {
+    private long realNodePid(Pod pod) {
         String id = runningContainer(pod);
-        try {
-            return id == null ? -1 : realNode.pid(id);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return id == null ? -1 : realNode.pid(id);
     }
 
-    private static String runningContainer(io.fabric8.kubernetes.api.model.Pod pod) {
+    private static String runningContainer(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return null;
         }
         return pod.getStatus().getContainerStatuses().stream()
                 .filter(c -> c.getState() != null && c.getState().getRunning() != null && c.getContainerID() != null)
-                .map(io.fabric8.kubernetes.api.model.ContainerStatus::getContainerID).findFirst().orElse(null);
+                .map(ContainerStatus::getContainerID).findFirst().orElse(null);
     }
 
     /** The memory cgroup of a pod's running container on the real node (see {@link RealNode#memoryCgroup}), or null. */
-    public Path memoryCgroup(io.fabric8.kubernetes.api.model.Pod pod) {
+    public Path memoryCgroup(Pod pod) {
         String id = RealNode.NAME.equals(pod.getSpec().getNodeName()) ? runningContainer(pod) : null;
         return id == null ? null : RealNode.memoryCgroup(pod.getMetadata().getUid(), id);
     }

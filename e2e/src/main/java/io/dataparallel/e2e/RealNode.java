@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -260,15 +261,15 @@ final class RealNode implements AutoCloseable {
      * SIGKILLs a running container's process, as the kernel's OOM killer or a crash would end it; the kubelet sees it
      * exit. {@code containerId} is a pod status's container ID (with or without {@code containerd://}).
      */
-    boolean kill(String containerId) throws IOException, InterruptedException {
+    boolean kill(String containerId) {
         String id = bareId(containerId);
-        return pid(id) > 0 && exit(ctr("tasks", "kill", "--signal", "SIGKILL", id)) == 0;
+        return pid(id) > 0 && unchecked(() -> exit(ctr("tasks", "kill", "--signal", "SIGKILL", id))) == 0;
     }
 
     /** The machine's process id of a running container's first process (its entrypoint's java), or -1 if it runs not. */
-    long pid(String containerId) throws IOException, InterruptedException {
+    long pid(String containerId) {
         String id = bareId(containerId);
-        for (String line : run(ctr("tasks", "ls"), 60).lines().skip(1).toList()) {
+        for (String line : unchecked(() -> run(ctr("tasks", "ls"), 60)).lines().skip(1).toList()) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 3 && f[0].equals(id) && f[2].equals("RUNNING")) {
                 return Long.parseLong(f[1]);
@@ -410,6 +411,22 @@ final class RealNode implements AutoCloseable {
     private static String lastLine(String out) {
         List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
         return lines.get(lines.size() - 1).trim();
+    }
+
+    private interface CtrCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    /** For what tests call between their steps (kill, pid): a failing ctr is the test's failure, not a case to handle. */
+    private static <T> T unchecked(CtrCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking containerd", e);
+        }
     }
 
     private static int exit(List<String> cmd) throws IOException, InterruptedException {
