@@ -6,12 +6,9 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.result.RankResult;
 import io.dataparallel.api.spec.DurationText;
 import io.dataparallel.api.spec.InferenceJobSpec;
-import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.Json;
 import io.dataparallel.core.manifest.Manifest;
 import io.dataparallel.core.npz.NpyArray;
-import io.dataparallel.core.npz.Npz;
-import io.dataparallel.core.npz.NpzFormatException;
 import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.plan.Planner;
 import io.dataparallel.core.sizing.BilledCost;
@@ -30,14 +27,13 @@ import io.dataparallel.core.sizing.SizingOption;
 import io.dataparallel.core.sizing.SizingRequest;
 import io.dataparallel.core.sizing.SizingResult;
 import io.dataparallel.core.sizing.WorkerSize;
+import io.dataparallel.worker.FirstPartition;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -190,15 +186,8 @@ final class LocalSizing {
     /** The profile's key for this job here: the first partition's arrays give the input shapes. */
     static ProfileKey key(Plan plan, LocalStore local) {
         InferenceJobSpec spec = plan.spec();
-        S3Uri data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
-        String first = plan.keys().get(0);
-        ByteBuffer archive = local.store().getDirect(data.resolve(first), "spec.data.uri", Npz::firstArrayData).data();
-        Map<String, NpyArray> arrays;
-        try {
-            arrays = Npz.read(archive, new LinkedHashSet<>(spec.model().inputs()));
-        } catch (NpzFormatException e) {
-            throw new BadInputException(first, "cannot be read as .npz: " + e.getMessage());
-        }
+        // read with the worker's reader for its format, as the profile that this key finds was measured
+        Map<String, NpyArray> arrays = FirstPartition.load(plan, local.store(), "spec.data.uri", "to size the job with").arrays();
         return new ProfileKey(plan.model() == null ? "" : plan.model().etag(), POOL, spec.deviceOrDefault().name(),
                 InputShapes.text(spec.model().inputs(), arrays), Machines.describe());
     }

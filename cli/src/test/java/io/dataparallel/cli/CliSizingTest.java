@@ -88,6 +88,24 @@ class CliSizingTest {
     }
 
     @Test
+    void aJobOverHdf5PartitionsIsSizedFromItsFirstPartitionReadAsTheWorkerReadsIt() throws Exception {
+        String spec = """
+                model: {uri: s3://models/astro/redshift.pt, inputs: [images, magnitudes], outputs: [redshift_pred]}
+                data: {uri: s3://cosmicai-data/sized-h5/, labels: redshift}
+                output: {uri: s3://cosmicai-data/results/sized-h5/}
+                deadline: 10m
+                """;
+        Path m = Files.writeString(tmp.resolve("sized-h5.yaml"), CliTest.job("sized-h5", spec));
+        CliTest.Result example = cli("example", m.toString(), "--store", store.toString(), "--partitions", "2", "--samples", "20",
+                "--format", "hdf5");
+        assertEquals(0, example.code(), example.out());
+        CliTest.Result run = cli("run", m.toString(), "--store", store.toString(), "--reprofile");
+        assertEquals(0, run.code(), run.out());
+        assertTrue(run.out().contains("sizing: profiling partition-00000.h5"), run.out());
+        assertTrue(run.out().contains("phase: Succeeded") && run.out().contains("progress: 2/2"), run.out());
+    }
+
+    @Test
     void badSizingFlagsNameTheFlag() throws Exception {
         Path m = manifest("flags", "");
         CliTest.assertBad(cli("plan", m.toString(), "--store", store.toString(), "--deadline", "soon"),

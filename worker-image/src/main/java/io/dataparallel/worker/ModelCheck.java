@@ -6,7 +6,6 @@ import io.dataparallel.api.plan.Plan;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.npz.NpyArray;
-import io.dataparallel.core.output.OutputLayout;
 import io.dataparallel.core.s3.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,11 +35,8 @@ public final class ModelCheck {
      */
     public static void run(Plan plan, ObjectStore store, Map<String, String> env, Consumer<String> say) {
         InferenceJobSpec spec = plan.spec();
-        if (plan.partitionCount() == 0) {
-            throw new BadInputException("spec.data.uri", "has no partition to check the model with");
-        }
-        Partition first = plan.partition(0);
-        LoadedPartition loaded = new PartitionLoader(store, OutputLayout.of(spec.output()), plan, new S3RequestTimer(), null).load(first);
+        FirstPartition loaded = FirstPartition.load(plan, store, "spec.data.uri", "to check the model with");
+        Partition first = loaded.partition();
         long batch = Math.min(loaded.rows(), spec.batchSizeOrDefault());
         say.accept("check: the first batch of " + first.key() + ": " + batch + " of its " + loaded.rows() + " samples");
         List<NpyArray> inputs = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.dataparallel.core.plan.PlanCodec;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +18,22 @@ import org.slf4j.LoggerFactory;
  * summarized the earlier run's ranks as its own). With {@link WorkerLaunch#JOB_UID} set, a plan of another job is
  * read again until the kubelet updates the mount (its sync period is a minute), never used.
  */
-final class PlanMount {
+public final class PlanMount {
     /** Past the kubelet's ConfigMap sync period (1 min) and its cache's TTL. */
     static final Duration WAIT = Duration.ofSeconds(150);
     private static final Logger LOG = LoggerFactory.getLogger(PlanMount.class);
 
     private PlanMount() {
+    }
+
+    /** This job's plan at {@code path}, waiting up to {@link #WAIT} for it (the job's uid is the pod's {@link WorkerLaunch#JOB_UID}). */
+    public static Plan read(Path path, Map<String, String> env) {
+        return read(path, env.get(WorkerLaunch.JOB_UID), WAIT);
+    }
+
+    /** This job's plan where the pod's {@link WorkerLaunch#PLAN} says (the launch contract's default path otherwise). */
+    public static Plan read(Map<String, String> env) {
+        return read(Path.of(env.getOrDefault(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN)), env);
     }
 
     static Plan read(Path path, String jobUid, Duration wait) {

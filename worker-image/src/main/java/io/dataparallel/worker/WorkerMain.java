@@ -100,7 +100,7 @@ public final class WorkerMain {
 
     private static void runWorker(Map<String, String> env, long startedMs, ModelCache models) {
         WorkerEnv we = WorkerEnv.from(env);
-        Plan plan = readPlan(we.plan().toString(), env);
+        Plan plan = PlanMount.read(we.plan(), env);
         if (plan.worldSize() != we.worldSize()) {
             throw new BadInputException(WorkerLaunch.WORLD_SIZE, "is " + we.worldSize() + " but the plan has " + plan.worldSize()
                     + " ranks: run the Job with completions = parallelism = " + plan.worldSize());
@@ -121,7 +121,7 @@ public final class WorkerMain {
     }
 
     private static void runSummarizer(Map<String, String> env) {
-        Plan plan = readPlan(env.getOrDefault(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN), env);
+        Plan plan = PlanMount.read(env);
         try (ObjectStore store = new ObjectStore(S3Clients.create(plan.spec().s3OrDefault(), env))) {
             Summary summary = new Summarizer(store).summarize(plan, null, "true".equals(env.get(WorkerLaunch.WORKERS_TIMED_OUT)));
             LOG.info("summary: {}", new String(Json.write(summary), StandardCharsets.UTF_8));
@@ -165,9 +165,5 @@ public final class WorkerMain {
         } catch (IOException ignored) {
             // a leftover folder in the temp folder is harmless
         }
-    }
-
-    private static Plan readPlan(String path, Map<String, String> env) {
-        return PlanMount.read(Path.of(path), env.get(WorkerLaunch.JOB_UID), PlanMount.WAIT);
     }
 }

@@ -8,9 +8,6 @@ import io.dataparallel.api.spec.Device;
 import io.dataparallel.api.spec.InferenceJobSpec;
 import io.dataparallel.api.spec.S3Uri;
 import io.dataparallel.core.npz.NpyArray;
-import io.dataparallel.core.npz.Npz;
-import io.dataparallel.core.npz.NpzFormatException;
-import io.dataparallel.core.plan.PlanCodec;
 import io.dataparallel.core.s3.ObjectStore;
 import io.dataparallel.core.s3.S3Clients;
 import io.dataparallel.core.sizing.InputShapes;
@@ -19,14 +16,14 @@ import io.dataparallel.core.sizing.Profile;
 import io.dataparallel.core.sizing.ProfileKey;
 import io.dataparallel.core.sizing.RatePoint;
 import io.dataparallel.worker.DjlSetup;
+import io.dataparallel.worker.FirstPartition;
 import io.dataparallel.worker.ModelRunner;
+import io.dataparallel.worker.PlanMount;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +56,7 @@ public final class ProfileCommand {
         }
         int maxThreads = threads(env);
         DjlSetup.configure(maxThreads, env);
-        Plan plan = readPlan(env);
+        Plan plan = PlanMount.read(env); // this job's, as the workers' (an earlier job's of this name may still be mounted)
         InferenceJobSpec spec = plan.spec();
         try (ObjectStore store = new ObjectStore(S3Clients.create(spec.s3OrDefault(), env))) {
             Path temp = Path.of(env.getOrDefault(WorkerLaunch.TMPDIR, System.getProperty("java.io.tmpdir")));
@@ -84,28 +81,17 @@ public final class ProfileCommand {
     private static Profile profile(Map<String, String> env, long startedMs, Plan plan, ObjectStore store, ModelRunner model,
                                    int maxThreads, String out) {
         InferenceJobSpec spec = plan.spec();
-        String key = plan.keys().get(0);
-        long bytes = plan.sizes().get(0);
-        S3Uri data = S3Uri.parse("spec.data.uri", spec.data().uri()).asPrefix();
-        long t0 = System.nanoTime();
-        ByteBuffer archive = store.getDirect(data.resolve(key), "spec.data.uri", Npz::firstArrayData).data();
-        Map<String, NpyArray> arrays;
-        try {
-            arrays = Npz.read(archive, new LinkedHashSet<>(spec.model().inputs()));
-        } catch (NpzFormatException e) {
-            throw new BadInputException(key, "cannot be read as .npz: " + e.getMessage());
-        }
-        double readSeconds = (System.nanoTime() - t0) / 1e9;
+        FirstPartition first = FirstPartition.load(plan, store, "spec.data.uri", "to profile the model on");
+        String key = first.key();
+        long bytes = first.partition().size();
+        // the worker's reader for the partition's format: a sized job over HDF5, FITS, Parquet or shards profiles as it runs
+        Map<String, NpyArray> arrays = first.arrays();
+        double readSeconds = first.readSeconds();
         List<NpyArray> inputs = new ArrayList<>();
         for (String name : spec.model().inputs()) {
-            NpyArray a = arrays.get(name);
-            if (a == null) {
-                throw new BadInputException("spec.model.inputs", "partition '" + key + "' has no array '" + name + "'; it has "
-                        + Npz.names(archive) + ": name arrays that every partition holds");
-            }
-            inputs.add(a);
+            inputs.add(arrays.get(name)); // the loader refused a partition without one, naming spec.model.inputs
         }
-        long rows = inputs.get(0).rows();
+        long rows = first.rows();
         if (rows == 0) {
             throw new BadInputException(key, "has no samples: the first partition must have some to profile the model on");
         }
@@ -198,16 +184,6 @@ public final class ProfileCommand {
         }
         List<Integer> n = numbers(t, WorkerLaunch.THREADS);
         return n.get(0);
-    }
-
-    private static Plan readPlan(Map<String, String> env) {
-        String path = env.getOrDefault(WorkerLaunch.PLAN, WorkerLaunch.DEFAULT_PLAN);
-        try {
-            return PlanCodec.read(Path.of(path));
-        } catch (UncheckedIOException e) {
-            throw new BadInputException(WorkerLaunch.PLAN, "cannot read the plan at " + path + " (" + e.getMessage()
-                    + "): mount the job's plan there or set " + WorkerLaunch.PLAN);
-        }
     }
 
     private static void write(Profile profile, String out, ObjectStore store) {
