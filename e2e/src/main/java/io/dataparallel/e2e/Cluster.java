@@ -5,10 +5,12 @@ import io.dataparallel.core.s3.EmbeddedS3;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -192,21 +195,35 @@ public final class Cluster implements AutoCloseable {
      */
     private void jobsToTheRealNode() throws IOException, InterruptedException {
         realNode();
-        admin.nodes().withName(RealNode.NAME).edit(n -> {
-            n.getSpec().getTaints().removeIf(t -> RealNode.POOL_LABEL.equals(t.getKey()));
-            return n;
-        });
+        editNode(RealNode.NAME, n -> n.getSpec().getTaints().removeIf(t -> RealNode.POOL_LABEL.equals(t.getKey())));
         if (nodes.nodes().containsKey(FakeNodes.CPU_NODE)) {
             taintProcessNode(FakeNodes.CPU_NODE);
         }
     }
 
     private void taintProcessNode(String name) {
-        admin.nodes().withName(name).edit(n -> {
-            n.getSpec().getTaints().add(new TaintBuilder().withKey(PROCESS_NODE_TAINT)
-                    .withValue("true").withEffect("NoSchedule").build());
-            return n;
-        });
+        editNode(name, n -> n.getSpec().getTaints().add(new TaintBuilder().withKey(PROCESS_NODE_TAINT)
+                .withValue("true").withEffect("NoSchedule").build()));
+    }
+
+    /**
+     * Edits a node's spec, again on a conflict: a node just registered has its status written by its kubelet and the
+     * node controller meanwhile, so an edit from the version read can meet 409 (met as a NodeNotReadyE2eTest error).
+     */
+    private void editNode(String name, Consumer<Node> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                admin.nodes().withName(name).edit(n -> {
+                    change.accept(n);
+                    return n;
+                });
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** True where the pods that ask for no pool run on the real node, as containers. */
