@@ -3,6 +3,7 @@ package io.dataparallel.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,14 +173,33 @@ class RealNodeE2eTest {
     }
 
     @Test
-    void aPodResolvesTheClustersServicesThroughCoreDnsAndKubectlExecReachesIt() {
+    void aPodResolvesTheClustersServicesThroughCoreDnsAndKubectlExecReachesIt() throws InterruptedException {
         Assumptions.assumeTrue(E2e.cluster().jobsOnRealNode(), "no Services nor DNS with the API server on loopback");
         String operator = LeaderElectionE2eTest.operatorPod().getMetadata().getName();
         String resolv = E2e.kubectlOk(List.of("exec", "-n", Cluster.RELEASE_NAMESPACE, operator, "--", "cat", "/etc/resolv.conf"));
         assertTrue(resolv.contains("nameserver 10.96.0.10") && resolv.contains("svc.cluster.local"), resolv);
         String clusterIp = E2e.admin().services().inNamespace("default").withName("kubernetes").get().getSpec().getClusterIP();
-        String hosts = E2e.kubectlOk(List.of("exec", "-n", Cluster.RELEASE_NAMESPACE, operator, "--",
-                "getent", "hosts", "kubernetes.default.svc.cluster.local"));
+        String hosts = resolve(operator, "kubernetes.default.svc.cluster.local");
         assertTrue(hosts.startsWith(clusterIp + " "), () -> "kubernetes.default.svc.cluster.local is " + clusterIp + ": " + hosts);
+    }
+
+    /**
+     * getent in the pod, again until it answers: CoreDNS Ready is not yet the kube-dns address programmed by
+     * kube-proxy (its EndpointSlice and iptables follow a few seconds later), and a test that tainted the node
+     * NoExecute earlier in the run has CoreDNS rescheduled meanwhile.
+     */
+    private static String resolve(String pod, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        Tools.Result last;
+        do {
+            last = E2e.kubectl(List.of("exec", "-n", Cluster.RELEASE_NAMESPACE, pod, "--", "getent", "hosts", name));
+            if (last.exitCode() == 0) {
+                return last.output();
+            }
+            Thread.sleep(2_000);
+        } while (System.nanoTime() < deadline);
+        var dns = E2e.admin().pods().inNamespace("kube-system").withLabel("k8s-app", "kube-dns").list().getItems().stream()
+                .map(p -> p.getMetadata().getName() + " " + p.getStatus().getPhase() + " " + p.getStatus().getConditions()).toList();
+        return fail(name + " did not resolve within 90 s (" + last.output().strip() + "); CoreDNS pods: " + dns);
     }
 }
