@@ -50,7 +50,7 @@ class MetricsRbacE2eTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (KubernetesClient operator = clientFor(home)) {
             List<SharedIndexInformer<InferenceJob>> caches = OperatorMetrics.caches(operator, watched);
-            OperatorMetrics.register(registry, OperatorMetrics.jobs(caches));
+            OperatorMetrics.register(registry, caches, () -> true);
             caches.forEach(SharedIndexInformer::start);
             try {
                 // the installed operator (all namespaces) gives both jobs a phase; the gauges count jobs by phase

@@ -61,6 +61,7 @@ public final class DataparallelOperator implements AutoCloseable {
 
     public DataparallelOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, Options options,
                                 StoreAccess stores) {
+        OperatorMetrics.describeJosdk(registry);
         Metrics micrometer = MicrometerMetrics.withoutPerResourceMetrics(registry);
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -88,7 +89,7 @@ public final class DataparallelOperator implements AutoCloseable {
         });
         this.electing = config.leaderElection().enabled() && options.leaseNamespace() != null;
         this.metricsCaches = OperatorMetrics.caches(client, config.watchNamespaces());
-        OperatorMetrics.register(registry, OperatorMetrics.jobs(metricsCaches));
+        OperatorMetrics.register(registry, metricsCaches, this::isLeading);
     }
 
     /**

@@ -4,19 +4,23 @@ import io.dataparallel.api.InferenceJob;
 import io.dataparallel.api.status.Phase;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /**
- * The operator's own gauges, computed at scrape time from the caches of InferenceJobs (one
- * per watched namespace: the operator may not list cluster-wide), with
- * low-cardinality tags only: jobs by phase, partitions done and samples/s of running jobs.
- * JOSDK's reconcile metrics sit beside them in the same registry.
+ * The operator's own metrics, computed at scrape time from caches of InferenceJobs (one per watched
+ * namespace: the operator may not list cluster-wide): jobs by phase, each job's partitions (total,
+ * done, failed) and samples/s as {@link JobGauges}, and a counter of jobs ended by phase. JOSDK's
+ * reconcile metrics sit beside them in the same registry, with the help texts {@link JosdkHelp} gives.
  */
 public final class OperatorMetrics {
+    static final String JOBS = "dataparallel_jobs";
+    static final String JOBS_ENDED = "dataparallel_jobs_ended";
+
     private OperatorMetrics() {
     }
 
@@ -31,28 +35,50 @@ public final class OperatorMetrics {
                 : watchNamespaces.stream().map(ns -> client.resources(InferenceJob.class).inNamespace(ns).runnableInformer(0)).toList();
     }
 
-    /** The InferenceJobs held by {@code caches}, read at each scrape. */
-    public static Supplier<List<InferenceJob>> jobs(List<SharedIndexInformer<InferenceJob>> caches) {
-        return () -> caches.stream().flatMap(i -> i.getStore().list().stream()).toList();
+    /** Gives JOSDK's metrics their help texts: call before JOSDK registers any (a filter applies only to meters after it). */
+    public static void describeJosdk(MeterRegistry registry) {
+        registry.config().meterFilter(JosdkHelp.FILTER);
     }
 
-    public static void register(MeterRegistry registry, Supplier<List<InferenceJob>> jobs) {
+    /**
+     * Registers every metric on {@code registry}, reading {@code caches} (add before they start, so
+     * that each job's gauges appear with the first list).
+     *
+     * @param leading whether this replica holds the leader Lease: only the leader counts jobs ended, as
+     *                every replica's cache sees the same jobs end and a sum over replicas must not count twice
+     */
+    public static void register(MeterRegistry registry, List<SharedIndexInformer<InferenceJob>> caches, BooleanSupplier leading) {
+        Supplier<List<InferenceJob>> jobs = () -> caches.stream().flatMap(i -> i.getStore().list().stream()).toList();
         for (Phase phase : Phase.values()) {
-            Gauge.builder("dataparallel_jobs", jobs, s -> s.get().stream()
-                            .filter(j -> j.getStatus() != null && j.getStatus().phase() == phase).count())
+            // strong: the supplier is a lambda nothing else holds, and a gauge's state is weak by default
+            Gauge.builder(JOBS, jobs, s -> s.get().stream().filter(j -> phaseOf(j) == phase).count())
                     .tag("phase", phase.name()).description("InferenceJobs by phase").strongReference(true).register(registry);
         }
-        gauge(registry, "dataparallel_partitions_done", "partitions with a prediction, over all jobs", jobs, j ->
-                j.getStatus() == null || j.getStatus().partitionsDone() == null ? 0 : j.getStatus().partitionsDone());
-        gauge(registry, "dataparallel_samples_per_second", "samples/s of running jobs, summed", jobs, j ->
-                j.getStatus() != null && j.getStatus().phase() == Phase.Running && j.getStatus().metrics() != null
-                        && j.getStatus().metrics().samplesPerSecond() != null ? j.getStatus().metrics().samplesPerSecond() : 0);
+        for (Phase phase : List.of(Phase.Succeeded, Phase.Failed)) {
+            // registered up front, so that a query over a job that has not ended yet reads 0 instead of nothing
+            endedCounter(registry, phase);
+        }
+        for (SharedIndexInformer<InferenceJob> cache : caches) {
+            cache.addEventHandler(new JobGauges(registry, cache, (old, now) -> {
+                if (leading.getAsBoolean() && ended(now) && !ended(old)) {
+                    endedCounter(registry, phaseOf(now)).increment();
+                }
+            }));
+        }
     }
 
-    private static void gauge(MeterRegistry registry, String name, String help, Supplier<List<InferenceJob>> jobs,
-                              ToDoubleFunction<InferenceJob> value) {
-        // strong: the supplier is a lambda nothing else holds, and a gauge's state is weak by default
-        Gauge.builder(name, jobs, s -> s.get().stream().mapToDouble(value).sum()).description(help).strongReference(true)
+    private static Counter endedCounter(MeterRegistry registry, Phase phase) {
+        return Counter.builder(JOBS_ENDED).tag("phase", phase.name())
+                .description("InferenceJobs this operator saw end, by the phase they ended in (Succeeded or Failed)")
                 .register(registry);
+    }
+
+    static Phase phaseOf(InferenceJob job) {
+        return job == null || job.getStatus() == null ? null : job.getStatus().phase();
+    }
+
+    private static boolean ended(InferenceJob job) {
+        Phase phase = phaseOf(job);
+        return phase == Phase.Succeeded || phase == Phase.Failed;
     }
 }
