@@ -72,7 +72,8 @@ class CustomValuesTest extends ChartContract {
         Service service = rendered.named(Service.class, Helm.NAMESPACE, OPERATOR);
         assertTrue(service.getMetadata().getLabels().entrySet().containsAll(matchLabels.entrySet()));
         Map<String, Object> endpoint = ((List<Map<String, Object>>) monitor.get("spec", "endpoints")).get(0);
-        assertEquals(Map.of("port", "http", "path", "/metrics", "interval", "15s"), endpoint);
+        assertEquals(Map.of("port", "http", "path", "/metrics", "interval", "15s", "honorLabels", true), endpoint);
+        assertEquals(Map.of(), service.getMetadata().getAnnotations(), "metrics.scrapeAnnotations: false");
     }
 
     @Test

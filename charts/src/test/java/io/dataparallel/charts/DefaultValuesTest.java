@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -58,6 +59,13 @@ class DefaultValuesTest extends ChartContract {
     @Test
     void noServiceMonitorUnlessAskedFor() {
         assertEquals(List.of(), rendered.ofKind("monitoring.coreos.com/v1", "ServiceMonitor"));
+    }
+
+    @Test
+    void theServiceCarriesPrometheusScrapeAnnotations() {
+        Service service = rendered.named(Service.class, Helm.NAMESPACE, OPERATOR);
+        assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/metrics"),
+                service.getMetadata().getAnnotations());
     }
 
     @Test
