@@ -17,8 +17,8 @@ final class ColumnChunkReader {
     private final ParquetColumn col;
     private final String what;
     /** One page's levels, reused page after page (a page's worth of memory, not a column's). */
-    private int[] rep = new int[0];
-    private int[] def = new int[0];
+    private final LevelRuns rep = new LevelRuns();
+    private final LevelRuns def = new LevelRuns();
     /** Levels the chunk has yet to give: no page may claim more (a damaged count would size the arrays). */
     private long left;
 
@@ -93,14 +93,14 @@ final class ColumnChunkReader {
         return values(h.i32(2, -1), page, n, shape, dictionary, out);
     }
 
-    private void levelsV1(ByteBuffer page, int encoding, int max, int[] into, int n) {
+    private void levelsV1(ByteBuffer page, int encoding, int max, LevelRuns into, int n) {
         if (encoding != ValueDecoder.RLE) {
             throw new PartitionFormatException(what + " has levels encoded as " + ValueDecoder.name(encoding)
                     + ", which this reader does not decode; rewrite the file with a current writer");
         }
         int len = page.getInt();
         ByteBuffer runs = page.slice(page.position(), len);
-        RleBitPacked.decode(runs, RleBitPacked.bitWidth(max), n, into, 0, what + "'s levels");
+        into.decode(runs, RleBitPacked.bitWidth(max), n, what + "'s levels");
         page.position(page.position() + len);
     }
 
@@ -115,10 +115,10 @@ final class ColumnChunkReader {
             throw new PartitionFormatException(what + " has a data page V2 with levels past its end (damaged)");
         }
         if (col.maxRep() > 0) {
-            RleBitPacked.decode(body.slice(0, repLen), RleBitPacked.bitWidth(col.maxRep()), n, rep, 0, what + "'s levels");
+            rep.decode(body.slice(0, repLen), RleBitPacked.bitWidth(col.maxRep()), n, what + "'s levels");
         }
         if (col.maxDef() > 0) {
-            RleBitPacked.decode(body.slice(repLen, defLen), RleBitPacked.bitWidth(col.maxDef()), n, def, 0, what + "'s levels");
+            def.decode(body.slice(repLen, defLen), RleBitPacked.bitWidth(col.maxDef()), n, what + "'s levels");
         }
         if (out == null) {
             return values(h.i32(4, -1), null, n, shape, dictionary, null); // only the shape: V2's levels are outside the compressed values
@@ -130,16 +130,10 @@ final class ColumnChunkReader {
         return values(h.i32(4, -1), values, n, shape, dictionary, out);
     }
 
-    /** Checks a page's level count and makes room for its levels. */
+    /** Checks a page's level count. */
     private int count(int n) {
         if (n < 0 || n > left) {
             throw new PartitionFormatException(what + " has a data page of " + n + " values where its chunk has " + left + " left (damaged)");
-        }
-        if (col.maxRep() > 0 && rep.length < n) {
-            rep = new int[n];
-        }
-        if (col.maxDef() > 0 && def.length < n) {
-            def = new int[n];
         }
         return n;
     }
@@ -148,26 +142,13 @@ final class ColumnChunkReader {
     private int values(int encoding, ByteBuffer page, int n, ColumnShape shape, ByteBuffer dictionary, ByteBuffer out) {
         int present = n;
         if (col.maxDef() > 0) {
-            present = 0;
-            int max = col.maxDef();
-            int over = 0;
-            for (int i = 0; i < n; i++) {
-                present += def[i] == max ? 1 : 0;
-                over |= def[i] > max ? 1 : 0;
-            }
-            if (over != 0) {
-                throw new PartitionFormatException(what + " has definition levels past its schema's " + max + " (damaged)");
+            present = (int) def.count(col.maxDef());
+            if (def.max() > col.maxDef()) {
+                throw new PartitionFormatException(what + " has definition levels past its schema's " + col.maxDef() + " (damaged)");
             }
         }
-        if (col.maxRep() > 0) {
-            int maxRep = col.maxRep();
-            int over = 0;
-            for (int i = 0; i < n; i++) {
-                over |= rep[i] > maxRep ? 1 : 0; // no branch per level: a list column has one level per element
-            }
-            if (over != 0) {
-                throw new PartitionFormatException(what + " has repetition levels past its schema's " + maxRep + " (damaged)");
-            }
+        if (col.maxRep() > 0 && rep.max() > col.maxRep()) {
+            throw new PartitionFormatException(what + " has repetition levels past its schema's " + col.maxRep() + " (damaged)");
         }
         if (out != null) {
             if ((long) present * col.width() > out.remaining()) {

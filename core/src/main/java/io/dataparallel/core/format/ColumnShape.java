@@ -19,41 +19,58 @@ final class ColumnShape {
         this.c = c;
     }
 
-    /** Counts in one page's {@code n} levels; {@code rep} is null for a scalar, {@code def} where the column is required. */
-    void add(int[] rep, int[] def, int n) {
+    /**
+     * Counts in one page's {@code n} levels, run by run; {@code rep} is null for a scalar, {@code def} where the
+     * column is required. A stretch of levels with one repetition and one definition level is counted at once: a
+     * fixed-size list's row is two such stretches, however long the row.
+     */
+    void add(LevelRuns rep, LevelRuns def, int n) {
         levels += n;
         int maxDef = c.maxDef();
         if (rep == null) {
             if (def != null) {
-                for (int i = 0; i < n; i++) {
-                    nulls += def[i] < maxDef ? 1 : 0;
+                for (int r = 0; r < def.size(); r++) {
+                    nulls += def.value(r) < maxDef ? def.length(r) : 0;
                 }
             }
             return;
         }
         int listDef = c.listDef();
         boolean nullable = c.nullableList();
-        // counted in locals, the fields written back only around endRow: with the fields in the loop the JIT
-        // stored them on every level, and this loop was two thirds of a fixed-size list column's decoding (benchmark 10)
-        long len = length;
-        long nul = nulls;
-        for (int i = 0; i < n; i++) {
-            int d = def == null ? maxDef : def[i];
-            if (rep[i] == 0) {
-                length = len;
-                endRow();
-                len = 0;
-                row++;
-                // a null list is told apart from an empty one, so its message says null rather than ragged
-                nullRow = nullable && d < listDef - 1;
-                nullRows += nullRow ? 1 : 0;
+        int ri = 0;
+        int di = 0;
+        int repLeft = rep.size() > 0 ? rep.length(0) : 0;
+        int defLeft = def == null ? n : def.size() > 0 ? def.length(0) : 0;
+        for (int done = 0; done < n; ) {
+            int k = Math.min(repLeft, defLeft);
+            if (k <= 0) {
+                throw new PartitionFormatException("column '" + c.name() + "' has fewer levels than its page's " + n + " values (damaged)");
             }
+            int d = def == null ? maxDef : def.value(di);
             int in = d >= listDef ? 1 : 0;
-            len += in;
-            nul += in & (d < maxDef ? 1 : 0);
+            if (rep.value(ri) == 0) {
+                for (int i = 0; i < k; i++) { // each level starts a row
+                    endRow();
+                    row++;
+                    // a null list is told apart from an empty one, so its message says null rather than ragged
+                    nullRow = nullable && d < listDef - 1;
+                    nullRows += nullRow ? 1 : 0;
+                    length = in;
+                }
+            } else {
+                length += (long) k * in;
+            }
+            nulls += (long) k * (in & (d < maxDef ? 1 : 0));
+            done += k;
+            repLeft -= k;
+            defLeft -= k;
+            if (repLeft == 0 && ++ri < rep.size()) {
+                repLeft = rep.length(ri);
+            }
+            if (defLeft == 0 && def != null && ++di < def.size()) {
+                defLeft = def.length(di);
+            }
         }
-        length = len;
-        nulls = nul;
     }
 
     private void endRow() {
