@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * arrays, the levels took most of a fixed-size list column's decoding (benchmark 10).
  * Reused page after page.
  */
-final class LevelRuns {
+final class LevelRuns implements RleBitPacked.Runs {
     private int[] value = new int[16];
     private int[] length = new int[16];
     private int size;
@@ -34,41 +34,25 @@ final class LevelRuns {
      * what this held; advances {@code in} past them.
      */
     LevelRuns decode(ByteBuffer in, int bitWidth, int count, String what) {
-        if (bitWidth < 0 || bitWidth > 32) {
-            throw new PartitionFormatException(what + " has a bit width of " + bitWidth + " (damaged)");
-        }
         size = 0;
-        int done = 0;
-        int byteWidth = (bitWidth + 7) >>> 3;
-        try {
-            while (done < count) {
-                long header = Varint.unsigned(in);
-                if ((header & 1) == 0) {
-                    int v = 0;
-                    for (int i = 0; i < byteWidth; i++) {
-                        v |= (in.get() & 0xff) << (8 * i);
-                    }
-                    int n = (int) Math.min(header >>> 1, count - done);
-                    add(v, n);
-                    done += n;
-                } else {
-                    long groups = header >>> 1;
-                    int n = (int) Math.min(groups * 8, count - done);
-                    if (group.length < n) {
-                        group = new int[n];
-                    }
-                    RleBitPacked.unpack(in, in.position(), bitWidth, n, group, 0);
-                    for (int i = 0; i < n; i++) {
-                        add(group[i], 1);
-                    }
-                    in.position(in.position() + (int) Math.min(groups * bitWidth, in.remaining()));
-                    done += n;
-                }
-            }
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
-            throw new PartitionFormatException(what + " ends after " + done + " of its " + count + " values (damaged)");
-        }
+        RleBitPacked.read(in, bitWidth, count, this, what);
         return this;
+    }
+
+    @Override
+    public void repeated(int v, int n) {
+        add(v, n);
+    }
+
+    @Override
+    public void packed(ByteBuffer in, int at, int bitWidth, int n) {
+        if (group.length < n) {
+            group = new int[n];
+        }
+        RleBitPacked.unpack(in, at, bitWidth, n, group, 0);
+        for (int i = 0; i < n; i++) {
+            add(group[i], 1);
+        }
     }
 
     /** Appends {@code n} levels of {@code v}, merged into the last run when it holds the same value. */

@@ -16,11 +16,39 @@ final class RleBitPacked {
         return 32 - Integer.numberOfLeadingZeros(max);
     }
 
+    /** What a reader of the hybrid does with its runs, in order. */
+    interface Runs {
+        /** {@code n} copies of {@code value}. */
+        void repeated(int value, int n);
+
+        /** {@code n} values packed {@code bitWidth} bits each from byte {@code at} of {@code in}, for {@link #unpack}. */
+        void packed(ByteBuffer in, int at, int bitWidth, int n);
+    }
+
     /**
      * Decodes {@code count} values of {@code bitWidth} bits (at most 32) from {@code in}, from its
      * position, into {@code out[offset..]}; advances {@code in} past the runs it read.
      */
     static void decode(ByteBuffer in, int bitWidth, int count, int[] out, int offset, String what) {
+        read(in, bitWidth, count, new Runs() {
+            private int at = offset;
+
+            @Override
+            public void repeated(int value, int n) {
+                java.util.Arrays.fill(out, at, at + n, value);
+                at += n;
+            }
+
+            @Override
+            public void packed(ByteBuffer from, int byteAt, int width, int n) {
+                unpack(from, byteAt, width, n, out, at);
+                at += n;
+            }
+        }, what);
+    }
+
+    /** Hands the runs of {@code count} values of {@code bitWidth} bits to {@code runs}; advances {@code in} past them. */
+    static void read(ByteBuffer in, int bitWidth, int count, Runs runs, String what) {
         if (bitWidth < 0 || bitWidth > 32) {
             throw new PartitionFormatException(what + " has a bit width of " + bitWidth + " (damaged)");
         }
@@ -36,14 +64,14 @@ final class RleBitPacked {
                         value |= (in.get() & 0xff) << (8 * i);
                     }
                     int n = (int) Math.min(run, count - done);
-                    java.util.Arrays.fill(out, offset + done, offset + done + n, value);
+                    runs.repeated(value, n);
                     done += n;
                 } else {
                     long groups = header >>> 1;
                     long values = groups * 8;
                     int bytes = (int) (groups * bitWidth);
                     int n = (int) Math.min(values, count - done);
-                    unpack(in, in.position(), bitWidth, n, out, offset + done);
+                    runs.packed(in, in.position(), bitWidth, n);
                     in.position(in.position() + Math.min(bytes, in.remaining()));
                     done += n;
                 }
