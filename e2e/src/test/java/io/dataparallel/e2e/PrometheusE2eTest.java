@@ -118,6 +118,23 @@ class PrometheusE2eTest {
     }
 
     @Test
+    void aJobThatFailsCountsInTheFailedSeriesAndTheDocumentedFailureQuery() throws Exception {
+        String failed = "sum(dataparallel_jobs_ended_total{phase=\"Failed\"})";
+        double before = scalar(failed);
+        String ns = E2e.namespace("promfail");
+        E2e.exampleData("e2e", ns, 1, 50);
+        E2e.apply(E2e.manifest(ns, "doomed", "e2e", ns, 1).replace("uri: s3://e2e/" + ns + "/model.pt", "uri: s3://e2e/" + ns + "/missing.pt"));
+        E2e.awaitPhase(ns, "doomed", Phase.Failed, Duration.ofMinutes(2));
+        Cluster.awaitQuietly("the ended counter to count the failed job", 30, () -> scalar(failed) == before + 1);
+        double succeeded = scalar("sum(dataparallel_jobs_ended_total{phase=\"Succeeded\"})");
+        Thread.sleep(3_000); // later status writes of the failed job must not count it again
+        assertEquals(before + 1, scalar(failed), "counted once");
+        assertEquals(succeeded, scalar("sum(dataparallel_jobs_ended_total{phase=\"Succeeded\"})"), "not as a success");
+        String documented = documentedQueries().stream().filter(q -> q.contains("phase=\"Failed\"")).findFirst().orElseThrow();
+        assertTrue(scalar(documented) > 0, () -> documented + " after a job failed: " + scalar(documented));
+    }
+
+    @Test
     void promtoolFindsNothingWrongWithTheOperatorsMetrics() throws Exception {
         Pod operator = LeaderElectionE2eTest.operatorPod();
         String metrics = get(URI.create("http://" + operator.getStatus().getPodIP() + ":" + E2e.cluster().metricsPort() + "/metrics"));
@@ -132,17 +149,21 @@ class PrometheusE2eTest {
     /** Every PromQL query docs/metrics.md gives answers without error, over the series this run produced. */
     @Test
     void theDocumentedQueriesRun() throws Exception {
-        String doc = Files.readString(E2e.REPO.resolve("docs/metrics.md"));
-        Matcher m = Pattern.compile("```promql\\n(.*?)\\n```", Pattern.DOTALL).matcher(doc);
-        List<String> queries = new ArrayList<>();
-        while (m.find()) {
-            queries.add(m.group(1).strip());
-        }
+        List<String> queries = documentedQueries();
         assertTrue(queries.size() >= 2, "docs/metrics.md gives a query for progress and one for failures: " + queries);
         for (String q : queries) {
             JsonNode answer = query(q);
             assertEquals("success", answer.path("status").asText(), () -> q + ": " + answer);
         }
+    }
+
+    private static List<String> documentedQueries() throws IOException {
+        Matcher m = Pattern.compile("```promql\\n(.*?)\\n```", Pattern.DOTALL).matcher(Files.readString(E2e.REPO.resolve("docs/metrics.md")));
+        List<String> queries = new ArrayList<>();
+        while (m.find()) {
+            queries.add(m.group(1).strip());
+        }
+        return queries;
     }
 
     private static boolean operatorTargetUp() {
