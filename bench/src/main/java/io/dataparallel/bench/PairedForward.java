@@ -28,7 +28,9 @@ import java.util.Map;
  * wall time; with more threads it also counts OpenMP's spinning at barriers. The worker's side
  * runs twice per round: as one replica of all the threads, and with the replicas × threads split
  * the worker's own trials choose when {@code spec.replicas} is unset ({@code djl_tuned}), which is
- * how a worker computes by default.
+ * how a worker computes by default. The first interpreter also runs tuned, as the field's experts run PyTorch
+ * ({@code forward.py --tuned}: the worker's allocator settings, inference_mode, channels-last images), the
+ * stronger reference.
  *
  * <p>{@code PairedForward MODEL.pt PARTITION.npz BATCH THREADS ROUNDS PYTHON...}: prints one JSON line.
  */
@@ -53,9 +55,13 @@ public final class PairedForward {
             Setting oneReplica = new Setting(batch, 1, threads);
             Setting chosen = new Setting(batch, tuning.replicas(), tuning.threadsPerReplica());
             for (int i = 5; i < args.length; i++) {
-                pythons.add(Python.start(args[i], args[0], args[1], batch, threads));
+                pythons.add(Python.start(args[i], args[0], args[1], batch, threads, false));
             }
-            int sides = pythons.size() + 2; // 0: one replica of all threads, 1: the tuner's choice, then the Pythons
+            int users = pythons.size();
+            if (users > 0) { // the first interpreter (PyTorch 2.7.1 where there is its venv) once more, tuned
+                pythons.add(Python.start(args[5], args[0], args[1], batch, threads, true));
+            }
+            int sides = pythons.size() + 2; // 0: one replica of all threads, 1: the tuner's choice, the Pythons as users run them, the tuned one
             double[][] rates = new double[sides][rounds];
             double[][] cpuRates = new double[sides][rounds];
             double[][] faults = new double[sides][rounds];
@@ -80,7 +86,7 @@ public final class PairedForward {
             tuned.put("threads_per_replica", chosen.threadsPerReplica());
             tuned.putAll(side(rates[1], null, cpuRates[1], null, faults[1]));
             out.put("djl_tuned", tuned);
-            List<Map<String, Object>> references = new ArrayList<>(); // in the order given
+            List<Map<String, Object>> references = new ArrayList<>(); // in the order given, then the tuned one
             for (int k = 0; k < pythons.size(); k++) {
                 Map<String, Object> ref = new LinkedHashMap<>();
                 ref.put("torch", pythons.get(k).version);
@@ -89,7 +95,10 @@ public final class PairedForward {
                 ref.put("tuned_ratios", roundAll(ratios(rates[1], rates[k + 2])));
                 references.add(ref);
             }
-            out.put("python", references);
+            out.put("python", references.subList(0, users));
+            if (pythons.size() > users) {
+                out.put("python_tuned", references.get(users));
+            }
             System.out.println(new String(Json.write(out), StandardCharsets.UTF_8));
         } finally {
             for (Python p : pythons) {
@@ -173,9 +182,14 @@ public final class PairedForward {
             this.version = String.valueOf(served.hello().get("torch")).replaceAll("\\+.*", "");
         }
 
-        static Python start(String python, String model, String partition, int batch, int threads) throws Exception {
-            return new Python(ServedPython.start(List.of(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
-                    Integer.toString(threads), "--serve")));
+        /** @param tuned as an expert tunes PyTorch ({@code forward.py --tuned}), under the worker's allocator settings */
+        static Python start(String python, String model, String partition, int batch, int threads, boolean tuned) throws Exception {
+            List<String> command = new ArrayList<>(List.of(python, "bench/python/forward.py", model, partition, Integer.toString(batch),
+                    Integer.toString(threads), "--serve"));
+            if (tuned) {
+                command.add("--tuned");
+            }
+            return new Python(ServedPython.start(command, tuned));
         }
 
         double[] pass() throws Exception {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Python reference run as {@code SCRIPT ... --serve}: it loads once, prints one JSON line about itself, then
  * runs one pass per line written to it and answers each with one JSON line. Started with glibc's allocator
- * defaults, as users run Python (the worker's allocator settings are taken out of its environment).
+ * defaults, as users run Python (the worker's allocator settings are taken out of its environment), or for the
+ * tuned reference with the worker's.
  */
 final class ServedPython implements AutoCloseable {
     private final Process process;
@@ -31,8 +32,20 @@ final class ServedPython implements AutoCloseable {
 
     /** Starts {@code command} (the python, the script and its arguments, {@code --serve} last). */
     static ServedPython start(List<String> command) throws Exception {
+        return start(command, false);
+    }
+
+    /**
+     * As {@link #start(List)}; with {@code workerAllocator}, under the worker's allocator settings instead of glibc's
+     * defaults, as an engineer who tunes PyTorch runs it (the tuned reference).
+     */
+    static ServedPython start(List<String> command, boolean workerAllocator) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().remove(WorkerLaunch.ALLOCATOR);
+        if (workerAllocator) {
+            pb.environment().put(WorkerLaunch.ALLOCATOR, WorkerLaunch.ALLOCATOR_SETTINGS);
+        } else {
+            pb.environment().remove(WorkerLaunch.ALLOCATOR);
+        }
         return new ServedPython(pb.start());
     }
 
