@@ -76,6 +76,9 @@ class KueueE2eTest {
         assertFalse(secondStarted.isBefore(firstDone), "the second job's workers started (" + secondStarted
                 + ") after the first's finished (" + firstDone + ")");
         assertEquals("4/4", second.getStatus().progress());
+        System.out.printf("Kueue quota: the second job waited %.1f s; its workers started %.1f s after the first's finished%n",
+                Duration.between(Instant.parse(second.getMetadata().getCreationTimestamp()), secondStarted).toMillis() / 1e3,
+                Duration.between(firstDone, secondStarted).toMillis() / 1e3);
     }
 
     @Test
@@ -90,9 +93,11 @@ class KueueE2eTest {
         Map<String, String> written = Invariants.predictions("s3://e2e/" + ns + "/out/low/");
         String lowJob = E2e.get(ns, "low").getStatus().workerJob();
 
+        Instant highApplied = Instant.now();
         E2e.apply(queued(ns, "high", 2, Map.of("kueue.x-k8s.io/priority-class", KueueObjects.HIGH), "batchSize: 64"));
         InferenceJob preempted = E2e.await(ns, "low", Duration.ofMinutes(2), "preempted (Suspended, waiting to be admitted)",
                 j -> E2e.phase(j) == Phase.Suspended && j.getStatus().message().contains("waiting to be admitted"));
+        double toPreempt = Duration.between(highApplied, Instant.now()).toMillis() / 1e3;
         Cluster.awaitQuietly("the low job's Workload evicted by Kueue for preemption", 60,
                 () -> KueueObjects.workload(ns, lowJob).map(w -> KueueObjects.condition(w, "Preempted").orElse(false)
                         || KueueObjects.conditionField(w, "Evicted", "reason").map("Preempted"::equals).orElse(false)).orElse(false));
@@ -107,6 +112,9 @@ class KueueE2eTest {
         long resumed = low.getStatus().metrics().resumedSamples() == null ? 0 : low.getStatus().metrics().resumedSamples();
         assertTrue(resumed >= 4000L * written.size(), () -> "the " + written.size() + " partitions predicted before the preemption"
                 + " are resumed, not recomputed, when the job is admitted again: resumedSamples " + resumed);
+        System.out.printf("Kueue preemption: the low job Suspended %.1f s after the high one was applied, %d of 24 partitions"
+                + " predicted before; admitted again it resumed %d samples (%d partitions) and computed the rest%n",
+                toPreempt, written.size(), resumed, resumed / 4000);
     }
 
     @Test
@@ -138,6 +146,8 @@ class KueueE2eTest {
             S3Uri result = S3Uri.parse("out", "s3://e2e/" + ns + "/out/partial/ranks/" + rank + ".json");
             assertTrue(E2e.store().getIfExists(result, "out").isPresent(), "rank " + rank + " ran and wrote its result");
         }
+        System.out.printf("Kueue partial admission: parallelism %d of completions %d, at most %d worker pods at a time%n",
+                admitted.getSpec().getParallelism(), admitted.getSpec().getCompletions(), most);
     }
 
     private static String queued(String ns, String name, int workers, Map<String, String> labels, String... extra) {
