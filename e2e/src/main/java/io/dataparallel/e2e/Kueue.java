@@ -197,22 +197,19 @@ public final class Kueue implements AutoCloseable {
                         }
                         mounted = data;
                     }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("syncing Kueue's certificate: {}", e.toString());
+                }
+                try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("syncing Kueue's certificate: {}", e.toString());
                 }
             }
         }, "kueue-cert-volume");
         sync.setDaemon(true);
         sync.start();
         certificateVolume = sync;
-    }
-
-    /** The process's log, for a test's failure message. */
-    public Path log() {
-        return daemon.log;
     }
 
     /**
