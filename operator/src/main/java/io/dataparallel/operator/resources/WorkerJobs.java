@@ -41,6 +41,12 @@ public final class WorkerJobs {
     public static final String SUSPENDED_BY_OPERATOR = "dataparallel.io/suspended-by-operator";
     /** Kueue's labels, copied from the InferenceJob to the worker Job so Kueue queues and ranks it. */
     static final List<String> QUEUE_LABELS = List.of("kueue.x-k8s.io/queue-name", "kueue.x-k8s.io/priority-class");
+    /**
+     * Kueue's annotations, copied from the InferenceJob to the worker Job: with job-min-parallelism Kueue may admit the
+     * Job with fewer pods at a time (partial admission) where the quota has room for fewer than spec.workers; every rank
+     * still runs, the ranks one after another.
+     */
+    static final List<String> QUEUE_ANNOTATIONS = List.of("kueue.x-k8s.io/job-min-parallelism");
 
     /** The summarizer reads JSON and small arrays: half a CPU. */
     static final ResourceRequirements SUMMARIZER_RESOURCES = new ResourceRequirementsBuilder()
@@ -71,9 +77,13 @@ public final class WorkerJobs {
         Map<String, String> labels = new LinkedHashMap<>(meta.getLabels());
         QUEUE_LABELS.stream().filter(own::containsKey).forEach(k -> labels.put(k, own.get(k)));
         meta.setLabels(labels);
+        Map<String, String> ownAnnotations = job.getMetadata().getAnnotations() == null ? Map.of() : job.getMetadata().getAnnotations();
+        Map<String, String> annotations = new LinkedHashMap<>();
+        QUEUE_ANNOTATIONS.stream().filter(ownAnnotations::containsKey).forEach(k -> annotations.put(k, ownAnnotations.get(k)));
         if (suspend) {
-            meta.setAnnotations(Map.of(SUSPENDED_BY_OPERATOR, "true"));
+            annotations.put(SUSPENDED_BY_OPERATOR, "true");
         }
+        meta.setAnnotations(annotations.isEmpty() ? null : annotations);
         return new JobBuilder()
                 .withMetadata(meta)
                 .withNewSpec()

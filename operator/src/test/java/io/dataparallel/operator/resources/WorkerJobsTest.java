@@ -1,6 +1,7 @@
 package io.dataparallel.operator.resources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.dataparallel.api.InferenceJob;
@@ -14,9 +15,13 @@ import io.dataparallel.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Issue 10 item 18: spec.timeout is the worker Job's activeDeadlineSeconds, and nothing else gets one. */
+/**
+ * Issue 10 item 18: spec.timeout is the worker Job's activeDeadlineSeconds, and nothing else gets one. Kueue's queue
+ * labels and its partial-admission annotation reach the worker Job, and only the worker Job.
+ */
 class WorkerJobsTest {
     static final InferenceJobSpec SPEC = InferenceJobSpec.of(new ModelSpec("s3://m/model.pt", List.of("x"), null),
             new DataSpec("s3://d/in/", null, null), new OutputSpec("s3://d/out/"));
@@ -34,6 +39,35 @@ class WorkerJobsTest {
     void noTimeoutNoDeadline() {
         InferenceJob job = job(SPEC);
         assertNull(WorkerJobs.workers(job, plan(SPEC), OperatorConfig.defaults(), false).getSpec().getActiveDeadlineSeconds());
+    }
+
+    @Test
+    void kueuesPartialAdmissionAnnotationAndQueueLabelsReachTheWorkerJobOnly() {
+        InferenceJob job = job(SPEC.withWorkers(4));
+        job.getMetadata().setLabels(Map.of("kueue.x-k8s.io/queue-name", "team-a", "kueue.x-k8s.io/priority-class", "high",
+                "app", "mine"));
+        job.getMetadata().setAnnotations(Map.of("kueue.x-k8s.io/job-min-parallelism", "1", "note", "not Kueue's"));
+        Job workers = WorkerJobs.workers(job, plan(job.getSpec()), OperatorConfig.defaults(), false);
+        assertEquals(Map.of("kueue.x-k8s.io/job-min-parallelism", "1"), workers.getMetadata().getAnnotations());
+        assertEquals("team-a", workers.getMetadata().getLabels().get("kueue.x-k8s.io/queue-name"));
+        assertEquals("high", workers.getMetadata().getLabels().get("kueue.x-k8s.io/priority-class"));
+        assertNull(workers.getMetadata().getLabels().get("app"));
+
+        Job suspended = WorkerJobs.workers(job, plan(job.getSpec()), OperatorConfig.defaults(), true);
+        assertEquals(Map.of("kueue.x-k8s.io/job-min-parallelism", "1", WorkerJobs.SUSPENDED_BY_OPERATOR, "true"),
+                suspended.getMetadata().getAnnotations(), "the operator's own suspension mark beside Kueue's annotation");
+
+        // the summarizer runs after the workers, outside the queue: neither the label nor the annotation
+        Job summarizer = WorkerJobs.summarizer(job, plan(job.getSpec()), OperatorConfig.defaults(), false);
+        assertFalse(summarizer.getMetadata().getAnnotations() != null
+                && summarizer.getMetadata().getAnnotations().containsKey("kueue.x-k8s.io/job-min-parallelism"));
+        assertFalse(summarizer.getMetadata().getLabels().containsKey("kueue.x-k8s.io/queue-name"));
+    }
+
+    @Test
+    void noKueueAnnotationNoAnnotations() {
+        InferenceJob job = job(SPEC);
+        assertNull(WorkerJobs.workers(job, plan(SPEC), OperatorConfig.defaults(), false).getMetadata().getAnnotations());
     }
 
     private static Plan plan(InferenceJobSpec spec) {
