@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,7 +87,9 @@ class KueueE2eTest {
                 Duration.between(firstDone, secondStarted).toMillis() / 1e3);
     }
 
+    /** The longest of the three (about a minute): in the {@code full} group, run by reliability/run.sh, so mvn -B verify stays within its time. */
     @Test
+    @Tag("full")
     void aHigherPriorityJobPreemptsARunningOneWhichKeepsItsFinishedPartitions() {
         String ns = E2e.namespace("kueue-preempt");
         KueueObjects.queue(ns, "500m", "2Gi");
